@@ -1,0 +1,281 @@
+"""Diagnostics: what is wrong with a guideline or standard-time file, where, and how to fix it.
+
+Every diagnostic has a stable code (``syntax.ovantat``, ``lagrum.okant`` ...), a severity, a
+position and a message in Swedish, with English on request. The catalogue below is the one
+place messages are written; ``docs/diagnostikkoder.md`` is generated from it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "fel"
+    WARNING = "varning"
+    INFO = "info"
+
+
+_SEVERITY_EN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+@dataclass(frozen=True)
+class Message:
+    severity: Severity
+    sv: str
+    en: str
+    summary: str  # one line for the catalogue page (Swedish)
+
+
+# code -> message templates. Placeholders are filled with str.format(**args).
+CATALOGUE: dict[str, Message] = {
+    "syntax.ovantat": Message(
+        Severity.ERROR,
+        "oväntat {found}; väntade {expected}",
+        "unexpected {found_en}; expected {expected_en}",
+        "Texten följer inte språkets grammatik på den här platsen.",
+    ),
+    "syntax.tecken": Message(
+        Severity.ERROR,
+        "tecknet {char} kan inte stå här; väntade {expected}",
+        "the character {char} cannot stand here; expected {expected_en}",
+        "Ett tecken som språket inte känner igen.",
+    ),
+    "syntax.slut_saknas": Message(
+        Severity.ERROR,
+        "filen tar slut inne i blocket '{block}'; väntade 'slut'",
+        "the file ends inside the block '{block}'; expected 'slut'",
+        "Ett block saknar sitt avslutande 'slut'.",
+    ),
+    "syntax.ocr_tolkat": Message(
+        Severity.INFO,
+        "tolkade '{found}' som '{keyword}' (trolig OCR-skada)",
+        "read '{found}' as '{keyword}' (probably OCR damage)",
+        "Ett nyckelord med typisk OCR-skada (ä lästes som i eller a) tolkades som det avsedda.",
+    ),
+    "syntax.for_djup": Message(
+        Severity.ERROR,
+        "villkoret är nästlat för djupt (mer än {limit} nivåer)",
+        "the condition is nested too deeply (more than {limit} levels)",
+        "Ett villkor med orimligt många parentesnivåer.",
+    ),
+    "fil.for_stor": Message(
+        Severity.ERROR,
+        "filen är för stor ({size} byte; högst {limit})",
+        "the file is too large ({size} bytes; at most {limit})",
+        "Filen är större än vad verktyget läser.",
+    ),
+    "fil.oläslig": Message(
+        Severity.ERROR,
+        "filen kan inte läsas: {reason}",
+        "the file cannot be read: {reason}",
+        "Filen saknas, är inte text i UTF-8 eller kan inte öppnas.",
+    ),
+    "fil.okand_typ": Message(
+        Severity.ERROR,
+        "okänd filtyp '{suffix}'; väntade .riktlinje eller .schablon",
+        "unknown file type '{suffix}'; expected .riktlinje or .schablon",
+        "Filen har en ändelse som verktyget inte läser.",
+    ),
+    "varde.ogiltigt": Message(
+        Severity.ERROR,
+        "{what}: {reason}",
+        "{what_en}: {reason}",
+        "Ett datum, tal, en frekvens eller en lagrumshänvisning som inte kan tolkas.",
+    ),
+    "lagrum.okant": Message(
+        Severity.ERROR,
+        "lagrummet '{ref}' finns inte i {law}",
+        "the provision '{ref}' does not exist in {law}",
+        "Hänvisningen kan tolkas men paragrafen finns inte i lagen.",
+    ),
+    "lagrum.okand_lag": Message(
+        Severity.ERROR,
+        "lagen i '{ref}' är okänd",
+        "the law in '{ref}' is unknown",
+        "Hänvisningen anger en lag som inte finns i det nationella lagret.",
+    ),
+    "lagrum.ej_i_kraft": Message(
+        Severity.ERROR,
+        "'{ref}' gäller inte {date}{replacement}",
+        "'{ref}' is not in force on {date}{replacement_en}",
+        "Paragrafen gäller inte när riktlinjen (eller regeln) börjar gälla.",
+    ),
+    "insats.lagrum_saknas": Message(
+        Severity.ERROR,
+        "insatsen '{insats}' saknar lagrum",
+        "the service '{insats}' has no legal basis",
+        "En insats utan hänvisning till det lagrum den beslutas enligt.",
+    ),
+    "insats.dubblett": Message(
+        Severity.ERROR,
+        "insatsen '{insats}' är redan definierad på rad {line}",
+        "the service '{insats}' is already defined on line {line}",
+        "Samma insats definieras två gånger i samma fil.",
+    ),
+    "namn.dubblett": Message(
+        Severity.ERROR,
+        "{kind} '{name}' är redan definierad på rad {line}",
+        "{kind_en} '{name}' is already defined on line {line}",
+        "Samma namn definieras två gånger i samma fil.",
+    ),
+    "namn.okant": Message(
+        Severity.ERROR,
+        "okänt namn på {kind}: '{name}'{suggestion}",
+        "unknown {kind_en} name '{name}'{suggestion_en}",
+        "En hänvisning till en insats, aktivitet, ett värde eller ett fält som inte finns.",
+    ),
+    "omfattning.normal_over_max": Message(
+        Severity.ERROR,
+        "normal omfattning '{normal}' är större än högsta '{maximum}'",
+        "the normal scope '{normal}' is larger than the maximum '{maximum}'",
+        "Normal omfattning överstiger insatsens eller aktivitetens egen högsta omfattning.",
+    ),
+    "varde.overlapp": Message(
+        Severity.ERROR,
+        "värdet '{name}' har överlappande perioder: {first} och {second}",
+        "the value '{name}' has overlapping periods: {first} and {second}",
+        "Två daterade värden gäller samtidigt.",
+    ),
+    "varde.lucka": Message(
+        Severity.ERROR,
+        "värdet '{name}' saknar värde mellan {after} och {before}",
+        "the value '{name}' has no value between {after} and {before}",
+        "Daterade värden lämnar en lucka i tiden.",
+    ),
+    "nivaer.overlapp": Message(
+        Severity.ERROR,
+        "nivåerna '{first}' och '{second}' i '{name}' överlappar",
+        "the bands '{first}' and '{second}' in '{name}' overlap",
+        "Två nivåer täcker samma värden.",
+    ),
+    "nivaer.lucka": Message(
+        Severity.ERROR,
+        "mellan nivåerna '{first}' och '{second}' i '{name}' finns en lucka",
+        "there is a gap between the bands '{first}' and '{second}' in '{name}'",
+        "Nivåerna täcker inte alla värden.",
+    ),
+    "period.omvand": Message(
+        Severity.ERROR,
+        "perioden slutar ({until}) före den börjar ({start})",
+        "the period ends ({until}) before it starts ({start})",
+        "En giltighetsperiod vars slut ligger före dess början.",
+    ),
+    "regel.villkor_saknas": Message(
+        Severity.ERROR,
+        "regeln '{name}' saknar 'när' eller 'då'",
+        "the rule '{name}' lacks 'när' or 'då'",
+        "En regel måste ha både villkor (när) och utfall (då).",
+    ),
+    "riktlinje.huvud_saknas": Message(
+        Severity.WARNING,
+        "filen saknar ett '{block}'-block med kommun och giltighet",
+        "the file has no '{block}' block with municipality and validity",
+        "En riktlinje eller schablontabell utan huvud kan inte dateras.",
+    ),
+    "schablon.tid_saknas": Message(
+        Severity.ERROR,
+        "aktiviteten '{name}' saknar tid (skriv 'tid \"...\"', 'beviljas i timmar' eller 'ingen tid')",
+        "the activity '{name}' has no time (write 'tid \"...\"', 'beviljas i timmar' or 'ingen tid')",
+        "En schablonaktivitet måste säga hur den tidsätts.",
+    ),
+    "schablon.annars_saknas": Message(
+        Severity.WARNING,
+        "aktiviteten '{name}' har villkorade tider men ingen 'annars'",
+        "the activity '{name}' has conditional times but no 'annars'",
+        "Villkorade tider utan ett förval lämnar fall utan tid.",
+    ),
+    "schablon.omappad": Message(
+        Severity.WARNING,
+        "aktiviteten '{name}' saknar 'motsvarar' i det gemensamma ordförrådet{suggestion}",
+        "the activity '{name}' is not mapped to the shared vocabulary{suggestion_en}",
+        "En kommuns aktivitetsnamn som inte är kopplat till det gemensamma ordförrådet.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    args: dict = field(default_factory=dict)
+    source_line: str | None = None
+    width: int = 1  # how many characters the caret underlines
+
+    def message(self, lang: str = "sv") -> str:
+        template = CATALOGUE[self.code]
+        text = template.en if lang == "en" else template.sv
+        return text.format_map(_Args(self.args))
+
+    def render(self, lang: str = "sv") -> str:
+        sev = _SEVERITY_EN[self.severity] if lang == "en" else self.severity.value
+        head = f"{self.path}:{self.line}:{self.column}: {sev}[{self.code}]: {self.message(lang)}"
+        if self.source_line is None:
+            return head
+        line = self.source_line.rstrip("\n").replace("\t", " ")
+        caret = " " * (self.column - 1) + "^" * max(1, self.width)
+        return f"{head}\n    {line}\n    {caret}"
+
+    def to_json(self, lang: str = "sv") -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message(lang),
+        }
+
+
+class _Args(dict):
+    """Format arguments; a placeholder with no value prints as empty instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.path, d.line, d.column, d.code)
+
+
+def render_all(diagnostics: Iterable[Diagnostic], lang: str = "sv", fmt: str = "text") -> str:
+    items = sorted(diagnostics, key=sort_key)
+    if fmt == "json":
+        return json.dumps([d.to_json(lang) for d in items], ensure_ascii=False, indent=2)
+    return "\n".join(d.render(lang) for d in items)
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a misspelled word, if one is close enough to be likely."""
+    matches = difflib.get_close_matches(word.lower(), [c.lower() for c in candidates], n=1, cutoff=0.7)
+    if not matches:
+        return None
+    lowered = {c.lower(): c for c in candidates}
+    return lowered[matches[0]]
+
+
+def did_you_mean(word: str, candidates: Iterable[str], lang: str = "sv") -> str:
+    best = suggest(word, candidates)
+    if best is None:
+        return ""
+    return f" (did you mean '{best}'?)" if lang == "en" else f" (menade du '{best}'?)"
+
+
+class GuidelineError(Exception):
+    """Raised by the API when a file has errors; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = sorted(diagnostics, key=sort_key)
+        errors = [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        super().__init__(render_all(errors[:20]))

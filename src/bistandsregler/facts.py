@@ -1,0 +1,49 @@
+"""The decision fields a guideline rule may speak of ("när ålder >= 65 och ...").
+
+One table, used by the guideline checks (is this a known field?), by the rule compiler
+(where does the value come from?) and by the generated docs (what does it mean?).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    kind: str  # "tal", "text", "datum", "lista", "ja/nej"
+    sv: str
+    en: str
+
+
+FIELDS: dict[str, FieldInfo] = {
+    "insats": FieldInfo("text", "insatsens id i katalogen (t.ex. hemtjänst)", "the service's catalogue id"),
+    "ansökt": FieldInfo("text", "den insats som ansökan gällde", "the service applied for"),
+    "lag": FieldInfo("text", "lagen som beslutet hänvisar till: SoL eller LSS", "the law cited: SoL or LSS"),
+    "ålder": FieldInfo("tal", "ålder på beslutsdagen; ett intervall om bara födelseåret är känt",
+                       "age on the decision date; a range when only the birth year is known"),
+    "personkrets": FieldInfo("lista", "personkretsar enligt 1 § LSS (1, 2, 3)", "LSS 1 § groups (1, 2, 3)"),
+    "utfall": FieldInfo("text", "bifall, delvis_bifall eller avslag", "bifall, delvis_bifall or avslag"),
+    "timmar_per_månad": FieldInfo("tal", "beviljad tid i timmar per månad", "granted hours per month"),
+    "minuter_per_månad": FieldInfo("tal", "beviljad tid i minuter per månad", "granted minutes per month"),
+    "schablon_minuter_per_månad": FieldInfo(
+        "tal", "schablontid × frekvens för beslutets aktiviteter, minuter per månad",
+        "standard time × frequency of the decision's activities, minutes per month"),
+    "antal_mål": FieldInfo("tal", "antal mål i beslutet", "number of goals in the decision"),
+    "motivering": FieldInfo("text", "beslutets motivering", "the decision's reasons"),
+    "grundbehov_timmar_per_vecka": FieldInfo(
+        "tal", "grundläggande behov (9 a § LSS) i timmar per vecka", "basic needs (LSS 9 a §), hours a week"),
+    "beslutsdatum": FieldInfo("datum", "dagen beslutet fattades", "the decision date"),
+    "giltig_från": FieldInfo("datum", "beslutet gäller från", "valid from"),
+    "giltig_till": FieldInfo("datum", "beslutet gäller till", "valid until"),
+    "uppföljning": FieldInfo("datum", "planerad uppföljning", "planned follow-up"),
+    "kön": FieldInfo("text", "kvinna, man eller annat", "kvinna, man or annat"),
+    "hushåll": FieldInfo("tal", "antal personer i hushållet", "number of people in the household"),
+    "nybeviljad": FieldInfo("ja/nej", "ja om insatsen beviljas nytt eller utökas", "ja if newly granted or increased"),
+    "roll": FieldInfo("text", "beslutsfattarens roll (delegation)", "the decision maker's role"),
+}
+
+# Words a rule may compare fields with, besides insats and activity ids and numbers.
+SYMBOLS: frozenset[str] = frozenset(
+    {"bifall", "delvis_bifall", "avslag", "SoL", "LSS", "ja", "nej", "kvinna", "man", "annat"}
+)

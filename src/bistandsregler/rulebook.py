@@ -1,0 +1,224 @@
+"""Loading guideline and standard-time files into one rule book, with the law layer beneath.
+
+``load()`` is the public entry: files or folders in, a ``RuleBook`` out (or a
+``GuidelineError`` listing every problem). The rule book answers the questions the checks
+ask: which law and paragraph a reference means on a date, what an insats is in a given
+municipality (the national definition with the municipality's additions), which dated value
+applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from . import model as m
+from .diagnostics import Diagnostic, GuidelineError, Severity, has_errors
+from .lagrum import LawRef
+from .parsing import KINDS, parse_text
+from .resources import guidelines_dir
+
+NATIONAL = "nationell"
+
+
+@dataclass
+class RuleBook:
+    guidelines: list[m.Guideline] = field(default_factory=list)
+    tables: list[m.StandardTimeTable] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for carets
+
+    # ---- laws ----
+    @cached_property
+    def laws(self) -> list[m.Law]:
+        return [law for g in self.guidelines for law in g.laws]
+
+    @cached_property
+    def _paragraphs(self) -> dict[str, dict[str, m.Paragraph]]:
+        return {law.id: {p.ref.key(): p for p in law.paragraphs} for law in self.laws}
+
+    def resolve_law(self, ref: LawRef, on: date | None = None) -> m.Law | None:
+        """The law a reference means: by SFS number if written, else by name and date."""
+        candidates = self.laws
+        if ref.sfs:
+            candidates = [law for law in candidates if law.sfs == ref.sfs]
+        if ref.law:
+            candidates = [law for law in candidates if (law.abbreviation or "").lower() == ref.law.lower()]
+        if not candidates:
+            return None
+        if on is not None:
+            in_force = [law for law in candidates if law.validity.covers(on)]
+            if in_force:
+                return in_force[0]
+        # Not in force on that date: the one nearest to it, so the finding can say "repealed".
+        return max(candidates, key=lambda law: law.validity.valid_from or date.min)
+
+    def paragraph(self, law: m.Law, ref: LawRef) -> m.Paragraph | None:
+        return self._paragraphs.get(law.id, {}).get(ref.key())
+
+    def replacement(self, law: m.Law, ref: LawRef) -> tuple[m.Law, m.Paragraph] | None:
+        """The paragraph of a later law that replaced ``ref`` (old SoL to new SoL)."""
+        for other in self.laws:
+            for paragraph in other.paragraphs:
+                for old in paragraph.replaces:
+                    same_law = old.sfs == law.sfs or (old.sfs is None and old.law == law.abbreviation)
+                    if same_law and old.key() == ref.key():
+                        return other, paragraph
+        return None
+
+    # ---- guidelines ----
+    def guideline(self, guideline_id: str) -> m.Guideline | None:
+        for g in self.guidelines:
+            if g.meta is not None and g.meta.id == guideline_id:
+                return g
+        return None
+
+    @cached_property
+    def national(self) -> list[m.Guideline]:
+        """The guidelines that build on nothing: the law layer and the national catalogue."""
+        return [g for g in self.guidelines if g.meta is None or g.meta.builds_on is None]
+
+    @cached_property
+    def municipal(self) -> list[m.Guideline]:
+        return [g for g in self.guidelines if g.meta is not None and g.meta.builds_on is not None]
+
+    def layers(self, guideline: m.Guideline | None) -> list[m.Guideline]:
+        """The national layer, then the chain of guidelines ``guideline`` builds on, then itself."""
+        chain: list[m.Guideline] = []
+        current = guideline
+        while current is not None and current not in chain and current not in self.national:
+            chain.append(current)
+            base = current.meta.builds_on if current.meta else None
+            current = self.guideline(base) if base else None
+        return self.national + list(reversed(chain))
+
+    def insatser(self, guideline: m.Guideline | None = None) -> dict[str, m.Insats]:
+        """Every insats as it stands in ``guideline``: national definitions with its additions."""
+        merged: dict[str, m.Insats] = {}
+        for layer in self.layers(guideline):
+            for insats in layer.insatser:
+                base = merged.get(insats.id)
+                merged[insats.id] = insats if base is None else merge_insats(base, insats)
+        return merged
+
+    def defaults(self, guideline: m.Guideline | None = None) -> m.Requirements:
+        requirements = m.Requirements()
+        for layer in self.layers(guideline):
+            if layer.defaults is not None:
+                requirements = layer.defaults.merged_over(requirements)
+        return requirements
+
+    def values(self, guideline: m.Guideline | None = None) -> dict[str, m.DatedValue]:
+        return {v.id: v for layer in self.layers(guideline) for v in layer.values}
+
+    def bands(self, guideline: m.Guideline | None = None) -> dict[str, m.Bands]:
+        return {b.id: b for layer in self.layers(guideline) for b in layer.bands}
+
+    def rules(self, guideline: m.Guideline | None = None) -> list[m.Rule]:
+        return [r for layer in self.layers(guideline) for r in layer.rules]
+
+    def delegations(self, guideline: m.Guideline | None = None) -> list[m.Delegation]:
+        return [d for layer in self.layers(guideline) for d in layer.delegations]
+
+    @cached_property
+    def activities(self) -> dict[str, m.Activity]:
+        return {a.id: a for g in self.guidelines for a in g.activities}
+
+    def table(self, table_id: str) -> m.StandardTimeTable | None:
+        for table in self.tables:
+            if table.meta is not None and table.meta.id == table_id:
+                return table
+        return None
+
+    def source_line(self, pos: m.Pos) -> str | None:
+        lines = self.sources.get(pos.file, [])
+        return lines[pos.line - 1] if 0 < pos.line <= len(lines) else None
+
+
+def merge_insats(base: m.Insats, local: m.Insats) -> m.Insats:
+    """A municipality's insats over the national one: what it says wins, the rest is inherited."""
+    inherited = {}
+    for name in ("citations", "standard_activities", "norms"):
+        if not getattr(local, name):
+            inherited[name] = getattr(base, name)
+    for name in ("name", "lss_counterpart", "responsible", "simplified", "scope", "section", "source", "text"):
+        if getattr(local, name) is None:
+            inherited[name] = getattr(base, name)
+    target = {
+        name: getattr(local.target, name) if getattr(local.target, name) is not None else getattr(base.target, name)
+        for name in m.TargetGroup.model_fields
+    }
+    inherited["target"] = m.TargetGroup(**target)
+    inherited["aliases"] = list(dict.fromkeys([*base.aliases, *local.aliases]))
+    inherited["requirements"] = local.requirements.merged_over(base.requirements)
+    return local.model_copy(update=inherited)
+
+
+# ---- reading files ----------------------------------------------------------------------------
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the guideline files below folders named, in a stable order."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in KINDS and p.is_file()))
+        else:
+            found.append(path)
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
+    """Parse and check files; never raises for bad input: problems are in ``diagnostics``."""
+    from .validation import validate
+
+    files = expand(paths)
+    if national:
+        named = {p.resolve() for p in files}
+        national_files = expand([guidelines_dir() / NATIONAL])
+        files = [p for p in national_files if p.resolve() not in named] + files
+    book = RuleBook()
+    for path in files:
+        shown = str(path)
+        kind = KINDS.get(path.suffix)
+        if kind is None:
+            book.diagnostics.append(
+                Diagnostic("fil.okand_typ", Severity.ERROR, shown, 1, 1, {"suffix": path.suffix or path.name})
+            )
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason}))
+            continue
+        book.sources[shown] = text.splitlines()
+        document, diagnostics = parse_text(text, shown, kind)
+        book.diagnostics.extend(diagnostics)
+        if isinstance(document, m.Guideline):
+            book.guidelines.append(document)
+        elif isinstance(document, m.StandardTimeTable):
+            book.tables.append(document)
+    book.diagnostics.extend(validate(book))
+    return book
+
+
+def load(paths: str | Path | Iterable[str | Path], national: bool = True) -> RuleBook:
+    """Load guideline (``.riktlinje``) and standard-time (``.schablon``) files or folders.
+
+    The national law layer shipped with the package is added unless ``national=False``.
+    Raises ``GuidelineError`` (with every diagnostic) when any file has an error.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    book = read(paths, national=national)
+    if has_errors(book.diagnostics):
+        raise GuidelineError(book.diagnostics)
+    return book
