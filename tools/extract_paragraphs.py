@@ -72,7 +72,7 @@ class Paragraph:
             parts.append("ersätter " + ", ".join(f'"{r}"' for r in self.replaces))
         text = " ".join(parts)
         if self.note:
-            text += f"  # {self.note}"
+            text += f" # {self.note}"
         return text
 
 

@@ -21,7 +21,7 @@ INDENT = "  "
 # Tokens of a line: strings, a trailing comment, dates and numbers (with a decimal comma),
 # comparison and punctuation, words. Spacing is then decided per token, never inside strings.
 _TOKENS = re.compile(
-    r'"""|"(?:\\.|[^"\\])*"|#.*$|\d{4}-\d{2}-\d{2}|\d+(?:[.,]\d+)?|<=|>=|!=|[<>=≤≥≠()+*/,–-]|[^\s"#<>=≤≥≠()+*/,–-]+'
+    r'""".*?"""|""".*$|"(?:\\.|[^"\\])*"|#.*$|\d{4}-\d{2}-\d{2}|\d+(?:[.,]\d+)?|<=|>=|!=|[<>=≤≥≠()+*/,–-]|[^\s"#<>=≤≥≠()+*/,–-]+'
 )
 
 

@@ -12,7 +12,7 @@ and a Swedish message; no lark exception ever leaves this module.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
 import pydantic
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -34,7 +34,7 @@ SFS_LAW: dict[str, str] = {
 ORDINALS = ("första", "andra", "tredje", "fjärde", "femte",
             "sjätte", "sjunde", "åttonde", "nionde", "tionde")  # fmt: skip
 
-Number = pydantic.conint(ge=1)
+Number = Annotated[int, pydantic.Field(ge=1)]
 
 
 class LawRef(pydantic.BaseModel, frozen=True):
@@ -64,8 +64,10 @@ class LawRef(pydantic.BaseModel, frozen=True):
 
     @pydantic.model_validator(mode="after")
     def _sfs_matches_law(self) -> LawRef:
-        if self.sfs is not None and SFS_LAW.get(self.sfs) != self.law:
-            raise ValueError(f"SFS-nummer {self.sfs} hör inte till {self.law}")
+        if self.sfs is not None and self.sfs not in SFS_LAW:
+            raise ValueError(f"okänt SFS-nummer {self.sfs} (kända: {', '.join(SFS_LAW)})")
+        if self.sfs is not None and SFS_LAW[self.sfs] != self.law:
+            raise ValueError(f"SFS-nummer {self.sfs} hör till {SFS_LAW[self.sfs]}, inte {self.law}")
         return self
 
     def key(self) -> str:
@@ -120,44 +122,30 @@ class LagrumError(ValueError):
 # ---- parsing ----------------------------------------------------------------------
 
 
-def _sfs(token: Token) -> str:
-    return "".join(token.split())
+def _merge(parts: list) -> dict:
+    """The fields of the sub-rules (dicts) together; tokens like "§" carry none."""
+    fields: dict = {}
+    for part in parts:
+        if isinstance(part, dict):
+            fields.update(part)
+    return fields
 
 
 class _ToFields(Transformer):
     """Turns the parse tree into a dict of LawRef fields."""
 
-    def start(self, parts):
-        fields: dict = {}
-        for part in parts:
-            if isinstance(part, dict):
-                fields.update(part)
-        return fields
-
-    def body(self, parts):
-        fields: dict = {}
-        for part in parts:
-            fields.update(part)
-        return fields
+    start = body = paragraph_after = paragraph_before = after_paragraph = staticmethod(_merge)
 
     def colon_form(self, parts):
         chapter, paragraph = (int(n) for n in parts[0].split(":"))
-        fields = {"chapter": chapter, "paragraph": paragraph}
-        for part in parts[1:]:
-            fields.update({"letter": str(part)} if isinstance(part, Token) else part)
+        fields = {"chapter": chapter, "paragraph": paragraph} | _merge(parts)
+        for part in parts:
+            if isinstance(part, Token) and part.type == "LETTER":
+                fields["letter"] = str(part)
         return fields
 
     def chapter(self, parts):
         return {"chapter": next(int(p) for p in parts if p.type == "NUMBER")}
-
-    def paragraph_after(self, parts):
-        return parts[0] | parts[2]
-
-    def paragraph_before(self, parts):
-        fields: dict = {}
-        for part in parts[1:]:
-            fields.update(part)
-        return fields
 
     def number(self, parts):
         fields = {"paragraph": int(parts[0])}
@@ -166,12 +154,6 @@ class _ToFields(Transformer):
                 fields["letter"] = str(part)
             elif part.type == "NUMBER":
                 fields["paragraph_to"] = int(part)
-        return fields
-
-    def after_paragraph(self, parts):
-        fields: dict = {}
-        for part in parts:
-            fields.update(part)
         return fields
 
     def stycke(self, parts):
@@ -197,7 +179,7 @@ class _ToFields(Transformer):
         return fields
 
     def _sfs_rule(self, parts):
-        return next(_sfs(p) for p in parts if p.type.startswith("SFS_"))
+        return next("".join(p.split()) for p in parts if p.type.startswith("SFS_"))
 
     sol_sfs = lss_sfs = sfb_sfs = _sfs_rule
 
@@ -237,6 +219,7 @@ _QUIET = {"COMMA": "','", "LPAR": "'('", "TRAIL": "ett avslutande tecken"}
 
 
 def _describe(names: set[str]) -> list[str]:
+    names = {"$END" if n == "<END-OF-FILE>" else n for n in names}  # lark spells it both ways
     loud = {n for n in names if n not in _QUIET}
     if not loud:
         return sorted(_QUIET[n] for n in names if n in _QUIET)
@@ -245,7 +228,8 @@ def _describe(names: set[str]) -> list[str]:
         if group <= loud:
             described.append(text)
             loud -= group
-    described += [_SINGLE.get(n, n) for n in sorted(loud, key=list(_SINGLE).index)]
+    order = {name: i for i, name in enumerate(_SINGLE)}
+    described += [_SINGLE.get(n, n) for n in sorted(loud, key=lambda n: (order.get(n, 99), n))]
     return described
 
 
@@ -263,7 +247,9 @@ def _error(text: str, err: UnexpectedInput) -> LagrumError:
         column, found = len(text.rstrip()) + 1, None
         names = getattr(err, "accepts", None) or getattr(err, "expected", None) or set()
     expected = _describe(set(names))
-    where = f"oväntat '{found}' i kolumn {column}" if found else f"texten tar slut i kolumn {column}"
+    where = (
+        f"oväntat '{found}' i kolumn {column}" if found else f"texten tar slut i kolumn {column}"
+    )
     message = f"Felaktigt lagrum '{text}': {where}, väntade {_join(expected)}"
     return LagrumError(text, column, expected, message)
 

@@ -378,9 +378,9 @@ class _Builder:
             elif kind == "regel_block":
                 parts["rules"].append(self.rule(block))
             elif kind == "forval_block":
-                fields: dict = {}
-                requirements = self.requirements(block.children, fields)
-                defaults = requirements
+                # Several "förval" blocks are read as one, a later statement winning.
+                requirements = self.requirements(block.children, {})
+                defaults = requirements if defaults is None else requirements.merged_over(defaults)
             elif kind == "delegation_block":
                 parts["delegations"].append(self.delegation(block))
         return m.Guideline(path=self.path, meta=meta, defaults=defaults, **parts)
@@ -467,7 +467,9 @@ class _Builder:
             elif kind == "schablon":
                 fields["standard_activities"] = [str(t) for t in children[0].children]
             elif kind == "norm":
-                norms.append(m.Norm(activity=str(children[0]), bounds=self.bounds(children[1]), pos=self.pos(children[0])))
+                section = _unquote(children[2]) if len(children) > 2 else None
+                norms.append(m.Norm(activity=str(children[0]), bounds=self.bounds(children[1]),
+                                    section=section, pos=self.pos(children[0])))
             elif kind == "omfattning":
                 fields["scope"] = self.bounds(children[0])
             elif not self.documented(statement, fields):

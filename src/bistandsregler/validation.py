@@ -67,7 +67,9 @@ class _Checker:
         for value in g.values:
             self.dated_value(value)
             if value.citation:
-                self.citation(value.citation, start)
+                # A value's paragraph must hold for its latest entry, not for the guideline's start.
+                starts = [e.validity.valid_from for e in value.entries if e.validity.valid_from]
+                self.citation(value.citation, max(starts) if starts else start)
         for bands in g.bands:
             self.bands(bands)
         for rule in g.rules:
