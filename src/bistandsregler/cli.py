@@ -38,15 +38,28 @@ def _check(args: argparse.Namespace) -> int:
 def _national_prefix() -> str:
     # Diagnostics in the shipped national layer are shown only when asked for (--alla):
     # a guideline author cannot fix them. Errors there still fail the check.
-    from .resources import guidelines_dir
-
-    return str(guidelines_dir() / "nationell")
+    return "guidelines/nationell/"
 
 
 def _fmt(args: argparse.Namespace) -> int:
     from .formatting import run_fmt
 
     return run_fmt(args.paths, check=args.check, lang=args.lang)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .report import run_evaluate
+
+    as_of = None
+    if args.per:
+        try:
+            as_of = date.fromisoformat(args.per)
+        except ValueError:
+            print(f"bistandsregler: --per '{args.per}' är inget datum (ÅÅÅÅ-MM-DD)", file=sys.stderr)
+            return 2
+    return run_evaluate(args.riktlinje, args.schablon, args.inputs, args.format, args.fail_on, args.lang, as_of)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="ändra inget; avsluta med 1 om någon fil skulle ändras")
     common(fmt)
     fmt.set_defaults(handler=_fmt)
+
+    evaluate = commands.add_parser("evaluate", help="kontrollera beslut mot lag, riktlinje och schablon")
+    evaluate.add_argument("inputs", nargs="+", metavar="INDATA",
+                          help="beslut som JSON, JSON Lines, YAML, CSV/TSV eller en delegationslista")
+    evaluate.add_argument("--riktlinje", help="kommunens riktlinje (fil eller mapp); utan den gäller nationella lagret")
+    evaluate.add_argument("--schablon", help="schablontabell för omfattningskontrollen")
+    evaluate.add_argument("--format", choices=["text", "json", "jsonl"], default="text")
+    evaluate.add_argument("--fail-on", choices=["fel", "varning", "aldrig"], default="fel",
+                          help="avsluta med 1 vid fynd på denna nivå (fel)")
+    evaluate.add_argument("--per", metavar="DATUM", help="dag att bedöma ej verkställda beslut per (ÅÅÅÅ-MM-DD)")
+    common(evaluate)
+    evaluate.set_defaults(handler=_evaluate)
 
     return parser
 

@@ -171,6 +171,12 @@ CATALOGUE: dict[str, Message] = {
         "the rule '{name}' lacks 'när' or 'då'",
         "En regel måste ha både villkor (när) och utfall (då).",
     ),
+    "regel.typfel": Message(
+        Severity.ERROR,
+        "'{left}' ({left_kind}) kan inte jämföras med '{right}' ({right_kind}) med {op}",
+        "'{left}' ({left_kind}) cannot be compared with '{right}' ({right_kind}) using {op}",
+        "Ett villkor jämför värden av olika slag (t.ex. ett datum med en text), eller ordnar text.",
+    ),
     "riktlinje.huvud_saknas": Message(
         Severity.WARNING,
         "filen saknar ett '{block}'-block med kommun och giltighet",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FieldInfo:
-    kind: str  # "tal", "text", "datum", "lista", "ja/nej"
+    kind: str  # "tal", "text", "datum", "ja/nej", or "lista:tal" / "lista:text" for lists
     sv: str
     en: str
 
@@ -22,7 +22,7 @@ FIELDS: dict[str, FieldInfo] = {
     "lag": FieldInfo("text", "lagen som beslutet hänvisar till: SoL eller LSS", "the law cited: SoL or LSS"),
     "ålder": FieldInfo("tal", "ålder på beslutsdagen; ett intervall om bara födelseåret är känt",
                        "age on the decision date; a range when only the birth year is known"),
-    "personkrets": FieldInfo("lista", "personkretsar enligt 1 § LSS (1, 2, 3)", "LSS 1 § groups (1, 2, 3)"),
+    "personkrets": FieldInfo("lista:tal", "personkretsar enligt 1 § LSS (1, 2, 3)", "LSS 1 § groups (1, 2, 3)"),
     "utfall": FieldInfo("text", "bifall, delvis_bifall eller avslag", "bifall, delvis_bifall or avslag"),
     "timmar_per_månad": FieldInfo("tal", "beviljad tid i timmar per månad", "granted hours per month"),
     "minuter_per_månad": FieldInfo("tal", "beviljad tid i minuter per månad", "granted minutes per month"),
@@ -41,7 +41,42 @@ FIELDS: dict[str, FieldInfo] = {
     "hushåll": FieldInfo("tal", "antal personer i hushållet", "number of people in the household"),
     "nybeviljad": FieldInfo("ja/nej", "ja om insatsen beviljas nytt eller utökas", "ja if newly granted or increased"),
     "roll": FieldInfo("text", "beslutsfattarens roll (delegation)", "the decision maker's role"),
+    # Facts of the insats rather than the decision (from the catalogue and the guideline).
+    "normal_minuter_per_månad": FieldInfo(
+        "tal", "insatsens normala omfattning ('omfattning normalt') i minuter per månad",
+        "the service's normal scope in minutes per month"),
+    "motsvarighet": FieldInfo("text", "insatsens LSS-motsvarighet, om den har någon", "the service's LSS counterpart"),
+    "tillåtna_lagar": FieldInfo("lista:text", "lagarna som insatsens lagrum hör till (SoL, LSS)",
+                                "the laws the service may be decided under"),
 }
+
+class _Absent:
+    """A value known to be absent, such as the end date of a decision "tills vidare".
+
+    Unlike ``None`` (unknown) it makes "giltig_till saknas" true; every ordering with it is false.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __ne__(self, other: object) -> bool:
+        return other is not self
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
 
 # Words a rule may compare fields with, besides insats and activity ids and numbers.
 SYMBOLS: frozenset[str] = frozenset(

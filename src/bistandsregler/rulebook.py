@@ -185,8 +185,9 @@ def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
         national_files = expand([guidelines_dir() / NATIONAL])
         files = [p for p in national_files if p.resolve() not in named] + files
     book = RuleBook()
+    shipped = guidelines_dir().parent
     for path in files:
-        shown = str(path)
+        shown = _shown(path, shipped)
         kind = KINDS.get(path.suffix)
         if kind is None:
             book.diagnostics.append(
@@ -208,6 +209,14 @@ def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
             book.tables.append(document)
     book.diagnostics.extend(validate(book))
     return book
+
+
+def _shown(path: Path, shipped: Path) -> str:
+    """How a file is named in messages: shipped files the same on every machine."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(guidelines_dir().resolve()):
+        return str(resolved.relative_to(shipped.resolve()))
+    return str(path)
 
 
 def load(paths: str | Path | Iterable[str | Path], national: bool = True) -> RuleBook:

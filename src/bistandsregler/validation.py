@@ -184,12 +184,28 @@ class _Checker:
         if rule.citation:
             self.citation(rule.citation, start)
         if rule.when is not None:
+            self.types(rule.when, values)
             symbols = SYMBOLS | set(insatser) | set(self.book.activities)
             for expr in _expressions(rule.when):
                 if isinstance(expr, m.Field_) and expr.name not in FIELDS and expr.name not in symbols:
                     self.unknown(("fält eller namn", "field or name"), expr.name, expr.pos, [*FIELDS, *symbols])
                 elif isinstance(expr, m.ValueRef) and expr.name not in values:
                     self.unknown(("värde", "value"), expr.name, expr.pos, values)
+
+    def types(self, condition: m.Condition, values: dict[str, m.DatedValue]) -> None:
+        """Comparisons of different kinds of value would be false for every decision: say so."""
+        for node in _conditions(condition):
+            if not isinstance(node, m.Compare):
+                continue
+            left, right = _kind(node.left, values), _kind(node.right, values)
+            left = left.removeprefix("lista:") if left else None
+            right = right.removeprefix("lista:") if right else None
+            if left is None or right is None:
+                continue
+            ordering = node.op in ("<", "<=", ">", ">=")
+            if left != right or (ordering and left not in ("tal", "datum")):
+                self.add("regel.typfel", node.pos, left=_show(node.left), left_kind=left,
+                         right=_show(node.right), right_kind=right, op=node.op)
 
     # ---- standard-time tables ----
     def table(self, table: m.StandardTimeTable) -> None:
@@ -238,3 +254,39 @@ def _expressions(condition: m.Condition) -> Iterator[m.Expr]:
             stack.extend([node.left, node.right])
         else:
             yield node
+
+
+def _conditions(condition: m.Condition) -> Iterator[m.Condition]:
+    stack: list = [condition]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (m.AllOf, m.AnyOf)):
+            stack.extend(node.items)
+        elif isinstance(node, m.Not):
+            stack.append(node.item)
+
+
+def _kind(expr: m.Expr, values: dict[str, m.DatedValue]) -> str | None:
+    """The kind of value an expression has: "tal", "text", "datum", "ja/nej" (None: cannot tell)."""
+    if isinstance(expr, m.Field_):
+        if expr.name in FIELDS:
+            return FIELDS[expr.name].kind
+        return "ja/nej" if expr.name in ("ja", "nej") else "text"
+    if isinstance(expr, m.Number | m.Arith):
+        return "tal"
+    if isinstance(expr, m.DateLit):
+        return "datum"
+    if isinstance(expr, m.Text):
+        return "text"
+    value = values.get(expr.name)
+    if value is None or not value.entries:
+        return None
+    return "text" if isinstance(value.entries[0].value, str) else "tal"
+
+
+def _show(expr: m.Expr) -> str:
+    for attribute in ("name", "value"):
+        if hasattr(expr, attribute):
+            return str(getattr(expr, attribute))
+    return "uttrycket"

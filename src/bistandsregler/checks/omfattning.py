@@ -1,0 +1,81 @@
+"""Scope: activities above the guideline's norms, and granted time above standard time × frequency.
+
+Thresholds ("hemtjänst över 100 timmar i månaden: pröva särskilt boende") are general rules
+in the guideline files with code ``omfattning.gransvarde``; they run with the other rules.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..case import Case
+from ..units import FrequencyError, format_hours, split_activity
+
+
+def check(case: Case) -> None:
+    scope = case.decision.scope
+    if not case.granted or scope is None or not scope.activities:
+        return
+    written = []
+    for activity in scope.activities:
+        text = f"{activity.text} {activity.frequency}" if activity.frequency else activity.text
+        written.append(text)
+        _against_norm(case, text)
+    _against_standard_time(case, written)
+
+
+def _quantity(case: Case, text: str):
+    try:
+        name, quantity = split_activity(text)
+    except FrequencyError as error:
+        case.add("omfattning.oklar", aktivitet=text, orsak=error.message)
+        return None, None
+    return name, quantity
+
+
+def _against_norm(case: Case, text: str) -> None:
+    if case.insats is None or not case.insats.norms:
+        return
+    name, quantity = _quantity(case, text)
+    if quantity is None or quantity.kind != "tillfällen":
+        return
+    activity = case.checker.national_activity(name)
+    norm = next((n for n in case.insats.norms if n.activity == activity), None)
+    if norm is None:
+        return
+    limit = norm.bounds.maximum or norm.bounds.normal
+    if limit is None or limit.quantity.kind != "tillfällen":
+        return
+    if quantity.per_month() > limit.per_month():
+        case.add("omfattning.over_norm", aktivitet=name, beviljat=quantity.canonical(), norm=limit.written,
+                 source=norm, deviation=True, values={
+                     "tillfällen_per_månad": quantity.per_month(), "norm_per_månad": limit.per_month()})
+
+
+def _against_standard_time(case: Case, written: list[str]) -> None:
+    table = case.checker.table
+    if table is None:
+        return
+    from ..pricing import ActivityTextError, estimate
+
+    person = case.decision.person
+    try:
+        result = estimate(table, written, case.checker.book, household=(person.household or 1) if person else 1)
+    except ActivityTextError as error:
+        case.add("omfattning.oklar", aktivitet=error.text, orsak=str(error))
+        return
+    standard = result.total_minutes
+    case.facts["schablon_minuter_per_månad"] = standard
+    granted = case.granted_minutes
+    if granted is None:
+        case.cannot_assess("beviljad tid mot schablon (timmar per månad saknas)")
+        return
+    tolerance = case.requirements.tolerance_percent or Fraction(0)
+    if standard and granted > standard * (1 + tolerance / 100):
+        margin = f" med mer än riktlinjens tolerans {tolerance} %" if tolerance else ""
+        margin_en = f" by more than the guideline's tolerance of {tolerance} %" if tolerance else ""
+        case.add("omfattning.over_schablon", beviljat=format_hours(granted), schablon=format_hours(standard),
+                 tolerans=margin, tolerans_en=margin_en, source=table.meta, deviation=True, values={
+                     "beviljat_minuter_per_månad": granted, "schablon_minuter_per_månad": standard,
+                     "tolerans_procent": tolerance, "schablontabell": table.meta.id if table.meta else table.path})
+

@@ -1,0 +1,74 @@
+"""Time: backdating, time limits, follow-up, and granted decisions not carried out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..case import Case, add_span, known
+from ..model import Span
+
+
+def check(case: Case) -> None:
+    d = case.decision
+    start, until = d.valid_from, d.valid_until
+    if start and d.decided_on and start < d.decided_on:
+        case.add("tid.retroaktiv", fran=start.isoformat(), beslutat=d.decided_on.isoformat(),
+                 values={"giltig_från": start, "beslutsdatum": d.decided_on})
+    if isinstance(until, date) and start and until < start:
+        case.add("tid.omvand", fran=start.isoformat(), till=until.isoformat())
+        return
+    if not case.granted:
+        return
+    requirements = case.requirements
+    source = case.insats if case.insats is not None else (case.guideline.meta if case.guideline else None)
+    limit = requirements.max_duration
+    if limit is not None and not requirements.until_further_allowed:
+        if until == "tills_vidare":
+            case.add("tid.tidsbegransning_saknas", max=limit.text(), source=source, deviation=True)
+        elif isinstance(until, date) and (start or d.decided_on):
+            begin = start or d.decided_on
+            if until > add_span(begin, limit):
+                months = (until.year - begin.year) * 12 + until.month - begin.month
+                case.add("tid.for_lang", langd=f"{months} månader", max=limit.text(), source=source, deviation=True,
+                         values={"giltig_från": begin, "giltig_till": until})
+        elif until is None and not known(d, "valid_until"):
+            case.cannot_assess("tidsbegränsning (giltig_till saknas)")
+    _follow_up(case, requirements.follow_up_within, source)
+    _executed(case, requirements.executed_within)
+
+
+def _follow_up(case: Case, within: Span | None, source) -> None:
+    d = case.decision
+    if within is None:
+        return
+    if d.follow_up_on is None:
+        if known(d, "follow_up_on"):
+            case.add("tid.uppfoljning_saknas", inom=within.text(), source=source, deviation=True)
+        else:
+            case.cannot_assess("uppföljning (uppgift saknas)")
+        return
+    if d.decided_on and d.follow_up_on > add_span(d.decided_on, within):
+        case.add("tid.uppfoljning_sen", datum=d.follow_up_on.isoformat(), inom=within.text(), source=source,
+                 deviation=True, values={"uppföljning": d.follow_up_on, "beslutsdatum": d.decided_on})
+
+
+def _executed(case: Case, within: Span | None) -> None:
+    """IVO reporting (34 kap. 1 § SoL 2025:400, 28 f § LSS): three months unless the data says otherwise."""
+    d = case.decision
+    if d.decided_on is None:
+        return
+    months = case.value("verkställighet_månader")
+    span = within or (Span(amount=int(months), unit="månad") if months else None)
+    if span is None:
+        return
+    deadline = add_span(d.decided_on, span)
+    value = case.checker.dated_value("verkställighet_månader", case.guideline)
+    lagrum = value.citation.ref.canonical() if value is not None and value.citation else "34 kap. 1 § SoL"
+    if d.executed_on is not None:
+        if d.executed_on > deadline:
+            case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.text(),
+                     status=f"verkställt {d.executed_on.isoformat()}", lagrum=lagrum, values={
+                         "beslutsdatum": d.decided_on, "verkställt": d.executed_on})
+    elif known(d, "executed_on") and case.checker.as_of is not None and case.checker.as_of > deadline:
+        case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.text(),
+                 status=f"ej verkställt per {case.checker.as_of.isoformat()}", lagrum=lagrum)

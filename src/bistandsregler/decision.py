@@ -1,0 +1,75 @@
+"""A proposed or past decision (beslut), one per insats: the input the checks read.
+
+A field absent from the input is *unknown* (``None``) and yields no defect; an empty list is
+known to be empty. Unknown keys are refused, so a misspelled field is an error rather than
+a silently unknown value. The JSON Schema (``bistandsregler schema decision``) is generated
+from these models.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Outcome = Literal["bifall", "delvis_bifall", "avslag"]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DecidedBy(_Input):
+    id: str | None = Field(None, description="Beslutsfattarens id (inte namn).")
+    role: str | None = Field(None, description="Roll, matchas mot riktlinjens delegationer (t.ex. handläggare).")
+    delegation_since: date | None = Field(None, description="Sedan när beslutsfattaren har delegation.")
+
+
+class Person(_Input):
+    birth_year: int | None = Field(None, ge=1880, le=2100, description="Födelseår; ger en ålder som intervall.")
+    birth_date: date | None = Field(None, description="Födelsedatum; ger exakt ålder.")
+    sex: Literal["kvinna", "man", "annat"] | None = None
+    personkrets: list[Literal[1, 2, 3]] | None = Field(None, description="Personkrets enligt 1 § LSS.")
+    household: int | None = Field(None, ge=1, description="Antal personer i hushållet.")
+    basic_needs_hours_per_week: float | None = Field(
+        None, ge=0, description="Grundläggande behov (9 a § LSS), timmar per vecka."
+    )
+
+
+class Activity(_Input):
+    text: str = Field(description="Aktiviteten som skriven, med eller utan frekvens ('dusch 2 gg/v').")
+    frequency: str | None = Field(None, description="Frekvensen som skriven, om den står för sig.")
+    from_text: bool = Field(False, description="Utläst ur fritext (t.ex. avslagsmotiveringen), inte ett eget fält.")
+
+
+class Scope(_Input):
+    activities: list[Activity] | None = None
+    hours_per_month: float | None = Field(None, ge=0)
+
+
+class Goal(_Input):
+    text: str
+    accepted: bool | None = None
+    due: date | None = None
+    life_area: str | None = Field(None, description="Livsområde enligt IBIC.")
+
+
+class Decision(_Input):
+    id: str = Field(description="Beslutets id i verksamhetssystemet.")
+    decided_on: date | None = None
+    decided_by: DecidedBy | None = None
+    person: Person | None = None
+    insats: str | None = Field(None, description="Insatsen som skriven ('Förenkl.handläggn. Hemtj.').")
+    lagrum: str | None = Field(None, description="Lagrummet som skrivet ('4 kap, 1§ SoL').")
+    outcome: Outcome | None = None
+    applied_for: str | None = Field(None, description="Det som ansökan gällde, som skrivet.")
+    scope: Scope | None = None
+    valid_from: date | None = None
+    valid_until: date | Literal["tills_vidare"] | None = None
+    follow_up_on: date | None = None
+    goals: list[Goal] | None = None
+    justification: str | None = Field(None, description="Beslutets motivering.")
+    executed_on: date | None = Field(None, description="När insatsen verkställdes.")
+    new_grant: bool | None = Field(None, description="Nybeviljad eller utökad insats (inte en fortsättning).")
+    source: str | None = Field(None, description="Var posten kom ifrån (fil:rad); sätts av läsarna.")

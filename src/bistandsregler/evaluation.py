@@ -1,0 +1,258 @@
+"""Checking decisions: ``compile()`` a guideline once, then ``check`` one decision or a stream.
+
+The guideline version and the law in force on each decision's date are the ones applied.
+Without a municipal guideline the national layer alone applies; a municipal guideline not in
+force on the decision date is said (info) and the national layer applies instead.
+
+Every input yields exactly one ``Result``; findings are sorted, so the same input gives the
+same output, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .case import build_case
+from .checks import FAMILIES
+from .compiler import compile_rules, exact, referenced_fields
+from .decision import Decision
+from .findings import CODES, SEVERITY_ORDER, Finding
+from .rulebook import RuleBook, load
+
+
+@dataclass
+class Result:
+    """What the checks say about one input record."""
+
+    id: str
+    source: str | None
+    findings: list[Finding] = field(default_factory=list)
+    unassessed: list[str] = field(default_factory=list)
+
+    @property
+    def severity(self) -> str:
+        """The worst severity among the findings, or "ok"."""
+        if not self.findings:
+            return "ok"
+        return min((f.severity for f in self.findings), key=lambda s: SEVERITY_ORDER.get(s, 3))
+
+    def to_json(self, lang: str = "sv") -> dict:
+        out: dict[str, Any] = {"id": self.id, "status": self.severity}
+        if self.source:
+            out["source"] = self.source
+        out["findings"] = [f.to_json(lang) for f in self.findings]
+        return out
+
+
+class Checker:
+    """A compiled guideline (and optionally a standard-time table) that checks decisions."""
+
+    def __init__(self, book: RuleBook, guideline: m.Guideline | None = None,
+                 table: m.StandardTimeTable | None = None, as_of: date | None = None):
+        self.book = book
+        self.guideline = guideline
+        self.table = table
+        self.as_of = as_of  # the day "not carried out within three months" is judged on
+        self._compiled: dict[str | None, tuple] = {}
+
+    # ---- what the checks look up (memoised per guideline layer) ----
+    def layer_for(self, day: date | None) -> m.Guideline | None:
+        g = self.guideline
+        if g is None or g.meta is None or day is None or g.meta.validity.covers(day):
+            return g
+        return None
+
+    def insatser_in(self, guideline: m.Guideline | None) -> dict[str, m.Insats]:
+        return _memo(self, ("insatser", _key(guideline)), lambda: self.book.insatser(guideline))
+
+    def resolve_insats(self, text: str, guideline: m.Guideline | None):
+        from .catalogue import resolve_insats
+
+        return resolve_insats(text, self.insatser_in(guideline))
+
+    def requirements_for(self, insats_id: str | None, guideline: m.Guideline | None) -> m.Requirements:
+        def build() -> m.Requirements:
+            defaults = self.book.defaults(guideline)
+            insats = self.insatser_in(guideline).get(insats_id) if insats_id else None
+            return insats.requirements.merged_over(defaults) if insats else defaults
+
+        return _memo(self, ("krav", _key(guideline), insats_id), build)
+
+    def value_at(self, name: str, day: date | None, guideline: m.Guideline | None) -> Any:
+        values = _memo(self, ("värden", _key(guideline)), lambda: self.book.values(guideline))
+        value = values.get(name)
+        if value is None or day is None:
+            return None
+        return exact(value.at(day))
+
+    def national_activity(self, name: str) -> str | None:
+        """The national activity id a written name means ("städ" -> städning), if any."""
+
+        def build() -> dict[str, str]:
+            index: dict[str, str] = {}
+            for activity in self.book.activities.values():
+                for key in (activity.id, activity.name or "", *activity.aliases):
+                    if key:
+                        index.setdefault(_name_key(key), activity.id)
+            return index
+
+        return _memo(self, ("aktiviteter",), build).get(_name_key(name))
+
+    def dated_value(self, name: str, guideline: m.Guideline | None) -> m.DatedValue | None:
+        return _memo(self, ("värden", _key(guideline)), lambda: self.book.values(guideline)).get(name)
+
+    def rules_for(self, guideline: m.Guideline | None) -> tuple:
+        """(compiled rules, their evaluator, static facts per insats), built once per layer."""
+        key = _key(guideline)
+        if key not in self._compiled:
+            rules = self.book.rules(guideline)
+            insatser = self.insatser_in(guideline)
+            static = {insats_id: static_facts(insats) for insats_id, insats in insatser.items()}
+            self._compiled[key] = ([CompiledRule.of(r) for r in rules], compile_rules(rules), static)
+        return self._compiled[key]
+
+    # ---- checking ----
+    def check(self, decision: Decision | Mapping[str, Any]) -> Result:
+        if not isinstance(decision, Decision):
+            decision = Decision.model_validate(decision)
+        guideline = self.layer_for(decision.decided_on)
+        case = build_case(decision, self, guideline)
+        if guideline is not self.guideline and self.guideline is not None and self.guideline.meta:
+            case.add("riktlinje.ej_i_kraft", riktlinje=self.guideline.meta.title or self.guideline.meta.id,
+                     datum=decision.decided_on.isoformat() if decision.decided_on else "?")
+        for family in FAMILIES:
+            family(case)
+        self._general_rules(case, guideline)
+        if case.unassessed:
+            what = "; ".join(dict.fromkeys(case.unassessed))
+            case.add("bedomning.ofullstandig", vad=what)
+        return Result(decision.id, decision.source, _sorted(case.findings), case.unassessed)
+
+    def _general_rules(self, case, guideline: m.Guideline | None) -> None:
+        rules, evaluate, static = self.rules_for(guideline)
+        if not rules:
+            return
+        facts = case.facts
+        fired = evaluate(facts, static.get(facts.get("insats"), _EMPTY), lambda name, f: case.value(name))
+        for index in fired:
+            case.findings.append(rules[index].finding(facts))
+        unknown = {name for name, value in facts.items() if value is None}
+        skipped = [r.rule.id for i, r in enumerate(rules) if i not in fired and r.fields & unknown]
+        if skipped:
+            case.cannot_assess("riktlinjens regler " + ", ".join(skipped) + " (uppgifter saknas)")
+
+    def check_many(self, decisions: Iterable[Decision | Mapping[str, Any]]) -> Iterator[Result]:
+        """Stream: one result per input, in order, with memory flat in the number of decisions."""
+        for decision in decisions:
+            yield self.check(decision)
+
+    def check_facts(self, facts: Mapping[str, Any]) -> list[Finding]:
+        """The guideline's general rules over facts already in the rule language's terms
+        (``{"insats": "hemtjänst", "ålder": 82, ...}``): the fast path for systems that hold
+        normalised data. The built-in checks need a full ``Decision``."""
+        rules, evaluate, static = self.rules_for(self.guideline)
+        fired = evaluate(facts, static.get(facts.get("insats"), _EMPTY), self._value_in_facts)
+        return [rules[i].finding(facts) for i in fired]
+
+    def _value_in_facts(self, name: str, facts: Mapping[str, Any]) -> Any:
+        return self.value_at(name, facts.get("beslutsdatum"), self.guideline)
+
+
+_EMPTY: dict = {}
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.replace("_", " ").casefold().split()).strip(" .,;:!?()\"'")
+
+
+def _key(guideline: m.Guideline | None) -> str | None:
+    return guideline.path if guideline is not None else None
+
+
+def _memo(checker: Checker, key: tuple, build):
+    cache_ = checker.__dict__.setdefault("_memo", {})
+    if key not in cache_:
+        cache_[key] = build()
+    return cache_[key]
+
+
+def static_facts(insats: m.Insats) -> dict[str, Any]:
+    """Facts that depend only on the insats, for general rules."""
+    normal = None
+    if insats.scope is not None and insats.scope.normal is not None and insats.scope.normal.quantity.kind == "tid":
+        normal = exact(insats.scope.normal.per_month())
+    return {
+        "normal_minuter_per_månad": normal,
+        "motsvarighet": insats.lss_counterpart,
+        "tillåtna_lagar": sorted({c.ref.law for c in insats.citations if c.ref.law}),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A general rule with the parts of its finding that do not depend on the decision."""
+
+    rule: m.Rule
+    fields: frozenset[str]  # the decision fields its condition reads
+    code: str
+    where: str
+    field: str | None
+    lagrum: str | None
+    args: dict
+
+    @classmethod
+    def of(cls, rule: m.Rule) -> CompiledRule:
+        code = rule.finding_code
+        args = {}
+        if code in CODES and CODES[code].sv == "{text}":  # a code whose text the guideline writes
+            args = {"text": rule.message, "text_en": rule.english or rule.message}
+        return cls(rule, frozenset(referenced_fields(rule.when)), code, f"{rule.pos.file}:{rule.pos.line}",
+                   rule.field or (CODES[code].field if code in CODES else None),
+                   rule.citation.ref.canonical() if rule.citation else None, args)
+
+    def finding(self, facts: Mapping[str, Any]) -> Finding:
+        """The finding when the rule fires. A warning becomes an info when the decision is justified."""
+        severity = self.rule.severity or "varning"
+        if severity == "varning" and facts.get("motivering"):
+            severity = "info"
+        return Finding(code=self.code, severity=severity, args=self.args, field=self.field, guideline=self.where,
+                       section=self.rule.section, lagrum=self.lagrum,
+                       values={name: facts.get(name) for name in sorted(self.fields)},
+                       sv=self.rule.message, en=self.rule.english)
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)
+
+
+def compile(riktlinje: str | Path | m.Guideline | None = None, schablon: str | Path | None = None, *,
+            book: RuleBook | None = None, as_of: date | None = None) -> Checker:
+    """Compile a guideline (path, folder or loaded object) and optionally a standard-time table.
+
+    ``compile()`` alone checks against the national layer only.
+    """
+    paths = [p for p in (riktlinje, schablon) if isinstance(p, (str, Path))]
+    if book is None:
+        book = load(paths) if paths else load([])
+    guideline = riktlinje if isinstance(riktlinje, m.Guideline) else None
+    if guideline is None and riktlinje is not None:
+        named = {str(Path(p).resolve()) for p in _expand(riktlinje)}
+        candidates = [g for g in book.municipal if str(Path(g.path).resolve()) in named]
+        guideline = candidates[0] if candidates else None
+    table = None
+    if schablon is not None:
+        named = {str(Path(p).resolve()) for p in _expand(schablon)}
+        tables = [t for t in book.tables if str(Path(t.path).resolve()) in named]
+        table = tables[0] if tables else None
+    return Checker(book, guideline, table, as_of)
+
+
+def _expand(path: str | Path) -> list[Path]:
+    from .rulebook import expand
+
+    return expand([path])
