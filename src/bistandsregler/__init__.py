@@ -13,13 +13,21 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "read", "RuleBook", "GuidelineError", "parse_lagrum", "parse_quantity", "__version__"]
+__all__ = [
+    "load", "read", "RuleBook", "GuidelineError", "compile", "Checker", "Decision", "Result", "Finding",
+    "parse_lagrum", "parse_quantity", "__version__",
+]
 
 _LAZY = {
     "load": ("rulebook", "load"),
     "read": ("rulebook", "read"),
     "RuleBook": ("rulebook", "RuleBook"),
     "GuidelineError": ("diagnostics", "GuidelineError"),
+    "compile": ("evaluation", "compile"),
+    "Checker": ("evaluation", "Checker"),
+    "Result": ("evaluation", "Result"),
+    "Decision": ("decision", "Decision"),
+    "Finding": ("findings", "Finding"),
     "parse_lagrum": ("lagrum", "parse_lagrum"),
     "parse_quantity": ("units", "parse_quantity"),
 }
@@ -37,7 +45,10 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # for type checkers and editors only
+    from .decision import Decision
     from .diagnostics import GuidelineError
+    from .evaluation import Checker, Result, compile
+    from .findings import Finding
     from .lagrum import parse_lagrum
     from .rulebook import RuleBook, load, read
     from .units import parse_quantity

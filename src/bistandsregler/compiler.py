@@ -15,12 +15,12 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
-from datetime import date
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from . import model as m
-from .facts import ABSENT, FIELDS, SYMBOLS
+from .facts import ABSENT, FIELDS
 
 # Fields whose value is a list: a comparison holds when it holds for some element.
 LIST_FIELDS = frozenset(k for k, v in FIELDS.items() if v.kind.startswith("lista"))
@@ -136,38 +136,75 @@ def _nnf(condition: m.Condition, negated: bool = False):
 # ---- code generation -------------------------------------------------------------------------------------
 
 
+def _static_only(expr: m.Expr) -> bool:
+    """Does the expression depend only on constants and facts of the insats?"""
+    if isinstance(expr, m.Arith):
+        return _static_only(expr.left) and _static_only(expr.right)
+    if isinstance(expr, m.Field_):
+        return expr.name in STATIC_FIELDS or expr.name not in FIELDS
+    return isinstance(expr, (m.Number, m.DateLit, m.Text))
+
+
+def _name(name: str) -> ast.Name:
+    return ast.Name(name, ast.Load())
+
+
+def _call(function: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(_name(function), list(args), [])
+
+
+def _and(*parts: ast.expr) -> ast.expr:
+    return parts[0] if len(parts) == 1 else ast.BoolOp(ast.And(), list(parts))
+
+
+def _is_not_none(value: ast.expr) -> ast.expr:
+    return ast.Compare(value, [ast.IsNot()], [ast.Constant(None)])
+
+
 class _Codegen:
-    """Builds the body of ``evaluate(f, static, value_at)`` for a list of rules."""
+    """Builds the body of ``evaluate(f, static, value_at)`` for a list of rules.
+
+    Each field the rules read is loaded once into a local; arithmetic over facts of the
+    insats alone is folded at compile time into the per-insats ``static`` table; the common
+    comparisons are written inline rather than as helper calls.
+    """
 
     def __init__(self) -> None:
         self.locals: dict[str, str] = {}  # field name -> local variable
         self.constants: dict[str, Any] = {}  # name -> value, passed in as globals
         self.prologue: list[ast.stmt] = []
+        self.static_exprs: dict[str, m.Expr] = {}  # key in the static table -> expression
 
     def const(self, value: Any) -> ast.expr:
         if value is None or isinstance(value, (bool, int, str)):
             return ast.Constant(value)
         name = f"_c{len(self.constants)}"
         self.constants[name] = value
-        return ast.Name(name, ast.Load())
+        return _name(name)
 
-    def field(self, name: str) -> ast.expr:
+    def _load(self, var: str, source: str, key: str) -> None:
+        # var = source.get(key)
+        self.prologue.append(ast.Assign(
+            [ast.Name(var, ast.Store())],
+            ast.Call(ast.Attribute(_name(source), "get", ast.Load()), [ast.Constant(key)], []),
+        ))
+
+    def field(self, name: str) -> ast.Name:
         if name not in self.locals:
             var = f"v{len(self.locals)}"
             self.locals[name] = var
-            source = "static" if name in STATIC_FIELDS else "f"
-            # vN = f.get("name")
-            self.prologue.append(ast.Assign(
-                [ast.Name(var, ast.Store())],
-                ast.Call(ast.Attribute(ast.Name(source, ast.Load()), "get", ast.Load()), [ast.Constant(name)], []),
-            ))
+            self._load(var, "static" if name in STATIC_FIELDS else "f", name)
             if name in RANGE_FIELDS:
-                # vN_lo, vN_hi = the interval, or the number twice
-                self.prologue.append(ast.Assign(
-                    [ast.Tuple([ast.Name(var + "_lo", ast.Store()), ast.Name(var + "_hi", ast.Store())], ast.Store())],
-                    ast.Call(ast.Name("_bounds", ast.Load()), [ast.Name(var, ast.Load())], []),
+                # vN_lo, vN_hi = vN if it is an interval, else the number twice
+                lo, hi = ast.Name(var + "_lo", ast.Store()), ast.Name(var + "_hi", ast.Store())
+                is_tuple = ast.Compare(ast.Attribute(_name(var), "__class__", ast.Load()), [ast.Is()],
+                                       [_name("tuple")])
+                self.prologue.append(ast.If(
+                    is_tuple,
+                    [ast.Assign([ast.Tuple([lo, hi], ast.Store())], _name(var))],
+                    [ast.Assign([lo, hi], _name(var))],
                 ))
-        return ast.Name(self.locals[name], ast.Load())
+        return _name(self.locals[name])
 
     def expr(self, expr: m.Expr) -> ast.expr:
         if isinstance(expr, m.Field_):
@@ -179,10 +216,15 @@ class _Codegen:
         if isinstance(expr, (m.DateLit, m.Text)):
             return self.const(expr.value)
         if isinstance(expr, m.ValueRef):
-            # value_at("id", f) -> the dated value on the decision date
-            return ast.Call(ast.Name("value_at", ast.Load()), [ast.Constant(expr.name), ast.Name("f", ast.Load())], [])
-        return ast.Call(ast.Name("_arith", ast.Load()),
-                        [ast.Constant(expr.op), self.expr(expr.left), self.expr(expr.right)], [])
+            # value_at("id", f): the dated value on the decision date
+            return ast.Call(_name("value_at"), [ast.Constant(expr.name), _name("f")], [])
+        if _static_only(expr):
+            key = f"_e{len(self.static_exprs)}"
+            self.static_exprs[key] = expr
+            self.locals[key] = "s" + key
+            self._load("s" + key, "static", key)
+            return _name("s" + key)
+        return _call("_arith", ast.Constant(expr.op), self.expr(expr.left), self.expr(expr.right))
 
     def condition(self, node) -> ast.expr:
         kind = node[0]
@@ -193,43 +235,78 @@ class _Codegen:
 
     def leaf(self, condition, negated: bool) -> ast.expr:
         if isinstance(condition, m.Present):
-            want_present = condition.negated == negated  # "finns", or "inte ... saknas"
-            value = self.expr(condition.item)
-            helper = "_present" if want_present else "_absent"
-            return ast.Call(ast.Name(helper, ast.Load()), [value], [])
+            return self.presence(condition.item, want_present=condition.negated == negated)
         if isinstance(condition, m.InList):
-            item = self.expr(condition.item)
-            options = ast.List([self.expr(o) for o in condition.options], ast.Load())
-            return ast.Call(ast.Name("_in", ast.Load()), [item, options, ast.Constant(negated)], [])
+            return self.membership(condition, negated)
         op = _NEGATED[condition.op] if negated else condition.op
         left_field = condition.left.name if isinstance(condition.left, m.Field_) else None
         left = self.expr(condition.left)
         right = self.expr(condition.right)
+        known_right = isinstance(right, ast.Constant) and right.value is not None
+        guards = [] if known_right else [_is_not_none(right)]
         if left_field in LIST_FIELDS:
-            return ast.Call(ast.Name("_any_cmp", ast.Load()),
-                            [ast.Constant(condition.op), left, right, ast.Constant(negated)], [])
+            return self.list_leaf(left, condition.op, right, negated, known_right)
         if left_field in RANGE_FIELDS:
-            return self.range_leaf(left, op, right)
-        # (left is not None and right is not None and left OP right)
-        checks = [ast.Compare(left, [ast.IsNot()], [ast.Constant(None)])]
-        if not (isinstance(right, ast.Constant) and right.value is not None):
-            checks.append(ast.Compare(right, [ast.IsNot()], [ast.Constant(None)]))
-        checks.append(ast.Compare(left, [_AST_OPS[op]()], [right]))
-        return ast.BoolOp(ast.And(), checks)
+            lo, hi = _name(left.id + "_lo"), _name(left.id + "_hi")
+            if op in (">", ">="):
+                test = ast.Compare(lo, [_AST_OPS[op]()], [right])
+            elif op in ("<", "<="):
+                test = ast.Compare(hi, [_AST_OPS[op]()], [right])
+            elif op == "=":
+                test = ast.Compare(lo, [ast.Eq(), ast.Eq()], [hi, right])
+            else:
+                test = ast.BoolOp(ast.Or(), [ast.Compare(right, [ast.Lt()], [lo]), ast.Compare(right, [ast.Gt()], [hi])])
+            return _and(_is_not_none(lo), *guards, test)
+        compare = ast.Compare(left, [_AST_OPS[op]()], [right])
+        if op == "=" and known_right:  # None (unknown) never equals a constant: no guard needed
+            return compare
+        # left is not None [and right is not None] and left OP right
+        return _and(_is_not_none(left), *guards, compare)
 
-    def range_leaf(self, left: ast.Name, op: str, right: ast.expr) -> ast.expr:
-        lo = ast.Name(left.id + "_lo", ast.Load())
-        hi = ast.Name(left.id + "_hi", ast.Load())
-        return ast.Call(ast.Name("_range_cmp", ast.Load()), [ast.Constant(op), lo, hi, right], [])
+    def list_leaf(self, values: ast.expr, op: str, right: ast.expr, negated: bool, known_right: bool) -> ast.expr:
+        """Some element OP right (negated: no element). Inline for constants; max/min decide order."""
+        if not known_right or op == "!=":
+            return _call("_any_cmp", ast.Constant(op), values, right, ast.Constant(negated))
+        if op == "=":
+            test: ast.expr = ast.Compare(right, [ast.NotIn() if negated else ast.In()], [values])
+        else:
+            extreme = _call("max" if op in (">", ">=") else "min", values)
+            hit = ast.Compare(extreme, [_AST_OPS[op]()], [right])
+            # some element OP right: the list is not empty and its max (or min) is
+            test = ast.UnaryOp(ast.Not(), hit) if negated else hit
+            empty = ast.Compare(values, [ast.Eq()], [ast.List([], ast.Load())])
+            test = ast.BoolOp(ast.Or(), [empty, test]) if negated else ast.BoolOp(ast.And(), [values, test])
+        return _and(_is_not_none(values), test)
 
+    def presence(self, item: m.Expr, want_present: bool) -> ast.expr:
+        value = self.expr(item)
+        kind = FIELDS[item.name].kind if isinstance(item, m.Field_) and item.name in FIELDS else None
+        if kind == "text":  # the common case, inline: known, not empty, not known-absent
+            empty = ast.Compare(value, [ast.Eq()], [ast.Constant("")])
+            absent = ast.Compare(value, [ast.Is()], [_name("_ABSENT")])
+            if want_present:
+                not_empty = ast.Compare(value, [ast.NotEq()], [ast.Constant("")])
+                not_absent = ast.Compare(value, [ast.IsNot()], [_name("_ABSENT")])
+                return _and(_is_not_none(value), not_empty, not_absent)
+            return ast.BoolOp(ast.Or(), [empty, absent])
+        return _call("_present" if want_present else "_absent", value)
 
-def _bounds(value):
-    if value is None:
-        return None, None
-    if isinstance(value, tuple):
-        return exact(value[0]), exact(value[1])
-    value = exact(value)
-    return value, value
+    def membership(self, condition: m.InList, negated: bool) -> ast.expr:
+        item_is_list = isinstance(condition.item, m.Field_) and condition.item.name in LIST_FIELDS
+        item = self.expr(condition.item)
+        options = [self.expr(o) for o in condition.options]
+        if not item_is_list and all(isinstance(o, ast.Constant) and o.value is not None for o in options):
+            # item in {constants}: a frozenset built once
+            choices = self.const(frozenset(o.value for o in options))
+            test = ast.Compare(item, [ast.NotIn() if negated else ast.In()], [choices])
+            return _and(_is_not_none(item), test) if negated else test
+        single = options[0] if len(options) == 1 else None
+        if not item_is_list and isinstance(single, ast.Name) and isinstance(condition.options[0], m.Field_) \
+                and condition.options[0].name in LIST_FIELDS:
+            # item in a list-valued fact ("lag i (tillåtna_lagar)"): both must be known
+            test = ast.Compare(item, [ast.NotIn() if negated else ast.In()], [single])
+            return _and(_is_not_none(item), _is_not_none(single), test)
+        return _call("_in", item, ast.List(options, ast.Load()), ast.Constant(negated))
 
 
 def _range_cmp(op: str, lo, hi, right) -> bool:
@@ -288,35 +365,80 @@ def _arith(op: str, left, right):
     return exact(_ARITH[op](Fraction(left), Fraction(right)))
 
 
-_RUNTIME = {"_bounds": _bounds, "_range_cmp": _range_cmp, "_present": _present, "_absent": _absent,
-            "_in": _in, "_any_cmp": _any_cmp, "_arith": _arith}
+_RUNTIME = {"_range_cmp": _range_cmp, "_present": _present, "_absent": _absent, "_in": _in,
+            "_any_cmp": _any_cmp, "_arith": _arith, "_ABSENT": ABSENT, "tuple": tuple, "_new": tuple.__new__,
+            "max": max, "min": min}
 
-Evaluator = Callable[[Mapping[str, Any], Mapping[str, Any], Callable], list[int]]
+
+@dataclass(frozen=True)
+class RuleOutput:
+    """What a rule's finding says that does not depend on the decision (see evaluation)."""
+
+    finding_type: type  # findings.Finding
+    code: str
+    severity: str
+    args: dict
+    field: str | None
+    where: str
+    section: str | None
+    lagrum: str | None
+    sv: str | None
+    en: str | None
+    fields: tuple[str, ...]  # the values compared, by field name
 
 
-def compile_rules(rules: list[m.Rule]) -> Evaluator:
-    """One function ``evaluate(f, static, value_at) -> [index of each rule that fires]``."""
+@dataclass(frozen=True)
+class CompiledRules:
+    """``evaluate(facts, static, value_at) -> [Finding]`` and the insats-only expressions it needs
+    in its per-insats ``static`` table (``static_table``)."""
+
+    evaluate: Callable[[Mapping[str, Any], Mapping[str, Any], Callable], list]
+    static_exprs: dict[str, m.Expr]
+
+    def static_table(self, facts_by_insats: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        table = {}
+        for insats, facts in facts_by_insats.items():
+            row = dict(facts)
+            for key, expr in self.static_exprs.items():
+                row[key] = _eval(expr, facts, lambda name: None)
+            table[insats] = row
+        return table
+
+
+def compile_rules(rules: list[m.Rule], outputs: list[RuleOutput]) -> CompiledRules:
+    """One function that returns the findings of the rules that fire, built as a syntax tree."""
     gen = _Codegen()
     tests = [gen.condition(_nnf(rule.when)) if rule.when is not None else ast.Constant(False) for rule in rules]
-    fired = ast.Name("fired", ast.Load())
+    justified = None
+    if any(out.severity == "varning" for out in outputs):
+        # A warning becomes an info when the decision carries a justification.
+        justified = gen.presence(m.Field_(name="motivering", pos=rules[0].pos), want_present=True)
+    value_names = {name for out in outputs for name in out.fields}
+    values = {name: gen.field(name) for name in sorted(value_names)}
+    fired = _name("fired")
     body: list[ast.stmt] = [ast.Assign([ast.Name("fired", ast.Store())], ast.List([], ast.Load()))]
     body += gen.prologue
-    for index, test in enumerate(tests):
-        append = ast.Expr(ast.Call(ast.Attribute(fired, "append", ast.Load()), [ast.Constant(index)], []))
-        body.append(ast.If(test, [append], []))
+    for test, out in zip(tests, outputs, strict=True):
+        severity: ast.expr = ast.Constant(out.severity)
+        if out.severity == "varning" and justified is not None:
+            severity = ast.IfExp(justified, ast.Constant("info"), ast.Constant("varning"))
+        compared = ast.Dict([ast.Constant(n) for n in out.fields], [values[n] for n in out.fields])
+        parts = [ast.Constant(out.code), severity, gen.const(out.args), ast.Constant(out.field),
+                 ast.Constant(out.where), ast.Constant(out.section), ast.Constant(out.lagrum), compared,
+                 ast.Constant(out.sv), ast.Constant(out.en)]
+        # fired.append(tuple.__new__(Finding, (...))): a finding without a Python-level constructor call
+        finding = ast.Call(_name("_new"), [gen.const(out.finding_type), ast.Tuple(parts, ast.Load())], [])
+        body.append(ast.If(test, [ast.Expr(ast.Call(ast.Attribute(fired, "append", ast.Load()), [finding], []))], []))
     body.append(ast.Return(fired))
     args = ast.arguments(posonlyargs=[], args=[ast.arg("f"), ast.arg("static"), ast.arg("value_at")],
                          kwonlyargs=[], kw_defaults=[], defaults=[])
-    function = ast.FunctionDef("evaluate", args, body, [], None, type_params=[]) if _HAS_TYPE_PARAMS \
-        else ast.FunctionDef("evaluate", args, body, [], None)
+    extra = {"type_params": []} if "type_params" in ast.FunctionDef._fields else {}
+    function = ast.FunctionDef("evaluate", args, body, [], None, **extra)
     module = ast.Module([function], type_ignores=[])
     ast.fix_missing_locations(module)
     namespace: dict[str, Any] = {"__builtins__": {}, **_RUNTIME, **gen.constants}
-    exec(compile(module, "<bistandsregler-regler>", "exec"), namespace)  # noqa: S102 - code built from the AST above
-    return namespace["evaluate"]
-
-
-_HAS_TYPE_PARAMS = "type_params" in ast.FunctionDef._fields
+    exec(compile(module, "<bistandsregler-regler>", "exec"), namespace)  # noqa: S102 - built from the AST above
+    return CompiledRules(namespace["evaluate"], dict(gen.static_exprs))
 
 
 def referenced_fields(condition: m.Condition | None) -> set[str]:
@@ -327,8 +449,3 @@ def referenced_fields(condition: m.Condition | None) -> set[str]:
     return {e.name for e in _expressions(condition) if isinstance(e, m.Field_) and e.name in FIELDS}
 
 
-def is_symbol(name: str) -> bool:
-    return name in SYMBOLS
-
-
-__all__ = ["compile_rules", "interpret", "referenced_fields", "STATIC_FIELDS", "exact", "date"]

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from . import model as m
 from .case import build_case
 from .checks import FAMILIES
-from .compiler import compile_rules, exact, referenced_fields
+from .compiler import RuleOutput, compile_rules, exact, referenced_fields
 from .decision import Decision
 from .findings import CODES, SEVERITY_ORDER, Finding
 from .rulebook import RuleBook, load
@@ -107,13 +108,14 @@ class Checker:
         return _memo(self, ("värden", _key(guideline)), lambda: self.book.values(guideline)).get(name)
 
     def rules_for(self, guideline: m.Guideline | None) -> tuple:
-        """(compiled rules, their evaluator, static facts per insats), built once per layer."""
+        """(rules, their compiled evaluator, static facts per insats), built once per layer."""
         key = _key(guideline)
         if key not in self._compiled:
             rules = self.book.rules(guideline)
+            compiled = compile_rules(rules, [rule_output(r) for r in rules])
             insatser = self.insatser_in(guideline)
-            static = {insats_id: static_facts(insats) for insats_id, insats in insatser.items()}
-            self._compiled[key] = ([CompiledRule.of(r) for r in rules], compile_rules(rules), static)
+            static = compiled.static_table({i: static_facts(insats) for i, insats in insatser.items()})
+            self._compiled[key] = (rules, compiled.evaluate, static)
         return self._compiled[key]
 
     # ---- checking ----
@@ -139,12 +141,14 @@ class Checker:
             return
         facts = case.facts
         fired = evaluate(facts, static.get(facts.get("insats"), _EMPTY), lambda name, f: case.value(name))
-        for index in fired:
-            case.findings.append(rules[index].finding(facts))
+        case.findings.extend(fired)
         unknown = {name for name, value in facts.items() if value is None}
-        skipped = [r.rule.id for i, r in enumerate(rules) if i not in fired and r.fields & unknown]
-        if skipped:
-            case.cannot_assess("riktlinjens regler " + ", ".join(skipped) + " (uppgifter saknas)")
+        if unknown:
+            done = {f.guideline for f in fired}
+            skipped = [r.id for r in rules if f"{r.pos.file}:{r.pos.line}" not in done
+                       and referenced_fields(r.when) & unknown]
+            if skipped:
+                case.cannot_assess("riktlinjens regler " + ", ".join(skipped) + " (uppgifter saknas)")
 
     def check_many(self, decisions: Iterable[Decision | Mapping[str, Any]]) -> Iterator[Result]:
         """Stream: one result per input, in order, with memory flat in the number of decisions."""
@@ -155,9 +159,15 @@ class Checker:
         """The guideline's general rules over facts already in the rule language's terms
         (``{"insats": "hemtjänst", "ålder": 82, ...}``): the fast path for systems that hold
         normalised data. The built-in checks need a full ``Decision``."""
-        rules, evaluate, static = self.rules_for(self.guideline)
-        fired = evaluate(facts, static.get(facts.get("insats"), _EMPTY), self._value_in_facts)
-        return [rules[i].finding(facts) for i in fired]
+        fast = self.__dict__.get("_fast")
+        if fast is None:
+            _, evaluate, static = self.rules_for(self.guideline)
+            fast = self._fast = (evaluate, static.get, self._value_in_facts)
+        evaluate, static_of, value_at = fast
+        try:
+            return evaluate(facts, static_of(facts.get("insats"), _EMPTY), value_at)
+        except TypeError:  # a value of the wrong kind in the caller's facts: say which
+            raise ValueError(_wrong_kinds(facts)) from None
 
     def _value_in_facts(self, name: str, facts: Mapping[str, Any]) -> Any:
         return self.value_at(name, facts.get("beslutsdatum"), self.guideline)
@@ -168,6 +178,16 @@ _EMPTY: dict = {}
 
 def _name_key(text: str) -> str:
     return " ".join(text.replace("_", " ").casefold().split()).strip(" .,;:!?()\"'")
+
+
+def _wrong_kinds(facts: Mapping[str, Any]) -> str:
+    from .facts import FIELDS
+
+    wanted = {"tal": (int, float, Fraction, tuple), "text": (str,), "datum": (date,), "ja/nej": (bool,),
+              "lista:tal": (list,), "lista:text": (list,)}
+    wrong = [f"{name} ({FIELDS[name].kind})" for name, value in sorted(facts.items())
+             if name in FIELDS and value is not None and not isinstance(value, wanted[FIELDS[name].kind])]
+    return "fakta av fel slag: " + (", ".join(wrong) if wrong else "okänt fält")
 
 
 def _key(guideline: m.Guideline | None) -> str | None:
@@ -193,37 +213,19 @@ def static_facts(insats: m.Insats) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
-    """A general rule with the parts of its finding that do not depend on the decision."""
-
-    rule: m.Rule
-    fields: frozenset[str]  # the decision fields its condition reads
-    code: str
-    where: str
-    field: str | None
-    lagrum: str | None
-    args: dict
-
-    @classmethod
-    def of(cls, rule: m.Rule) -> CompiledRule:
-        code = rule.finding_code
-        args = {}
-        if code in CODES and CODES[code].sv == "{text}":  # a code whose text the guideline writes
-            args = {"text": rule.message, "text_en": rule.english or rule.message}
-        return cls(rule, frozenset(referenced_fields(rule.when)), code, f"{rule.pos.file}:{rule.pos.line}",
-                   rule.field or (CODES[code].field if code in CODES else None),
-                   rule.citation.ref.canonical() if rule.citation else None, args)
-
-    def finding(self, facts: Mapping[str, Any]) -> Finding:
-        """The finding when the rule fires. A warning becomes an info when the decision is justified."""
-        severity = self.rule.severity or "varning"
-        if severity == "varning" and facts.get("motivering"):
-            severity = "info"
-        return Finding(code=self.code, severity=severity, args=self.args, field=self.field, guideline=self.where,
-                       section=self.rule.section, lagrum=self.lagrum,
-                       values={name: facts.get(name) for name in sorted(self.fields)},
-                       sv=self.rule.message, en=self.rule.english)
+def rule_output(rule: m.Rule) -> RuleOutput:
+    """The parts of a general rule's finding that do not depend on the decision."""
+    code = rule.finding_code
+    args = {}
+    if code in CODES and CODES[code].sv == "{text}":  # a code whose text the guideline writes
+        args = {"text": rule.message, "text_en": rule.english or rule.message}
+    return RuleOutput(
+        finding_type=Finding, code=code, severity=rule.severity or "varning", args=args,
+        field=rule.field or (CODES[code].field if code in CODES else None),
+        where=f"{rule.pos.file}:{rule.pos.line}", section=rule.section,
+        lagrum=rule.citation.ref.canonical() if rule.citation else None,
+        sv=rule.message, en=rule.english, fields=tuple(sorted(referenced_fields(rule.when))),
+    )
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:

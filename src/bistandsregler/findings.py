@@ -11,6 +11,7 @@ decisions): the message is rendered only when asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +165,13 @@ class _Args(dict):
         return ""
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """One thing a check says about a decision. A tuple: immutable and cheap to make."""
+
     code: str
     severity: str
-    args: dict
-    field: str | None = None
+    args: dict  # the message's placeholders
+    field: str | None = None  # the decision field concerned
     guideline: str | None = None  # "guidelines/botkyrka/botkyrka-2025.riktlinje:120"
     section: str | None = None  # the guideline's "avsnitt"
     lagrum: str | None = None  # the legal provision it rests on, canonical
