@@ -91,6 +91,9 @@ class Checker:
             return None
         return exact(value.at(day))
 
+    def delegations_in(self, guideline: m.Guideline | None) -> list[m.Delegation]:
+        return _memo(self, ("delegationer", _key(guideline)), lambda: self.book.delegations(guideline))
+
     def national_activity(self, name: str) -> str | None:
         """The national activity id a written name means ("städ" -> städning), if any."""
 
@@ -108,14 +111,17 @@ class Checker:
         return _memo(self, ("värden", _key(guideline)), lambda: self.book.values(guideline)).get(name)
 
     def rules_for(self, guideline: m.Guideline | None) -> tuple:
-        """(rules, their compiled evaluator, static facts per insats), built once per layer."""
+        """(what each rule reads, the compiled evaluator, static facts per insats), once per layer."""
         key = _key(guideline)
         if key not in self._compiled:
             rules = self.book.rules(guideline)
-            compiled = compile_rules(rules, [rule_output(r) for r in rules])
+            outputs = [rule_output(r) for r in rules]
+            compiled = compile_rules(rules, outputs)
             insatser = self.insatser_in(guideline)
             static = compiled.static_table({i: static_facts(insats) for i, insats in insatser.items()})
-            self._compiled[key] = (rules, compiled.evaluate, static)
+            # (rule id, where it stands, the fields it reads): to say which rules could not be assessed
+            reads = [(r.id, out.where, frozenset(out.fields)) for r, out in zip(rules, outputs, strict=True)]
+            self._compiled[key] = (reads, compiled.evaluate, static)
         return self._compiled[key]
 
     # ---- checking ----
@@ -136,8 +142,8 @@ class Checker:
         return Result(decision.id, decision.source, _sorted(case.findings), case.unassessed)
 
     def _general_rules(self, case, guideline: m.Guideline | None) -> None:
-        rules, evaluate, static = self.rules_for(guideline)
-        if not rules:
+        reads, evaluate, static = self.rules_for(guideline)
+        if not reads:
             return
         facts = case.facts
         fired = evaluate(facts, static.get(facts.get("insats"), _EMPTY), lambda name, f: case.value(name))
@@ -145,8 +151,7 @@ class Checker:
         unknown = {name for name, value in facts.items() if value is None}
         if unknown:
             done = {f.guideline for f in fired}
-            skipped = [r.id for r in rules if f"{r.pos.file}:{r.pos.line}" not in done
-                       and referenced_fields(r.when) & unknown]
+            skipped = [rule_id for rule_id, where, fields in reads if where not in done and fields & unknown]
             if skipped:
                 case.cannot_assess("riktlinjens regler " + ", ".join(skipped) + " (uppgifter saknas)")
 

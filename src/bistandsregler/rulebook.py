@@ -133,6 +133,13 @@ class RuleBook:
                 return table
         return None
 
+    def to_json(self) -> dict:
+        """The rule objects as JSON-ready data, with their source positions."""
+        return {
+            "riktlinjer": [g.model_dump(mode="json", exclude_defaults=True) for g in self.guidelines],
+            "schablontabeller": [t.model_dump(mode="json", exclude_defaults=True) for t in self.tables],
+        }
+
     def source_line(self, pos: m.Pos) -> str | None:
         lines = self.sources.get(pos.file, [])
         return lines[pos.line - 1] if 0 < pos.line <= len(lines) else None

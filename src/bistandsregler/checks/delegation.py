@@ -6,7 +6,7 @@ from ..case import Case, add_span
 
 
 def check(case: Case) -> None:
-    delegations = case.checker.book.delegations(case.guideline)
+    delegations = case.checker.delegations_in(case.guideline)
     by = case.decision.decided_by
     if not delegations or case.insats_id is None:
         return
