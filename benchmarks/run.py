@@ -144,6 +144,44 @@ def zen_runner():
     return lambda r: [codes[k] for k, v in decision.evaluate(r)["result"].items() if v is True]
 
 
+def parse_thousand_rules() -> float:
+    """Milliseconds to parse and check a generated guideline of 1,000 rules."""
+    import tempfile
+
+    from bistandsregler.rulebook import read
+
+    lines = ['riktlinje stor "1 000 regler"', "  gäller från 2025-01-01", "  bygger på nationell", "slut", ""]
+    for i in range(1000):
+        lines += [f'regel r{i} "Regel {i}"', f"  när insats = hemtjänst och timmar_per_månad > {i} och ålder >= 65",
+                  f'  då varning "Regel {i}"', "slut", ""]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "stor.riktlinje"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        read([])  # the national layer once, so the timing is of the 1,000 rules
+        start = time.perf_counter()
+        book = read([path])
+        elapsed = (time.perf_counter() - start) * 1000
+    assert not [d for d in book.diagnostics if d.severity.value == "fel"], "the generated guideline must be clean"
+    return elapsed
+
+
+def streamed_peak_kib(checker, n: int) -> float:
+    """Peak traced memory while streaming ``n`` decisions through ``check_many``: flat means O(1)."""
+    import tracemalloc
+
+    def decisions():
+        for i in range(n):
+            yield {"id": str(i), "decided_on": "2025-09-01", "insats": "Hemtjänst", "lagrum": "11 kap. 1 § SoL",
+                   "outcome": "bifall", "person": {"birth_year": 1930 + i % 60}, "goals": []}
+
+    tracemalloc.start()
+    for _ in checker.check_many(decisions()):
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1024
+
+
 def timed(fn, records, repeat: int = 3) -> float:
     """Best of ``repeat`` runs, in decisions per second."""
     best = float("inf")
@@ -208,12 +246,19 @@ def main(argv=None) -> int:
         single.check(decision)
     latency_us = (time.perf_counter() - start) / n_single * 1e6
 
+    parse_ms = parse_thousand_rules()
+    streamed_peak_kib(single, 500)  # warm the memoised look-ups first: they are per guideline, not per decision
+    memory = {n: streamed_peak_kib(single, n) for n in (2_000, 20_000)}
+
     print(f"beslut: {args.n} (peers: {len(peers)}), kompilering: {compile_seconds * 1000:.0f} ms")
+    print(f"  1 000 regler läses och kontrolleras på {parse_ms:.0f} ms")
+    print("  minne i flödet (högsta, KiB): " + ", ".join(f"{n} beslut: {kib:.0f}" for n, kib in memory.items()))
     for name, rate in results.items():
         print(f"  {name:<16} {'–' if rate is None else f'{rate:>12,.0f} beslut/s'}")
     ratio = results["plain_python"] / results["bistandsregler"]
     print(f"  ren Python / bistandsregler: {ratio:.2f}x; ett helt beslut (Decision): {latency_us:.0f} µs")
     summary = {name: (round(rate) if rate else None) for name, rate in results.items()}
+    summary.update({"parse_1000_rules_ms": round(parse_ms), "stream_peak_kib": {str(k): round(v) for k, v in memory.items()}})
     summary.update({"decisions": args.n, "plain_over_ours": round(ratio, 3),
                     "single_decision_latency_us": round(latency_us, 1), "compile_ms": round(compile_seconds * 1000)})
     print(json.dumps(summary, sort_keys=True))

@@ -17,7 +17,8 @@ Outcome = Literal["bifall", "delvis_bifall", "avslag"]
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Only keys are interned: caching every id and text would grow memory with the batch.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, cache_strings="keys")
 
 
 class DecidedBy(_Input):
