@@ -202,13 +202,12 @@ def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
             )
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            lines, document, diagnostics = _parse_file(path, shown, kind)
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason}))
             continue
-        book.sources[shown] = text.splitlines()
-        document, diagnostics = parse_text(text, shown, kind)
+        book.sources[shown] = lines
         book.diagnostics.extend(diagnostics)
         if isinstance(document, m.Guideline):
             book.guidelines.append(document)
@@ -224,6 +223,24 @@ def _shown(path: Path, shipped: Path) -> str:
     if resolved.is_relative_to(guidelines_dir().resolve()):
         return str(resolved.relative_to(shipped.resolve()))
     return str(path)
+
+
+_PARSED: dict[tuple, tuple] = {}
+_PARSED_MAX = 64
+
+
+def _parse_file(path: Path, shown: str, kind: str) -> tuple[list[str], m.Document | None, list[Diagnostic]]:
+    """Parse a file, reusing the result while the file is unchanged (rule objects are immutable):
+    the national layer is read by every ``read()``."""
+    stat = path.stat()
+    key = (str(path.resolve()), shown, kind, stat.st_size, stat.st_mtime_ns)
+    if key not in _PARSED:
+        text = path.read_text(encoding="utf-8")
+        document, diagnostics = parse_text(text, shown, kind)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = (text.splitlines(), document, diagnostics)
+    return _PARSED[key]
 
 
 def load(paths: str | Path | Iterable[str | Path], national: bool = True) -> RuleBook:
