@@ -1,0 +1,168 @@
+"""Written insats names to the catalogue: abbreviations, typos and extra words, never a wrong guess."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import fuzz_settings
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bistandsregler.catalogue import Resolution, resolve_insats
+from bistandsregler.rulebook import read
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    """The national catalogue, as the evaluation sees it."""
+    return read([]).insatser()
+
+
+@pytest.fixture(scope="module")
+def bare(catalogue):
+    """The same catalogue without any aliases: what the resolver must manage on its own."""
+    return {key: insats.model_copy(update={"aliases": []}) for key, insats in catalogue.items()}
+
+
+# The spellings of the shared sample and of the issue, with the insats they mean.
+SAMPLE = [
+    ("Förenkl.handläggn. Hemtj.", "förenklad_hemtjänst"),
+    ("Hemtj.", "hemtjänst"),
+    ("Kortidsboende", "korttidsplats"),
+    ("Hemtjänst Natt", "hemtjänst"),
+    ("Avlösarservice i hemmet", "avlösarservice"),
+    ("Särskilt boende", "särskilt_boende"),
+    ("Ledsagarservice", "ledsagarservice"),
+    ("Hemtjänst", "hemtjänst"),
+    ("Trygghetslarm", "trygghetslarm"),
+    ("Boendestöd", "boendestöd"),
+    ("Daglig verksamhet", "daglig_verksamhet"),
+    ("Personlig assistans", "personlig_assistans"),
+    ("Korttidsvistelse", "korttidsvistelse"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SAMPLE)
+def test_the_sample_spellings_resolve(catalogue, text, expected):
+    result = resolve_insats(text, catalogue)
+    assert result.id == expected
+    assert result.how is not None
+    assert result.candidates == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "how"),
+    [
+        ("Hemtjänst", "hemtjänst", "exakt"),
+        ("HEMTJÄNST", "hemtjänst", "exakt"),
+        ("  hemtjänst. ", "hemtjänst", "exakt"),
+        ("förenklad_hemtjänst", "förenklad_hemtjänst", "exakt"),  # the id itself
+        ("Förenklad hemtjänst", "förenklad_hemtjänst", "exakt"),
+        ("Hemtj.", "hemtjänst", "förkortning"),
+        ("Säbo", "särskilt_boende", "förkortning"),
+        ("Korttidsv.", "korttidsvistelse", "förkortning"),  # a full stop marks a shortened word
+        ("Förenkl.handläggn. Hemtj.", "förenklad_hemtjänst", "ungefärlig"),  # förenklad + hemtjänst inside
+        ("Hemtjänst Natt", "hemtjänst", "ungefärlig"),
+        ("Hemtjänst natt och helg", "hemtjänst", "ungefärlig"),
+        ("Avlösarservice i hemmet", "avlösarservice", "ungefärlig"),
+        ("Hemtjanst", "hemtjänst", "ungefärlig"),  # OCR lost the ä
+        ("Sdrskilt boende", "särskilt_boende", "ungefärlig"),  # OCR: ä became d
+        ("Hemtjänts", "hemtjänst", "ungefärlig"),  # letters swapped
+        ("Ledsagarservis", "ledsagarservice", "ungefärlig"),
+        ("Hemtjänst i assistansliknande form", "hemtjänst_assistansliknande", "exakt"),
+        ("Hemtjänst i assistansliknande form, natt", "hemtjänst_assistansliknande", "ungefärlig"),  # longest wins
+    ],
+)
+def test_without_aliases_the_steps_still_find_the_insats(bare, text, expected, how):
+    result = resolve_insats(text, bare)
+    assert (result.id, result.how) == (expected, how)
+
+
+def test_an_alias_is_reported_as_such(catalogue):
+    result = resolve_insats("vård- och omsorgsboende", catalogue)
+    assert (result.id, result.how, result.matched) == ("särskilt_boende", "alias", "Vård- och omsorgsboende")
+
+
+def test_the_matched_spelling_is_reported(catalogue):
+    result = resolve_insats("Hemtjinst", catalogue)
+    assert result == Resolution(text="Hemtjinst", id="hemtjänst", how="ungefärlig", matched="Hemtjänst")
+
+
+def test_a_name_two_insatser_share_is_ambiguous_unless_the_law_says(catalogue):
+    # "Kontaktperson" is the SoL insats' alias and the LSS insats' id.
+    result = resolve_insats("Kontaktperson", catalogue)
+    assert result.id is None and not result.resolved
+    assert result.candidates == ("kontaktperson", "kontaktperson_sol")
+    assert resolve_insats("Kontaktperson", catalogue, lag="SoL").id == "kontaktperson_sol"
+    assert resolve_insats("Kontaktperson", catalogue, lag="LSS").id == "kontaktperson"
+
+
+@pytest.mark.parametrize("text", ["Fotvård", "Bilstöd", "xyz", "Boende", "Kort"])
+def test_unknown_or_too_vague_names_are_not_guessed(catalogue, text):
+    result = resolve_insats(text, catalogue)
+    assert result.id is None and result.how is None
+
+
+def test_an_unknown_name_lists_the_nearest_ids(catalogue):
+    result = resolve_insats("Korttidsboendeplats", catalogue)
+    assert result.id is None or result.id == "korttidsplats"
+    if result.id is None:
+        assert "korttidsplats" in result.candidates
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, ".,;"])
+def test_empty_text_resolves_to_nothing(catalogue, text):
+    result = resolve_insats(text, catalogue)
+    assert result.id is None and result.candidates == ()
+
+
+def test_memoised_per_text_and_catalogue_content(catalogue):
+    first = resolve_insats("Hemtjänst Natt", catalogue)
+    assert resolve_insats("Hemtjänst Natt", catalogue) is first
+    # RuleBook.insatser() builds a new dict each call: the same content hits the same cache.
+    assert resolve_insats("Hemtjänst Natt", dict(catalogue)) is first
+
+
+def test_a_changed_catalogue_is_not_served_from_the_cache(catalogue):
+    assert resolve_insats("Nattpatrull", catalogue).id is None
+    changed = dict(catalogue)
+    changed["hemtjänst"] = catalogue["hemtjänst"].model_copy(
+        update={"aliases": [*catalogue["hemtjänst"].aliases, "Nattpatrull"]}
+    )
+    assert resolve_insats("Nattpatrull", changed).id == "hemtjänst"
+    assert resolve_insats("Nattpatrull", catalogue).id is None
+
+
+def test_every_id_and_name_resolves_to_its_own_insats(catalogue):
+    for key, insats in catalogue.items():
+        for spelling in filter(None, [key, insats.name]):
+            result = resolve_insats(spelling, catalogue)
+            assert result.id == key or key in result.candidates, (spelling, result)
+
+
+def test_every_alias_resolves_to_its_insats_or_names_it_as_a_candidate(catalogue):
+    for key, insats in catalogue.items():
+        for alias in insats.aliases:
+            result = resolve_insats(alias, catalogue)
+            assert result.id == key or key in result.candidates, (alias, result)
+
+
+@st.composite
+def respelled(draw, catalogue_items):
+    """A catalogue name with other case, spacing and punctuation around the words."""
+    key, name = draw(st.sampled_from(catalogue_items))
+    words = name.split()
+    cased = [draw(st.sampled_from([w, w.upper(), w.lower(), w.capitalize()])) for w in words]
+    glue = draw(st.sampled_from([" ", "  ", " \t", " - ", ", "]))
+    around = draw(st.sampled_from(["", " ", ".", ":", "  "]))
+    return key, around + glue.join(cased) + around
+
+
+_NAMES = [(key, insats.name) for key, insats in read([]).insatser().items() if insats.name]
+
+
+@fuzz_settings(200)
+@given(respelled(_NAMES))
+def test_case_spacing_and_punctuation_do_not_change_the_answer(catalogue, case):
+    key, text = case
+    exact = resolve_insats(dict(_NAMES)[key], catalogue)
+    assert resolve_insats(text, catalogue).id == exact.id
