@@ -99,19 +99,33 @@ class Case:
     def pos_of(self, item: m.Documented | m.Rule | None) -> str | None:
         return f"{item.pos.file}:{item.pos.line}" if item is not None else None
 
+    def requirement_source(self, key: str, fallback: m.Documented | None) -> tuple[str | None, str | None]:
+        """(file:line, section) of the guideline line a handling requirement ("tidsbegränsning högst
+        12 månader") stands on, wherever in the layers it was written; else of ``fallback``."""
+        where = self.requirements.positions.get(key)
+        if where is None:
+            return self.pos_of(fallback), getattr(fallback, "section", None)
+        own = self.insats is not None and self.insats.requirements.positions.get(key) == where
+        return f"{where.file}:{where.line}", self.insats.section if own else None
+
     def add(self, code: str, *, severity: str | None = None, source: m.Documented | None = None,
-            lagrum: str | None = None, values: dict | None = None, deviation: bool = False, **args: Any) -> None:
+            where: tuple[str | None, str | None] | None = None, lagrum: str | None = None,
+            values: dict | None = None, deviation: bool = False, **args: Any) -> None:
         """Record a finding. ``deviation``: a guideline deviation that a written justification
-        turns from a warning into an info naming what was deviated from."""
+        turns from a warning into an info naming what was deviated from. ``where`` (file:line,
+        section) overrides the position of ``source``. The law reference is also the message's
+        ``{lagrum}``."""
         info = CODES[code]
         severity = severity or info.severity
         if deviation and severity == "varning" and self.decision.justification:
             severity = "info"
             args.setdefault("motiverad", True)
+        if lagrum is not None:
+            args.setdefault("lagrum", lagrum)
+        guideline, section = where if where is not None else (self.pos_of(source), getattr(source, "section", None))
         self.findings.append(Finding(
             code=code, severity=severity, args=args, field=info.field,
-            guideline=self.pos_of(source), section=getattr(source, "section", None),
-            lagrum=lagrum, values=values,
+            guideline=guideline, section=section, lagrum=lagrum, values=values,
         ))
 
     def cannot_assess(self, what: str) -> None:

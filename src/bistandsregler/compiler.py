@@ -30,6 +30,9 @@ RANGE_FIELDS = frozenset({"ålder"})
 STATIC_FIELDS = frozenset({"normal_minuter_per_månad", "motsvarighet", "tillåtna_lagar"})
 
 _NEGATED = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+# "65 <= ålder" is "ålder >= 65": a list or an interval written on the right is moved left.
+_MIRRORED = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_ORDERINGS = frozenset({"<", "<=", ">", ">="})
 _PY_OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
            ">=": operator.ge}
 _AST_OPS = {"=": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE}
@@ -77,6 +80,11 @@ def interpret(condition: m.Condition, facts: Mapping[str, Any], value_at: Callab
             options.extend(value if isinstance(value, list) else [value])
         if item is None:
             return None
+        if isinstance(item, tuple):  # an interval of ages: every age in the list, none, or unknown
+            hits = [age in options for age in range(item[0], item[1] + 1)]
+            if all(hits):
+                return True
+            return None if any(hits) or None in options else False
         items = item if isinstance(item, list) else [item]
         if any(i in options for i in items):
             return True
@@ -85,18 +93,23 @@ def interpret(condition: m.Condition, facts: Mapping[str, Any], value_at: Callab
     right = _eval(condition.right, facts, value_at)
     if left is None or right is None:
         return None
-    if left is ABSENT or right is ABSENT:
-        return condition.op == "!=" and left is not right
-    op = _PY_OPS[condition.op]
+    if left is ABSENT or right is ABSENT:  # known-absent equals only itself and has no order
+        if condition.op in _ORDERINGS:
+            return False
+        return (left is right) == (condition.op == "=")
+    written = condition.op
+    if isinstance(right, (list, tuple)) and not isinstance(left, (list, tuple)):
+        left, right, written = right, left, _MIRRORED[written]
+    op = _PY_OPS[written]
     if isinstance(left, list):
         return any(op(x, right) for x in left)
     if isinstance(left, tuple):  # an interval: true for every value, false for every value, or unknown
         lo, hi = left
         at_lo, at_hi = op(lo, right), op(hi, right)
-        if condition.op in ("=", "!=") and lo != hi:
+        if written in ("=", "!=") and lo != hi:
             if lo <= right <= hi:
                 return None
-            return condition.op == "!="
+            return written == "!="
         return at_lo if at_lo == at_hi else None
     return op(left, right)
 
@@ -136,6 +149,11 @@ def _nnf(condition: m.Condition, negated: bool = False):
 # ---- code generation -------------------------------------------------------------------------------------
 
 
+def _collection(expr: m.Expr) -> bool:
+    """A field whose value is a list or may be an interval."""
+    return isinstance(expr, m.Field_) and (expr.name in LIST_FIELDS or expr.name in RANGE_FIELDS)
+
+
 def _static_only(expr: m.Expr) -> bool:
     """Does the expression depend only on constants and facts of the insats?"""
     if isinstance(expr, m.Arith):
@@ -158,6 +176,8 @@ def _and(*parts: ast.expr) -> ast.expr:
 
 
 def _is_not_none(value: ast.expr) -> ast.expr:
+    if isinstance(value, ast.Constant):  # a literal: decided now ("is" with a literal is a warning)
+        return ast.Constant(value.value is not None)
     return ast.Compare(value, [ast.IsNot()], [ast.Constant(None)])
 
 
@@ -238,6 +258,9 @@ class _Codegen:
             return self.presence(condition.item, want_present=condition.negated == negated)
         if isinstance(condition, m.InList):
             return self.membership(condition, negated)
+        if _collection(condition.right) and not _collection(condition.left):
+            condition = m.Compare(op=_MIRRORED[condition.op], left=condition.right, right=condition.left,
+                                  pos=condition.pos)
         op = _NEGATED[condition.op] if negated else condition.op
         left_field = condition.left.name if isinstance(condition.left, m.Field_) else None
         left = self.expr(condition.left)
@@ -246,6 +269,9 @@ class _Codegen:
         guards = [] if known_right else [_is_not_none(right)]
         if left_field in LIST_FIELDS:
             return self.list_leaf(left, condition.op, right, negated, known_right)
+        # Known-absent (ABSENT) has no order, so "inte a < b" holds when either is absent.
+        either_absent = [ast.Compare(x, [ast.Is()], [_name("_ABSENT")]) for x in (left, right)
+                         if not isinstance(x, ast.Constant)] if negated and condition.op in _ORDERINGS else []
         if left_field in RANGE_FIELDS:
             lo, hi = _name(left.id + "_lo"), _name(left.id + "_hi")
             if op in (">", ">="):
@@ -254,14 +280,22 @@ class _Codegen:
                 test = ast.Compare(hi, [_AST_OPS[op]()], [right])
             elif op == "=":
                 test = ast.Compare(lo, [ast.Eq(), ast.Eq()], [hi, right])
-            else:
-                test = ast.BoolOp(ast.Or(), [ast.Compare(right, [ast.Lt()], [lo]), ast.Compare(right, [ast.Gt()], [hi])])
+            else:  # outside the interval, or exactly one of the two is known-absent
+                one_absent = ast.Compare(ast.Compare(lo, [ast.Is()], [_name("_ABSENT")]), [ast.IsNot()],
+                                         [ast.Compare(right, [ast.Is()], [_name("_ABSENT")])])
+                test = ast.BoolOp(ast.Or(), [one_absent, ast.Compare(right, [ast.Lt()], [lo]),
+                                             ast.Compare(right, [ast.Gt()], [hi])])
+            if either_absent:
+                test = ast.BoolOp(ast.Or(), [*either_absent, test])
             return _and(_is_not_none(lo), *guards, test)
         compare = ast.Compare(left, [_AST_OPS[op]()], [right])
+        if either_absent:
+            compare = ast.BoolOp(ast.Or(), [*either_absent, compare])
         if op == "=" and known_right:  # None (unknown) never equals a constant: no guard needed
             return compare
-        # left is not None [and right is not None] and left OP right
-        return _and(_is_not_none(left), *guards, compare)
+        # left is not None [and right is not None] and left OP right (a constant is never None)
+        known_left = isinstance(left, ast.Constant) and left.value is not None
+        return _and(*([] if known_left else [_is_not_none(left)]), *guards, compare)
 
     def list_leaf(self, values: ast.expr, op: str, right: ast.expr, negated: bool, known_right: bool) -> ast.expr:
         """Some element OP right (negated: no element). Inline for constants; max/min decide order."""
@@ -281,6 +315,9 @@ class _Codegen:
     def presence(self, item: m.Expr, want_present: bool) -> ast.expr:
         value = self.expr(item)
         kind = FIELDS[item.name].kind if isinstance(item, m.Field_) and item.name in FIELDS else None
+        if isinstance(value, ast.Constant):  # a literal: present unless empty, decided now
+            present = value.value not in (None, "")
+            return ast.Constant(present if want_present else value.value == "")
         if kind == "text":  # the common case, inline: known, not empty, not known-absent
             empty = ast.Compare(value, [ast.Eq()], [ast.Constant("")])
             absent = ast.Compare(value, [ast.Is()], [_name("_ABSENT")])
@@ -295,6 +332,8 @@ class _Codegen:
         item_is_list = isinstance(condition.item, m.Field_) and condition.item.name in LIST_FIELDS
         item = self.expr(condition.item)
         options = [self.expr(o) for o in condition.options]
+        if _collection(condition.item) and not item_is_list:  # an age interval: see _in
+            return _call("_in", item, ast.List(options, ast.Load()), ast.Constant(negated))
         if not item_is_list and all(isinstance(o, ast.Constant) and o.value is not None for o in options):
             # item in {constants}: a frozenset built once
             choices = self.const(frozenset(o.value for o in options))
@@ -339,6 +378,9 @@ def _in(item, options, negated: bool) -> bool:
             flat.extend(option)
         else:
             flat.append(option)
+    if isinstance(item, tuple):  # an interval of ages: true if every age is listed, false if none is
+        hits = [age in flat for age in range(item[0], item[1] + 1)]
+        return not any(hits) and None not in flat if negated else all(hits)
     items = item if isinstance(item, list) else [item]
     if negated:
         return None not in flat and not any(i in flat for i in items)
@@ -358,6 +400,7 @@ def _numbers(*values) -> bool:
 
 
 def _arith(op: str, left, right):
+    left, right = exact(left), exact(right)  # a float from a caller's facts, as interpret reads it
     if not _numbers(left, right):
         return None
     if op == "/" and right == 0:

@@ -10,6 +10,7 @@ same output, byte for byte.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from typing import Any
 from . import model as m
 from .case import build_case
 from .checks import FAMILIES
-from .compiler import RuleOutput, compile_rules, exact, referenced_fields
+from .compiler import RuleOutput, compile_rules, exact, interpret, referenced_fields
 from .decision import Decision
 from .findings import CODES, SEVERITY_ORDER, Finding
 from .rulebook import RuleBook, load
@@ -119,8 +120,9 @@ class Checker:
             compiled = compile_rules(rules, outputs)
             insatser = self.insatser_in(guideline)
             static = compiled.static_table({i: static_facts(insats) for i, insats in insatser.items()})
-            # (rule id, where it stands, the fields it reads): to say which rules could not be assessed
-            reads = [(r.id, out.where, frozenset(out.fields)) for r, out in zip(rules, outputs, strict=True)]
+            # (rule id, where it stands, the fields it reads, its condition): to say which rules could
+            # not be assessed
+            reads = [(r.id, out.where, frozenset(out.fields), r.when) for r, out in zip(rules, outputs, strict=True)]
             self._compiled[key] = (reads, compiled.evaluate, static)
         return self._compiled[key]
 
@@ -146,12 +148,17 @@ class Checker:
         if not reads:
             return
         facts = case.facts
-        fired = evaluate(facts, static.get(facts.get("insats"), _EMPTY), lambda name, f: case.value(name))
+        row = static.get(facts.get("insats"), _EMPTY)
+        fired = evaluate(facts, row, lambda name, f: case.value(name))
         case.findings.extend(fired)
         unknown = {name for name, value in facts.items() if value is None}
         if unknown:
             done = {f.guideline for f in fired}
-            skipped = [rule_id for rule_id, where, fields in reads if where not in done and fields & unknown]
+            # Not assessed: the condition is unknown, not merely one that reads an unknown field
+            # ("insats = boendestöd och ålder >= 65" is false for hemtjänst whatever the age).
+            known = ChainMap(facts, row)
+            skipped = [rule_id for rule_id, where, fields, when in reads if where not in done and fields & unknown
+                       and interpret(when, known, case.value) is None]
             if skipped:
                 case.cannot_assess("riktlinjens regler " + ", ".join(skipped) + " (uppgifter saknas)")
 
@@ -229,7 +236,10 @@ def rule_output(rule: m.Rule) -> RuleOutput:
         field=rule.field or (CODES[code].field if code in CODES else None),
         where=f"{rule.pos.file}:{rule.pos.line}", section=rule.section,
         lagrum=rule.citation.ref.canonical() if rule.citation else None,
-        sv=rule.message, en=rule.english, fields=tuple(sorted(referenced_fields(rule.when))),
+        # Without "engelska" the English message is the guideline's own text, given as is: never
+        # a format template (the catalogue's templates are for codes in CODES only).
+        sv=rule.message, en=rule.english or (None if code in CODES else rule.message),
+        fields=tuple(sorted(referenced_fields(rule.when))),
     )
 
 
@@ -247,19 +257,17 @@ def compile(riktlinje: str | Path | m.Guideline | None = None, schablon: str | P
     if book is None:
         book = load(paths) if paths else load([])
     guideline = riktlinje if isinstance(riktlinje, m.Guideline) else None
-    if guideline is None and riktlinje is not None:
-        named = {str(Path(p).resolve()) for p in _expand(riktlinje)}
-        candidates = [g for g in book.municipal if str(Path(g.path).resolve()) in named]
-        guideline = candidates[0] if candidates else None
+    if guideline is None and isinstance(riktlinje, (str, Path)):
+        named = book.shown_names([riktlinje])
+        found = [g for g in book.municipal if g.path in named] or [g for g in book.guidelines if g.path in named]
+        if not found:
+            raise ValueError(f"{riktlinje}: ingen riktlinje hittades där")
+        guideline = found[0]
     table = None
     if schablon is not None:
-        named = {str(Path(p).resolve()) for p in _expand(schablon)}
-        tables = [t for t in book.tables if str(Path(t.path).resolve()) in named]
-        table = tables[0] if tables else None
+        named = book.shown_names([schablon])
+        tables = [t for t in book.tables if t.path in named]
+        if not tables:
+            raise ValueError(f"{schablon}: ingen schablontabell hittades där")
+        table = tables[0]
     return Checker(book, guideline, table, as_of)
-
-
-def _expand(path: str | Path) -> list[Path]:
-    from .rulebook import expand
-
-    return expand([path])

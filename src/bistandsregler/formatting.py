@@ -38,7 +38,9 @@ def format_text(text: str, kind: str, path: str = "<text>") -> tuple[str | None,
     out: list[str] = []
     depth = 0
     in_prose = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only, as for the parser: splitlines() would also break a line at a
+    # form feed or U+2028 inside a string or comment.
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         if in_prose:
             out.append(raw.rstrip())
             in_prose = raw.count('"""') % 2 == 0
@@ -62,8 +64,10 @@ def format_text(text: str, kind: str, path: str = "<text>") -> tuple[str | None,
             continue
         if depth == 0 and not first.startswith("#"):
             depth = 1
-        # An opening """ without its closing one on the same line starts prose kept as written.
-        in_prose = stripped.count('"""') % 2 == 1
+        # An opening """ without its closing one on the same line starts prose kept as written
+        # (a """ inside a string or a comment does not).
+        last = words[-1]
+        in_prose = last.startswith('"""') and (len(last) < 6 or not last.endswith('"""'))
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n", diagnostics

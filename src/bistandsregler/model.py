@@ -7,6 +7,7 @@ live in ``validation``, evaluation in ``evaluation``.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from fractions import Fraction
 from typing import Annotated, Literal
@@ -311,8 +312,8 @@ class Bands(Documented):
 
     def band_for(self, value: Fraction) -> Band | None:
         """The band a value falls in; with a step, values are first rounded to that step."""
-        if self.step:
-            value = round(value / self.step) * self.step
+        if self.step:  # to the nearest step, a half rounded up as everywhere in the library
+            value = math.floor(value / self.step + Fraction(1, 2)) * self.step
         found = None
         for band in self.bands:
             if value >= band.low and (band.high is None or value <= band.high):

@@ -83,6 +83,19 @@ def _keyword(kind: str, name: str) -> str | None:
     return None
 
 
+@cache
+def _all_keywords(kind: str) -> list[str]:
+    """Every keyword of the language, including alternatives such as "fel" | "varning"."""
+    words = set()
+    for terminal in _terminals(kind).values():
+        value = terminal.pattern.value
+        if terminal.pattern.type == "str" and value.isalpha():
+            words.add(value)
+        elif terminal.pattern.type == "re" and re.fullmatch(r"\(\?:[^\W\d|]+(\|[^\W\d|]+)*\)", value):
+            words.update(value[3:-1].split("|"))
+    return sorted(words)
+
+
 def _expected_text(kind: str, expected: set[str], lang: int) -> str:
     names = sorted(expected, key=lambda n: (n not in _TERMINAL_WORDS, n))
     described = [_describe(kind, n, lang) for n in names]
@@ -117,18 +130,20 @@ def _ocr_keyword(kind: str, found: str, expected: set[str]) -> tuple[str, str] |
 
 def parse_text(text: str, path: str, kind: str) -> tuple[m.Document | None, list[Diagnostic]]:
     """Parse one file's text. Returns the document (``None`` on a syntax error) and diagnostics."""
-    lines = text.splitlines()
     diagnostics: list[Diagnostic] = []
-
-    def line_of(n: int) -> str | None:
-        return lines[n - 1] if 0 < n <= len(lines) else None
-
-    size = len(text.encode("utf-8"))
+    size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
         diagnostics.append(
             Diagnostic("fil.for_stor", Severity.ERROR, path, 1, 1, {"size": size, "limit": MAX_FILE_BYTES})
         )
         return None, diagnostics
+    # Lines end at "\n" (after CRLF is read as LF), as lark counts them: splitlines() would also
+    # break at a form feed or U+2028 and show the wrong line under a message.
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+
+    def line_of(n: int) -> str | None:
+        return lines[n - 1] if 0 < n <= len(lines) else None
     if not text.endswith("\n"):
         text += "\n"
 
@@ -185,14 +200,26 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
     assert isinstance(error, UnexpectedToken)
     expected = set(error.expected)
     found = str(token)
+    keywords = [w for w in (_keyword(kind, n) for n in expected) if w]
+    suggest = token.type == "NAME"
     if token.type == "_NL":
         found_sv, found_en, line, column, width = "radslut", "end of line", token.line, token.column, 1
     else:
+        # A keyword run on into more letters ("slutt", "kommunn") lexes as the keyword and then
+        # a name: speak of the whole word, and suggest among all keywords.
+        start = token.start_pos
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        if start < token.start_pos and re.fullmatch(r"\w+", found):
+            back = token.start_pos - start
+            found, suggest = text[start : token.end_pos], True
+            keywords = _all_keywords(kind)
+        else:
+            back = 0
         found_sv, found_en = f"'{found}'", f"'{found}'"
-        line, column, width = token.line, token.column, len(found)
-    keywords = [w for w in (_keyword(kind, n) for n in expected) if w]
-    hint = did_you_mean(found, keywords) if token.type == "NAME" else ""
-    hint_en = did_you_mean(found, keywords, "en") if token.type == "NAME" else ""
+        line, column, width = token.line, token.column - back, len(found)
+    hint = did_you_mean(found, keywords) if suggest else ""
+    hint_en = did_you_mean(found, keywords, "en") if suggest else ""
     args = {
         "found": found_sv,
         "found_en": found_en,
@@ -210,13 +237,14 @@ _BLOCK_OPENERS = re.compile(
 def _open_block(text: str) -> tuple[str, int]:
     """The innermost block still open at the end of the file, for the 'slut saknas' message."""
     open_blocks: list[tuple[str, int]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
         opener = _BLOCK_OPENERS.match(line)
         if opener and not open_blocks:
             open_blocks.append((opener.group(1), number))
-        elif line.strip() == "slut" and open_blocks:
+        elif line.split("#", 1)[0].strip() == "slut" and open_blocks:
             open_blocks.pop()
-    return open_blocks[-1] if open_blocks else ("?", max(1, len(text.splitlines())))
+    return open_blocks[-1] if open_blocks else ("?", max(1, len(lines) - 1))
 
 
 def _too_deep(tree: Tree) -> tuple[int, int] | None:
@@ -228,7 +256,9 @@ def _too_deep(tree: Tree) -> tuple[int, int] | None:
             return node.meta.line, node.meta.column
         for child in node.children:
             if isinstance(child, Tree):
-                stack.append((child, depth + 1))
+                # "a och b och c ..." is a chain, not nesting: the builder flattens it.
+                chain = _rule(child) == _rule(node) and _rule(node) in ("och", "eller")
+                stack.append((child, depth if chain else depth + 1))
     return None
 
 
@@ -243,7 +273,8 @@ def _rule(tree: Tree) -> str:
 def _unquote(token: Token) -> str:
     value = str(token)
     if value.startswith('"""'):
-        return textwrap.dedent(value[3:-3]).strip()
+        # Trailing blanks on a line of prose mean nothing (and fmt removes them).
+        return textwrap.dedent("\n".join(line.rstrip() for line in value[3:-3].split("\n"))).strip()
     return re.sub(r"\\(.)", r"\1", value[1:-1])
 
 
@@ -656,9 +687,11 @@ class _Builder:
         pos = self.pos(tree)
         if kind in ("och", "eller"):
             items = []
-            for child in tree.children:  # flatten "a och b och c"
+            stack = list(reversed(tree.children))
+            while stack:  # flatten "a och b och c", without recursion: a chain may be long
+                child = stack.pop()
                 if isinstance(child, Tree) and _rule(child) == kind:
-                    items.extend(self.condition(child).items)
+                    stack.extend(reversed(child.children))
                 else:
                     items.append(self.condition(child))
             return (m.AllOf if kind == "och" else m.AnyOf)(items=items, pos=pos)

@@ -55,7 +55,7 @@ def results(checker: Checker, records: Iterable) -> Iterator[Result]:
             yield checker.check(record)
         else:  # readers.InputError
             finding = Finding(code="indata.ogiltig", severity="fel",
-                              args={"meddelande": record.message, "meddelande_en": getattr(record, "english", None)
+                              args={"meddelande": record.message, "meddelande_en": getattr(record, "message_en", None)
                                     or record.message})
             yield Result(id=record.record, source=record.record, findings=[finding])
 

@@ -30,6 +30,13 @@ class RuleBook:
     tables: list[m.StandardTimeTable] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for carets
+    files: dict[str, Path] = field(default_factory=dict)  # path as shown -> the file read
+
+    def shown_names(self, paths: Iterable[str | Path]) -> set[str]:
+        """The names (as in ``Guideline.path``) of the loaded files at or below ``paths``."""
+        wanted = [Path(p).resolve() for p in paths]
+        return {shown for shown, real in self.files.items()
+                if any(real == w or real.is_relative_to(w) for w in wanted)}
 
     # ---- laws ----
     @cached_property
@@ -37,8 +44,14 @@ class RuleBook:
         return [law for g in self.guidelines for law in g.laws]
 
     @cached_property
-    def _paragraphs(self) -> dict[str, dict[str, m.Paragraph]]:
-        return {law.id: {p.ref.key(): p for p in law.paragraphs} for law in self.laws}
+    def _paragraphs(self) -> dict[str, dict[str, list[m.Paragraph]]]:
+        """law id -> paragraph key -> every version of that paragraph (LSS 9 b § has two)."""
+        index: dict[str, dict[str, list[m.Paragraph]]] = {}
+        for law in self.laws:
+            by_key = index.setdefault(law.id, {})
+            for paragraph in law.paragraphs:
+                by_key.setdefault(paragraph.ref.key(), []).append(paragraph)
+        return index
 
     def resolve_law(self, ref: LawRef, on: date | None = None) -> m.Law | None:
         """The law a reference means: by SFS number if written, else by name and date."""
@@ -56,8 +69,23 @@ class RuleBook:
         # Not in force on that date: the one nearest to it, so the finding can say "repealed".
         return max(candidates, key=lambda law: law.validity.valid_from or date.min)
 
-    def paragraph(self, law: m.Law, ref: LawRef) -> m.Paragraph | None:
-        return self._paragraphs.get(law.id, {}).get(ref.key())
+    def paragraph(self, law: m.Law, ref: LawRef, on: date | None = None) -> m.Paragraph | None:
+        """The paragraph ``ref`` in ``law``: the version in force ``on`` that day if there is one."""
+        versions = self._paragraphs.get(law.id, {}).get(ref.key(), [])
+        if on is not None:
+            for paragraph in versions:
+                if paragraph.validity.covers(on):
+                    return paragraph
+        return versions[-1] if versions else None
+
+    def other_version(self, law: m.Law, ref: LawRef) -> tuple[m.Law, m.Paragraph] | None:
+        """The paragraph in another law of the same name (old SoL for new), when ``law`` lacks it."""
+        for other in self.laws:
+            if other is not law and other.abbreviation == law.abbreviation and (ref.sfs is None or ref.sfs == other.sfs):
+                paragraph = self.paragraph(other, ref)
+                if paragraph is not None:
+                    return other, paragraph
+        return None
 
     def replacement(self, law: m.Law, ref: LawRef) -> tuple[m.Law, m.Paragraph] | None:
         """The paragraph of a later law that replaced ``ref`` (old SoL to new SoL)."""
@@ -208,6 +236,7 @@ def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
             book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason}))
             continue
         book.sources[shown] = lines
+        book.files[shown] = path.resolve()
         book.diagnostics.extend(diagnostics)
         if isinstance(document, m.Guideline):
             book.guidelines.append(document)

@@ -108,12 +108,17 @@ class _Checker:
                 return  # "9 § 10" without a law: nothing to look up; evaluation says so on decisions
             self.add("lagrum.okand_lag", citation.pos, len(citation.written) + 2, ref=citation.written)
             return
-        paragraph = self.book.paragraph(law, ref)
+        paragraph = self.book.paragraph(law, ref, on)
         if paragraph is None:
-            if law.complete:
+            elsewhere = self.book.other_version(law, ref)
+            if elsewhere is not None:  # "4 kap. 2 a § SoL" after 2025-07-01: the old law's paragraph
+                law, paragraph = elsewhere
+            elif law.complete:
                 self.add("lagrum.okant", citation.pos, len(citation.written) + 2, ref=citation.written,
                          law=law.name or law.id)
-            return
+                return
+            else:
+                return
         if on is None:
             return
         if not (law.validity.covers(on) and paragraph.validity.covers(on)):
@@ -184,20 +189,20 @@ class _Checker:
         if rule.citation:
             self.citation(rule.citation, start)
         if rule.when is not None:
-            self.types(rule.when, values)
             symbols = SYMBOLS | set(insatser) | set(self.book.activities)
+            self.types(rule.when, values, symbols)
             for expr in _expressions(rule.when):
                 if isinstance(expr, m.Field_) and expr.name not in FIELDS and expr.name not in symbols:
-                    self.unknown(("fält eller namn", "field or name"), expr.name, expr.pos, [*FIELDS, *symbols])
+                    self.unknown(("fält", "field"), expr.name, expr.pos, [*FIELDS, *symbols])
                 elif isinstance(expr, m.ValueRef) and expr.name not in values:
                     self.unknown(("värde", "value"), expr.name, expr.pos, values)
 
-    def types(self, condition: m.Condition, values: dict[str, m.DatedValue]) -> None:
+    def types(self, condition: m.Condition, values: dict[str, m.DatedValue], symbols: set[str]) -> None:
         """Comparisons of different kinds of value would be false for every decision: say so."""
         for node in _conditions(condition):
             if not isinstance(node, m.Compare):
                 continue
-            left, right = _kind(node.left, values), _kind(node.right, values)
+            left, right = _kind(node.left, values, symbols), _kind(node.right, values, symbols)
             left = left.removeprefix("lista:") if left else None
             right = right.removeprefix("lista:") if right else None
             if left is None or right is None:
@@ -222,7 +227,7 @@ class _Checker:
                 self.add("schablon.tid_saknas", activity.pos, name=activity.id)
             if any(t.when for t in activity.times) and not any(t.otherwise for t in activity.times):
                 self.add("schablon.annars_saknas", activity.pos, name=activity.id)
-            if activity.maps_to is None:
+            if activity.maps_to is None and activity.id not in vocabulary:  # an id of the vocabulary maps itself
                 names = list(vocabulary)
                 self.add("schablon.omappad", activity.pos, name=activity.id,
                          suggestion=did_you_mean(activity.id, names), suggestion_en=did_you_mean(activity.id, names, "en"))
@@ -267,11 +272,14 @@ def _conditions(condition: m.Condition) -> Iterator[m.Condition]:
             stack.append(node.item)
 
 
-def _kind(expr: m.Expr, values: dict[str, m.DatedValue]) -> str | None:
-    """The kind of value an expression has: "tal", "text", "datum", "ja/nej" (None: cannot tell)."""
+def _kind(expr: m.Expr, values: dict[str, m.DatedValue], symbols: set[str]) -> str | None:
+    """The kind of value an expression has: "tal", "text", "datum", "ja/nej" (None: cannot tell,
+    e.g. an unknown name, which has its own diagnostic)."""
     if isinstance(expr, m.Field_):
         if expr.name in FIELDS:
             return FIELDS[expr.name].kind
+        if expr.name not in symbols:
+            return None
         return "ja/nej" if expr.name in ("ja", "nej") else "text"
     if isinstance(expr, m.Number | m.Arith):
         return "tal"

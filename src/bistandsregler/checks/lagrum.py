@@ -34,7 +34,9 @@ def check(case: Case) -> None:
     if law is None:
         case.add("lagrum.okand", paragraf=d.lagrum, detalj="", detalj_en="")
         return
-    paragraph = book.paragraph(law, ref)
+    paragraph = book.paragraph(law, ref, case.day)
+    if paragraph is None and (elsewhere := book.other_version(law, ref)) is not None:
+        law, paragraph = elsewhere  # the paragraph of another version of the law: judged on its dates below
     canonical = f"{ref.canonical()} ({law.sfs})" if law.sfs and not ref.sfs else ref.canonical()
     if paragraph is None:
         if law.complete:

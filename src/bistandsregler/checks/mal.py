@@ -37,7 +37,7 @@ def check(case: Case) -> None:
         if required:
             source = case.insats if case.insats and case.insats.requirements.goals_required else (
                 case.guideline.meta if case.guideline else None)
-            case.add("mal.saknas", source=source)
+            case.add("mal.saknas", where=case.requirement_source("goals_required", source))
         return
     for goal in goals:
         text = goal.text.strip()

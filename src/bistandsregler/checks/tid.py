@@ -24,12 +24,14 @@ def check(case: Case) -> None:
     limit = requirements.max_duration
     if limit is not None and not requirements.until_further_allowed:
         if until == "tills_vidare":
-            case.add("tid.tidsbegransning_saknas", max=limit.text(), source=source, deviation=True)
+            case.add("tid.tidsbegransning_saknas", max=limit.text(), deviation=True,
+                     where=case.requirement_source("max_duration", source))
         elif isinstance(until, date) and (start or d.decided_on):
             begin = start or d.decided_on
             if until > add_span(begin, limit):
                 months = (until.year - begin.year) * 12 + until.month - begin.month
-                case.add("tid.for_lang", langd=f"{months} månader", max=limit.text(), source=source, deviation=True,
+                case.add("tid.for_lang", langd=f"{months} månader", max=limit.text(), deviation=True,
+                         where=case.requirement_source("max_duration", source),
                          values={"giltig_från": begin, "giltig_till": until})
         elif until is None and not known(d, "valid_until"):
             case.cannot_assess("tidsbegränsning (giltig_till saknas)")
@@ -43,12 +45,14 @@ def _follow_up(case: Case, within: Span | None, source) -> None:
         return
     if d.follow_up_on is None:
         if known(d, "follow_up_on"):
-            case.add("tid.uppfoljning_saknas", inom=within.text(), source=source, deviation=True)
+            case.add("tid.uppfoljning_saknas", inom=within.text(), deviation=True,
+                     where=case.requirement_source("follow_up_within", source))
         else:
             case.cannot_assess("uppföljning (uppgift saknas)")
         return
     if d.decided_on and d.follow_up_on > add_span(d.decided_on, within):
-        case.add("tid.uppfoljning_sen", datum=d.follow_up_on.isoformat(), inom=within.text(), source=source,
+        case.add("tid.uppfoljning_sen", datum=d.follow_up_on.isoformat(), inom=within.text(),
+                 where=case.requirement_source("follow_up_within", source),
                  deviation=True, values={"uppföljning": d.follow_up_on, "beslutsdatum": d.decided_on})
 
 
