@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "load", "read", "RuleBook", "GuidelineError", "compile", "Checker", "Decision", "Result", "Finding",
+    "read_decisions", "import_delegationslista", "resolve_insats", "estimate", "compare_tables",
     "parse_lagrum", "parse_quantity", "__version__",
 ]
 
@@ -28,6 +29,11 @@ _LAZY = {
     "Result": ("evaluation", "Result"),
     "Decision": ("decision", "Decision"),
     "Finding": ("findings", "Finding"),
+    "read_decisions": ("readers", "read_decisions"),
+    "import_delegationslista": ("delegationslista", "import_delegationslista"),
+    "resolve_insats": ("catalogue", "resolve_insats"),
+    "estimate": ("pricing", "estimate"),
+    "compare_tables": ("compare", "compare"),
     "parse_lagrum": ("lagrum", "parse_lagrum"),
     "parse_quantity": ("units", "parse_quantity"),
 }
@@ -45,10 +51,15 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # for type checkers and editors only
+    from .catalogue import resolve_insats
+    from .compare import compare as compare_tables
     from .decision import Decision
+    from .delegationslista import import_delegationslista
     from .diagnostics import GuidelineError
     from .evaluation import Checker, Result, compile
     from .findings import Finding
     from .lagrum import parse_lagrum
+    from .pricing import estimate
+    from .readers import read_decisions
     from .rulebook import RuleBook, load, read
     from .units import parse_quantity

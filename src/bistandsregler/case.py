@@ -135,8 +135,12 @@ class Case:
 def build_case(decision: Decision, checker: Checker, guideline: m.Guideline | None) -> Case:
     case = Case(decision=decision, checker=checker, guideline=guideline)
     insatser = checker.insatser_in(guideline)
+    if decision.lagrum:
+        case.ref = try_parse_lagrum(decision.lagrum)
     if decision.insats:
-        resolution = checker.resolve_insats(decision.insats, guideline)
+        # "Kontaktperson" is both a SoL and an LSS insats: the cited law tells which.
+        lag = case.ref.law if case.ref is not None else None
+        resolution = checker.resolve_insats(decision.insats, guideline, lag)
         case.insats_id = resolution.id
         case.insats = insatser.get(resolution.id) if resolution.id else None
         if resolution.id is None:
@@ -145,8 +149,6 @@ def build_case(decision: Decision, checker: Checker, guideline: m.Guideline | No
             hint = did_you_mean(decision.insats, [i.name or i.id for i in insatser.values()])
             case.add("beslut.insats_okand", insats=decision.insats, forslag=hint,
                      forslag_en=hint.replace("menade du", "did you mean"))
-    if decision.lagrum:
-        case.ref = try_parse_lagrum(decision.lagrum)
     case.age = age_on(decision.person, decision.decided_on)
     scope = decision.scope
     if scope is not None and scope.hours_per_month is not None:

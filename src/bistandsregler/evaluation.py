@@ -72,10 +72,11 @@ class Checker:
     def insatser_in(self, guideline: m.Guideline | None) -> dict[str, m.Insats]:
         return _memo(self, ("insatser", _key(guideline)), lambda: self.book.insatser(guideline))
 
-    def resolve_insats(self, text: str, guideline: m.Guideline | None):
+    def resolve_insats(self, text: str, guideline: m.Guideline | None, lag: str | None = None):
+        """The catalogue insats a written name means; ``lag`` settles names both laws use."""
         from .catalogue import resolve_insats
 
-        return resolve_insats(text, self.insatser_in(guideline))
+        return resolve_insats(text, self.insatser_in(guideline), lag)
 
     def requirements_for(self, insats_id: str | None, guideline: m.Guideline | None) -> m.Requirements:
         def build() -> m.Requirements:
