@@ -268,7 +268,8 @@ def _parse_file(path: Path, shown: str, kind: str) -> tuple[list[str], m.Documen
         document, diagnostics = parse_text(text, shown, kind)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = (text.splitlines(), document, diagnostics)
+        # Lines end at "\n" only, as lark counts them (splitlines() also breaks at a form feed).
+        _PARSED[key] = (text.replace("\r\n", "\n").split("\n"), document, diagnostics)
     return _PARSED[key]
 
 

@@ -231,7 +231,7 @@ class _Checker:
                 names = list(vocabulary)
                 self.add("schablon.omappad", activity.pos, name=activity.id,
                          suggestion=did_you_mean(activity.id, names), suggestion_en=did_you_mean(activity.id, names, "en"))
-            elif vocabulary and activity.maps_to not in vocabulary:
+            elif activity.maps_to is not None and vocabulary and activity.maps_to not in vocabulary:
                 self.unknown(("aktivitet", "activity"), activity.maps_to, activity.pos, vocabulary)
             for name in activity.included_in:
                 if name not in vocabulary and name not in seen and name not in {a.id for a in table.activities}:
