@@ -7,6 +7,9 @@
 - The generated pages and fragments (tools/gen_docs.py) are up to date, so the diagnostic
   output shown on a page is what the tool prints today.
 - The fenced ``pycon`` examples on the developer pages run as doctests.
+- The page of finding codes has every code of ``findings.CODES``, each with a real example
+  finding; the decision fields, every command's options and the audit of the sample
+  delegation list are shown.
 - ``mkdocs build --strict`` succeeds.
 """
 
@@ -119,8 +122,9 @@ DEVELOPER_PAGES = [
 ]
 
 
-def test_the_api_page_has_examples():
+def test_the_api_and_embedding_pages_have_examples():
     assert DOCS / "developers" / "api.md" in DEVELOPER_PAGES
+    assert DOCS / "developers" / "embedding.md" in DEVELOPER_PAGES
 
 
 @pytest.mark.parametrize("page", DEVELOPER_PAGES, ids=lambda p: p.name)
@@ -142,6 +146,84 @@ def test_developer_page_examples_run(page: Path, monkeypatch):
     )
 
 
+# ---- decisions: finding codes, embedding, the command line, auditing ----------------------------
+
+
+def test_finding_codes_page_has_every_code_with_a_real_example():
+    from bistandsregler.findings import CODES
+
+    assert set(gen_docs.FINDING_EXAMPLES) == set(CODES), (
+        "tools/gen_docs.py FINDING_EXAMPLES must have exactly one example decision per code"
+    )
+    page = gen_docs.FINDING_CODES_PAGE.read_text(encoding="utf-8")
+    for code in CODES:
+        assert f"### `{code}`" in page, code
+    assert gen_docs.NO_EXAMPLE not in page, (
+        "an example decision no longer gives its code:\n"
+        + "\n".join(line for line in page.splitlines() if gen_docs.NO_EXAMPLE in line)
+    )
+    assert page.count('  "code": ') == len(CODES), "one example finding per code"
+
+
+def test_every_decision_field_has_a_note():
+    fragment = (gen_docs.GENERATED / "beslutsfalt.md").read_text(encoding="utf-8")
+    assert gen_docs.NO_EXAMPLE not in fragment, "add the field to FIELD_NOTES in tools/gen_docs.py"
+    shown = set(re.findall(r"^\| `([^`]+)` \|", fragment, re.MULTILINE))
+    assert shown == set(gen_docs.FIELD_NOTES), set(gen_docs.FIELD_NOTES) ^ shown
+
+
+def test_every_command_is_on_the_cli_page():
+    included = gen_docs.pages_including()
+    cli_page = DOCS / "developers" / "cli.md"
+    commands = gen_docs._commands()
+    assert {" ".join(words) for words, _ in commands} >= {
+        "check",
+        "fmt",
+        "export",
+        "evaluate",
+        "import delegationslista",
+        "schema",
+        "estimate",
+        "compare",
+        "test",
+    }
+    for words, _ in commands:
+        fragment = gen_docs.cli_fragment_name(words)
+        assert cli_page in included.get(f"_genererat/{fragment}", []), (
+            f"cli.md does not show {fragment}"
+        )
+        assert "{ #" + "-".join(words) + " }" in cli_page.read_text(encoding="utf-8"), words
+
+
+def test_decision_examples_are_valid_decisions():
+    from bistandsregler.decision import Decision
+    from bistandsregler.readers import read_decisions
+
+    examples = sorted((DOCS / "exempel").glob("*.json"))
+    assert examples
+    for path in examples:
+        records = list(read_decisions(path))
+        assert records and all(isinstance(r, Decision) for r in records), (path.name, records)
+
+
+def test_the_audit_page_shows_the_sample_read_completely():
+    included = gen_docs.pages_including()
+    page = DOCS / "granskning.md"
+    for fragment in (
+        "utdata/delegationslista-exempel.import.txt",
+        "utdata/delegationslista-exempel.evaluate.txt",
+        "granskning-rader.md",
+    ):
+        assert page in included.get(f"_genererat/{fragment}", []), fragment
+    imported = (gen_docs.OUTPUT / "delegationslista-exempel.import.txt").read_text(encoding="utf-8")
+    rows = len(Path(ROOT / gen_docs.SAMPLE).read_text(encoding="utf-8").splitlines()) - 1
+    assert imported.rstrip().endswith(f"{rows} beslut skrivna, 0 fel"), imported[-200:]
+    evaluated = (gen_docs.OUTPUT / "delegationslista-exempel.evaluate.txt").read_text(
+        encoding="utf-8"
+    )
+    assert f"{rows} beslut in, {rows} resultat ut" in evaluated
+
+
 # ---- the site builds -------------------------------------------------------------------------------
 
 
@@ -159,3 +241,10 @@ def test_mkdocs_build_strict(tmp_path: Path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "site" / "diagnostikkoder" / "index.html").is_file()
+    for page in (
+        "granskning",
+        "developers/finding-codes",
+        "developers/embedding",
+        "developers/cli",
+    ):
+        assert (tmp_path / "site" / page / "index.html").is_file(), page

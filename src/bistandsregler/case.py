@@ -70,7 +70,7 @@ class Case:
     age: int | tuple[int, int] | None = None
     granted_minutes: Fraction | None = None
     findings: list[Finding] = field(default_factory=list)
-    unassessed: list[str] = field(default_factory=list)
+    unassessed: list[tuple[str, str]] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
 
     # ---- convenience for checks ----
@@ -128,8 +128,9 @@ class Case:
             guideline=guideline, section=section, lagrum=lagrum, values=values,
         ))
 
-    def cannot_assess(self, what: str) -> None:
-        self.unassessed.append(what)
+    def cannot_assess(self, sv: str, en: str) -> None:
+        """Say what could not be checked because the input does not carry it (Swedish, English)."""
+        self.unassessed.append((sv, en))
 
 
 def build_case(decision: Decision, checker: Checker, guideline: m.Guideline | None) -> Case:

@@ -76,7 +76,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"bistandsregler: --per '{args.per}' är inget datum (ÅÅÅÅ-MM-DD)", file=sys.stderr)
             return 2
-    return run_evaluate(args.riktlinje, args.schablon, args.inputs, args.format, args.fail_on, args.lang, as_of)
+    return run_evaluate(args.riktlinje, args.schablon, args.inputs, args.format, args.fail_on, args.lang, as_of,
+                        encoding=args.encoding)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,13 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_check)
 
     fmt = commands.add_parser("fmt", help="skriv om filer i kanonisk layout")
-    fmt.add_argument("paths", nargs="+", metavar="SÖKVÄG")
+    fmt.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
     fmt.add_argument("--check", action="store_true", help="ändra inget; avsluta med 1 om någon fil skulle ändras")
     common(fmt)
     fmt.set_defaults(handler=_fmt)
 
     export = commands.add_parser("export", help="skriv regelobjekten som JSON (med källpositioner)")
-    export.add_argument("paths", nargs="+", metavar="SÖKVÄG")
+    export.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
     export.add_argument("--utan-nationellt", action="store_true", help="läs inte in det nationella lagret")
     common(export)
     export.set_defaults(handler=_export)
@@ -121,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--fail-on", choices=["fel", "varning", "aldrig"], default="fel",
                           help="avsluta med 1 vid fynd på denna nivå (fel)")
     evaluate.add_argument("--per", metavar="DATUM", help="dag att bedöma ej verkställda beslut per (ÅÅÅÅ-MM-DD)")
+    evaluate.add_argument("--encoding", default="utf-8",
+                          help="teckenkodning för indata, t.ex. cp1252 för export från Windows (utf-8)")
     common(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
@@ -137,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="antal personer i hushållet (2: delad tid halveras)")
     estimate.add_argument("--riktlinje", metavar="SÖKVÄG", help="riktlinje med nivåer (t.ex. avgiftsnivåer)")
     estimate.add_argument("--nivaer", "--nivåer", dest="nivaer", metavar="ID", help="vilka nivåer i riktlinjen (alla)")
-    estimate.add_argument("--format", choices=["text", "json"], default="text")
+    estimate.add_argument("--format", choices=["text", "json"], default="text", help="text för människor, json för maskiner (text)")
     common(estimate)
     estimate.set_defaults(handler=_estimate)
 
@@ -145,9 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", help="jämför schablontabeller per aktivitet; prissätt en vinjett i alla",
         description="SÖKVÄG är .schablon-filer eller mappar; .riktlinje-filer bland dem ger nivåer och "
         "normala frekvenser (norm).")
-    compare.add_argument("paths", nargs="+", metavar="SÖKVÄG")
+    compare.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="schablontabeller, riktlinjer eller mappar")
     compare.add_argument("--vinjett", metavar="FIL", help="vinjett (YAML med aktiviteter, fakta, hushåll)")
-    compare.add_argument("--format", choices=["text", "json", "html"], default="text")
+    compare.add_argument("--format", choices=["text", "json", "html"], default="text", help="text, json eller html (text)")
     compare.add_argument("--output", "-o", metavar="FIL", help="skriv till fil i stället för standard ut")
     compare.add_argument("--blanda", action="store_true",
                          help="lägg till en panel över alla slag (flaggas som blandad)")

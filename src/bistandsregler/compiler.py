@@ -281,8 +281,10 @@ class _Codegen:
             elif op == "=":
                 test = ast.Compare(lo, [ast.Eq(), ast.Eq()], [hi, right])
             else:  # outside the interval, or exactly one of the two is known-absent
-                one_absent = ast.Compare(ast.Compare(lo, [ast.Is()], [_name("_ABSENT")]), [ast.IsNot()],
-                                         [ast.Compare(right, [ast.Is()], [_name("_ABSENT")])])
+                one_absent: ast.expr = ast.Compare(lo, [ast.Is()], [_name("_ABSENT")])
+                if not isinstance(right, ast.Constant):
+                    one_absent = ast.Compare(one_absent, [ast.IsNot()],
+                                             [ast.Compare(right, [ast.Is()], [_name("_ABSENT")])])
                 test = ast.BoolOp(ast.Or(), [one_absent, ast.Compare(right, [ast.Lt()], [lo]),
                                              ast.Compare(right, [ast.Gt()], [hi])])
             if either_absent:
@@ -463,10 +465,12 @@ def compile_rules(rules: list[m.Rule], outputs: list[RuleOutput]) -> CompiledRul
     body += gen.prologue
     for test, out in zip(tests, outputs, strict=True):
         severity: ast.expr = ast.Constant(out.severity)
+        args: ast.expr = gen.const(out.args)
         if out.severity == "varning" and justified is not None:
             severity = ast.IfExp(justified, ast.Constant("info"), ast.Constant("varning"))
+            args = ast.IfExp(justified, gen.const({**out.args, "motiverad": True}), args)
         compared = ast.Dict([ast.Constant(n) for n in out.fields], [values[n] for n in out.fields])
-        parts = [ast.Constant(out.code), severity, gen.const(out.args), ast.Constant(out.field),
+        parts = [ast.Constant(out.code), severity, args, ast.Constant(out.field),
                  ast.Constant(out.where), ast.Constant(out.section), ast.Constant(out.lagrum), compared,
                  ast.Constant(out.sv), ast.Constant(out.en)]
         # fired.append(tuple.__new__(Finding, (...))): a finding without a Python-level constructor call

@@ -130,19 +130,26 @@ class Checker:
     # ---- checking ----
     def check(self, decision: Decision | Mapping[str, Any]) -> Result:
         if not isinstance(decision, Decision):
-            decision = Decision.model_validate(decision)
+            decision = _validated(decision)
         guideline = self.layer_for(decision.decided_on)
         case = build_case(decision, self, guideline)
         if guideline is not self.guideline and self.guideline is not None and self.guideline.meta:
-            case.add("riktlinje.ej_i_kraft", riktlinje=self.guideline.meta.title or self.guideline.meta.id,
+            meta = self.guideline.meta
+            case.add("riktlinje.ej_i_kraft", riktlinje=meta.title or meta.id, kommun=meta.municipality or meta.id,
                      datum=decision.decided_on.isoformat() if decision.decided_on else "?")
+        if decision.decided_on is None:
+            case.cannot_assess("lag och riktlinje i kraft (beslutsdatum saknas)",
+                               "the law and guideline in force (no decision date)")
+        if decision.outcome is None:
+            case.cannot_assess("kontroller av beviljade beslut (utfall saknas)", "checks of granted decisions (no outcome)")
         for family in FAMILIES:
             family(case)
         self._general_rules(case, guideline)
         if case.unassessed:
-            what = "; ".join(dict.fromkeys(case.unassessed))
-            case.add("bedomning.ofullstandig", vad=what)
-        return Result(decision.id, decision.source, _sorted(case.findings), case.unassessed)
+            unassessed = list(dict.fromkeys(case.unassessed))
+            case.add("bedomning.ofullstandig", vad="; ".join(sv for sv, _ in unassessed),
+                     vad_en="; ".join(en for _, en in unassessed))
+        return Result(decision.id, decision.source, _sorted(case.findings), [sv for sv, _ in case.unassessed])
 
     def _general_rules(self, case, guideline: m.Guideline | None) -> None:
         reads, evaluate, static = self.rules_for(guideline)
@@ -161,7 +168,9 @@ class Checker:
             skipped = [rule_id for rule_id, where, fields, when in reads if where not in done and fields & unknown
                        and interpret(when, known, case.value) is None]
             if skipped:
-                case.cannot_assess("riktlinjens regler " + ", ".join(skipped) + " (uppgifter saknas)")
+                names = ", ".join(skipped)
+                case.cannot_assess(f"riktlinjens regler {names} (uppgifter saknas)",
+                                   f"the guideline's rules {names} (data missing)")
 
     def check_many(self, decisions: Iterable[Decision | Mapping[str, Any]]) -> Iterator[Result]:
         """Stream: one result per input, in order, with memory flat in the number of decisions."""
@@ -187,6 +196,27 @@ class Checker:
 
 
 _EMPTY: dict = {}
+
+
+class InvalidDecision(ValueError):
+    """A decision that does not match the schema. The message names fields, never values:
+    the input may hold personal data."""
+
+    def __init__(self, message: str, english: str, fields: tuple[str, ...]):
+        super().__init__(message)
+        self.english = english
+        self.fields = fields
+
+
+def _validated(data: Mapping[str, Any]) -> Decision:
+    from pydantic import ValidationError
+
+    from .readers import describe_validation
+
+    try:
+        return Decision.model_validate(data)
+    except ValidationError as error:
+        raise InvalidDecision(*describe_validation(error)) from None
 
 
 def _name_key(text: str) -> str:
@@ -263,6 +293,9 @@ def compile(riktlinje: str | Path | m.Guideline | None = None, schablon: str | P
         found = [g for g in book.municipal if g.path in named] or [g for g in book.guidelines if g.path in named]
         if not found:
             raise ValueError(f"{riktlinje}: ingen riktlinje hittades där")
+        if len(found) > 1:
+            names = ", ".join(g.path for g in found)
+            raise ValueError(f"{riktlinje}: flera riktlinjer ({names}); ange en av dem")
         guideline = found[0]
     table = None
     if schablon is not None:
@@ -270,5 +303,7 @@ def compile(riktlinje: str | Path | m.Guideline | None = None, schablon: str | P
         tables = [t for t in book.tables if t.path in named]
         if not tables:
             raise ValueError(f"{schablon}: ingen schablontabell hittades där")
+        if len(tables) > 1:
+            raise ValueError(f"{schablon}: flera schablontabeller ({', '.join(t.path for t in tables)}); ange en")
         table = tables[0]
     return Checker(book, guideline, table, as_of)

@@ -63,7 +63,7 @@ CODES: dict[str, Code] = {
     # ---- scope
     "omfattning.over_schablon": Code("varning", "scope",
                                      "Beviljad tid {beviljat} per månad överstiger schablontiden {schablon}{tolerans}.",
-                                     "Granted time {beviljat} a month exceeds the standard time {schablon}{tolerans_en}.",
+                                     "Granted time {beviljat_en} a month exceeds the standard time {schablon_en}{tolerans_en}.",
                                      "Beviljad tid över schablontid × frekvens utöver riktlinjens tolerans, utan motivering."),
     "omfattning.over_norm": Code("varning", "scope", "{aktivitet}: {beviljat} är mer än riktlinjens {norm}.",
                                  "{aktivitet}: {beviljat} is more than the guideline's {norm}.",
@@ -77,9 +77,9 @@ CODES: dict[str, Code] = {
     # ---- time
     "tid.tidsbegransning_saknas": Code("varning", "valid_until", "Beslutet är inte tidsbegränsat; riktlinjen "
                                        "anger högst {max}.", "The decision has no end date; the guideline allows "
-                                       "at most {max}.", "Beviljat beslut utan slutdatum där riktlinjen kräver tidsbegränsning."),
+                                       "at most {max_en}.", "Beviljat beslut utan slutdatum där riktlinjen kräver tidsbegränsning."),
     "tid.for_lang": Code("varning", "valid_until", "Beslutet gäller {langd}; riktlinjen anger högst {max}.",
-                         "The decision runs {langd}; the guideline allows at most {max}.",
+                         "The decision runs {langd_en}; the guideline allows at most {max_en}.",
                          "Giltighetstiden är längre än riktlinjens högsta tidsbegränsning."),
     "tid.retroaktiv": Code("varning", "valid_from", "Beslutet gäller från {fran}, före beslutsdagen {beslutat}.",
                            "The decision is valid from {fran}, before it was made on {beslutat}.",
@@ -88,13 +88,13 @@ CODES: dict[str, Code] = {
                        "The decision ends ({till}) before it starts ({fran}).", "Slutdatum före startdatum."),
     "tid.uppfoljning_saknas": Code("varning", "follow_up_on", "Ingen uppföljning är planerad; riktlinjen anger "
                                    "uppföljning inom {inom}.", "No follow-up is planned; the guideline asks for "
-                                   "follow-up within {inom}.", "Beviljat beslut utan planerad uppföljning."),
+                                   "follow-up within {inom_en}.", "Beviljat beslut utan planerad uppföljning."),
     "tid.uppfoljning_sen": Code("varning", "follow_up_on", "Uppföljningen {datum} ligger senare än {inom} efter "
-                                "beslutet.", "The follow-up {datum} is later than {inom} after the decision.",
+                                "beslutet.", "The follow-up {datum} is later than {inom_en} after the decision.",
                                 "Uppföljningen är planerad senare än riktlinjen anger."),
     "tid.ej_verkstalld": Code("fel", "executed_on", "Beviljat {beslutat} men inte verkställt inom {inom} "
                               "({status}): rapporteras till IVO enligt {lagrum}.", "Granted on {beslutat} but not "
-                              "carried out within {inom} ({status}): report to IVO under {lagrum}.",
+                              "carried out within {inom_en} ({status_en}): report to IVO under {lagrum}.",
                               "Beviljat beslut som inte verkställts inom tre månader: ett rapporteringsärende."),
     # ---- delegation
     "delegation.saknas": Code("fel", "decided_by", "Rollen '{roll}' har inte delegation att besluta om {insats}.",
@@ -102,7 +102,7 @@ CODES: dict[str, Code] = {
                               "Beslutsfattarens roll saknar delegation för insatsen enligt riktlinjen."),
     "delegation.for_tidig": Code("varning", "decided_by", "Beslutsfattaren har haft delegation sedan {sedan}; "
                                  "riktlinjen kräver {efter}.", "The decision maker has held delegation since "
-                                 "{sedan}; the guideline requires {efter}.",
+                                 "{sedan}; the guideline requires {efter_en}.",
                                  "Beslut under egen delegation tidigare än riktlinjen tillåter."),
     # ---- goals
     "mal.saknas": Code("varning", "goals", "Beviljad insats utan mål.", "Granted service without goals.",
@@ -144,9 +144,9 @@ CODES: dict[str, Code] = {
                                 "{insats} may not be decided without a needs assessment.",
                                 "Förenklat beslutsförfarande för en insats som lagen undantar."),
     # ---- guideline and input
-    "riktlinje.ej_i_kraft": Code("info", "decided_on", "Riktlinjen {riktlinje} gällde inte {datum}; bara det "
-                                 "nationella lagret har tillämpats.", "The guideline {riktlinje} was not in force on "
-                                 "{datum}; only the national layer was applied.",
+    "riktlinje.ej_i_kraft": Code("info", "decided_on", "{kommun}s riktlinje '{riktlinje}' gällde inte {datum}; "
+                                 "bara det nationella lagret har tillämpats.", "{kommun}'s guideline '{riktlinje}' was "
+                                 "not in force on {datum}; only the national layer was applied.",
                                  "Kommunens riktlinje gällde inte på beslutsdagen."),
     "bedomning.ofullstandig": Code("info", None, "Kunde inte bedömas: {vad}.", "Could not be assessed: {vad_en}.",
                                    "Kontroller som inte kunde göras för att uppgifter saknas i indata."),
@@ -181,12 +181,16 @@ class Finding(NamedTuple):
 
     def message(self, lang: str = "sv") -> str:
         if lang == "en" and self.en:
-            return self.en
-        if lang != "en" and self.sv:
-            return self.sv
-        code = CODES.get(self.code)
-        template = (code.en if lang == "en" else code.sv) if code else (self.sv or self.code)
-        return template.format_map(_Args(self.args))
+            text = self.en
+        elif self.sv:  # a rule's own text, used as written (English falls back to it)
+            text = self.sv
+        else:
+            code = CODES.get(self.code)
+            template = (code.en if lang == "en" else code.sv) if code else self.code
+            text = template.format_map(_Args(self.args))
+        if self.args.get("motiverad"):  # a deviation the decision justifies: an info that names it
+            text += " The decision justifies the deviation." if lang == "en" else " Beslutet motiverar avvikelsen."
+        return text
 
     def sort_key(self) -> tuple:
         return (SEVERITY_ORDER.get(self.severity, 3), self.code, self.field or "", self.message())

@@ -224,7 +224,10 @@ class Span(_Model):
     amount: int
     unit: Literal["dag", "vecka", "månad", "år"]
 
-    def text(self) -> str:
+    def text(self, lang: str = "sv") -> str:
+        if lang == "en":
+            unit = {"dag": "day", "vecka": "week", "månad": "month", "år": "year"}[self.unit]
+            return f"{self.amount} {unit}{'s' * (self.amount != 1)}"
         plural = {"dag": "dagar", "vecka": "veckor", "månad": "månader", "år": "år"}
         return f"{self.amount} {self.unit if self.amount == 1 else plural[self.unit]}"
 

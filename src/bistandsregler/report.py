@@ -22,24 +22,24 @@ from .findings import SEVERITY_ORDER, Finding
 FAIL_LEVELS = {"fel": {"fel"}, "varning": {"fel", "varning"}, "aldrig": set()}
 
 
-def input_records(paths: Iterable[str]) -> Iterator:
+def input_records(paths: Iterable[str], encoding: str = "utf-8") -> Iterator:
     """Decisions and input errors from every file, in order; the delegation list is detected."""
     from .readers import read_decisions
 
     for path in paths:
-        if _is_delegation_list(path):
+        if _is_delegation_list(path, encoding):
             from .delegationslista import import_delegationslista
 
-            yield from import_delegationslista(path)
+            yield from import_delegationslista(path, encoding=encoding)
         else:
-            yield from read_decisions(path)
+            yield from read_decisions(path, encoding=encoding)
 
 
-def _is_delegation_list(path: str) -> bool:
+def _is_delegation_list(path: str, encoding: str = "utf-8") -> bool:
     if Path(path).suffix.lower() not in (".tsv", ".csv", ".txt"):
         return False
     try:
-        with open(path, encoding="utf-8-sig") as stream:
+        with open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding) as stream:
             header = stream.readline()
     except (OSError, UnicodeDecodeError):
         return False
@@ -61,14 +61,23 @@ def results(checker: Checker, records: Iterable) -> Iterator[Result]:
 
 
 def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str], fmt: str, fail_on: str,
-                 lang: str, as_of: date | None, out: TextIO = sys.stdout) -> int:
+                 lang: str, as_of: date | None, out: TextIO | None = None, encoding: str = "utf-8") -> int:
     from .diagnostics import GuidelineError, render_all
     from .evaluation import compile
 
+    out = out or sys.stdout  # looked up per call: a caller may have replaced sys.stdout
+    for path in (riktlinje, schablon):
+        if path is not None and not Path(path).exists():
+            print(f"{path}: {'no such file or folder' if lang == 'en' else 'filen eller mappen finns inte'}",
+                  file=sys.stderr)
+            return 1
     try:
         checker = compile(riktlinje, schablon, as_of=as_of)
     except GuidelineError as error:
         print(render_all(error.diagnostics, lang), file=sys.stderr)
+        return 1
+    except ValueError as error:  # no guideline or table where one was named, or more than one
+        print(f"bistandsregler: {error}", file=sys.stderr)
         return 1
     missing = [p for p in inputs if not Path(p).is_file()]
     if missing:
@@ -83,7 +92,7 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
     progress = _Progress(enabled=fmt != "text" or not out.isatty())
     results_json: list[dict] = []
     total = 0
-    for result in results(checker, input_records(inputs)):
+    for result in results(checker, input_records(inputs, encoding)):
         total += 1
         progress.tick(total)
         statuses[result.severity] += 1

@@ -224,6 +224,9 @@ def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
     for path in files:
         shown = _shown(path, shipped)
         kind = KINDS.get(path.suffix)
+        if not path.exists():
+            book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": "finns inte"}))
+            continue
         if kind is None:
             book.diagnostics.append(
                 Diagnostic("fil.okand_typ", Severity.ERROR, shown, 1, 1, {"suffix": path.suffix or path.name})

@@ -161,16 +161,17 @@ def _half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
 
 
-def format_hours(minutes: Fraction) -> str:
-    """Minutes as hours with a Swedish decimal comma: 750 -> "12,5 tim".
+def format_hours(minutes: Fraction, lang: str = "sv") -> str:
+    """Minutes as hours: 750 -> "12,5 tim" (Swedish decimal comma) or "12.5 h" in English.
 
     Rounded half up to at most two decimals; trailing zeros are dropped.
     """
     hundredths = _half_up(Fraction(minutes) * 100 / 60)
     sign = "-" if hundredths < 0 else ""
     whole, frac = divmod(abs(hundredths), 100)
-    text = f"{whole},{frac:02d}".rstrip("0").rstrip(",")
-    return f"{sign}{text} tim"
+    point, unit = (".", "h") if lang == "en" else (",", "tim")
+    text = f"{whole}{point}{frac:02d}".rstrip("0").rstrip(point)
+    return f"{sign}{text} {unit}"
 
 
 def minutes_per_month(duration: Quantity, frequency: Quantity) -> Fraction:

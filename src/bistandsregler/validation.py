@@ -203,10 +203,17 @@ class _Checker:
             if not isinstance(node, m.Compare):
                 continue
             left, right = _kind(node.left, values, symbols), _kind(node.right, values, symbols)
-            left = left.removeprefix("lista:") if left else None
-            right = right.removeprefix("lista:") if right else None
             if left is None or right is None:
                 continue
+            # A list ("personkrets") is compared element by element with a literal, not with a field.
+            lists = [side for side, kind in ((node.left, left), (node.right, right)) if kind.startswith("lista:")]
+            other = node.right if lists and lists[0] is node.left else node.left
+            if lists and (len(lists) == 2 or not isinstance(other, m.Number | m.Text | m.DateLit)
+                          and not (isinstance(other, m.Field_) and other.name not in FIELDS)):
+                self.add("regel.typfel", node.pos, left=_show(node.left), left_kind=left,
+                         right=_show(node.right), right_kind=right, op=node.op)
+                continue
+            left, right = left.removeprefix("lista:"), right.removeprefix("lista:")
             ordering = node.op in ("<", "<=", ">", ">=")
             if left != right or (ordering and left not in ("tal", "datum")):
                 self.add("regel.typfel", node.pos, left=_show(node.left), left_kind=left,

@@ -37,7 +37,7 @@ def check(case: Case) -> None:
             if "justification" in d.model_fields_set:
                 case.add("motivering.saknas", utfall=_outcome(d.outcome), utfall_en=_outcome_en(d.outcome))
             else:
-                case.cannot_assess("motivering (uppgift saknas)")
+                case.cannot_assess("motivering (uppgift saknas)", "the reasons (not in the input)")
         elif not text.strip():
             case.add("motivering.saknas", utfall=_outcome(d.outcome), utfall_en=_outcome_en(d.outcome))
     elif d.outcome == "bifall" and text is not None and not text.strip():
@@ -61,7 +61,9 @@ def check(case: Case) -> None:
 def _names_an_alternative(case: Case, text: str) -> bool:
     lowered = text.lower()
     insatser = case.checker.insatser_in(case.guideline)
-    names = {n.lower() for i in insatser.values() for n in [i.id.replace("_", " "), i.name or "", *i.aliases] if n}
+    # Naming the insats refused ("Avslag på ansökan om korttidsboende.") names no alternative.
+    names = {n.lower() for i in insatser.values() if i.id != case.insats_id
+             for n in [i.id.replace("_", " "), i.name or "", *i.aliases] if n}
     activities = {n.lower() for a in case.checker.book.activities.values() for n in [a.id, a.name or "", *a.aliases] if n}
     return any(re.search(rf"\b{re.escape(n)}", lowered) for n in names | activities if len(n) > 3)
 

@@ -11,7 +11,7 @@ def check(case: Case) -> None:
     if not delegations or case.insats_id is None:
         return
     if by is None or not by.role:
-        case.cannot_assess("delegation (roll saknas)")
+        case.cannot_assess("delegation (roll saknas)", "delegation (no role in the input)")
         return
     role = by.role.strip().lower()
     matching = [x for x in delegations if x.id.lower() == role or (x.name or "").lower() == role]
@@ -23,5 +23,5 @@ def check(case: Case) -> None:
     delegation = allowed[0]
     if delegation.after and by.delegation_since and case.day:
         if case.day < add_span(by.delegation_since, delegation.after):
-            case.add("delegation.for_tidig", sedan=by.delegation_since.isoformat(), efter=delegation.after.text(),
+            case.add("delegation.for_tidig", sedan=by.delegation_since.isoformat(), efter=delegation.after.text(), efter_en=delegation.after.text("en"),
                      source=delegation)

@@ -27,6 +27,9 @@ def check(case: Case) -> None:
         case.add("klassning.region", insats=case.insats_name, source=insats)
 
     counterpart = insats.lss_counterpart
+    if law == "SoL" and counterpart and krets is None:
+        case.cannot_assess("om insatsen kan beviljas enligt LSS (personkrets okänd)",
+                           "whether the service could be granted under LSS (personkrets unknown)")
     if law == "SoL" and counterpart and krets:
         other = case.checker.insatser_in(case.guideline).get(counterpart)
         case.add("klassning.lss_mojlig", insats=case.insats_name, krets=", ".join(map(str, krets)),
@@ -74,13 +77,13 @@ def _assistance(case: Case, lo, hi) -> None:
                  alder=_age_text(lo, hi), grans=str(age_limit), lagrum="9 b § LSS",
                  values={"ålder": _age_text(lo, hi), "åldersgräns": age_limit})
     elif hi is not None and hi >= age_limit:
-        case.cannot_assess("åldersgräns för personlig assistans (bara födelseår känt)")
+        case.cannot_assess("åldersgräns för personlig assistans (bara födelseår känt)", "the age limit for personal assistance (only the birth year is known)")
 
 
 def _age_group(case: Case, lo, hi) -> None:
     ages = case.insats.target.ages
     if lo is None:
-        case.cannot_assess("åldersgrupp (ålder okänd)")
+        case.cannot_assess("åldersgrupp (ålder okänd)", "the age group (age unknown)")
         return
     minimum = _bound(case, ages.minimum, +1 if ages.exclusive_min else 0)
     maximum = _bound(case, ages.maximum, -1 if ages.exclusive_max else 0)
@@ -92,7 +95,7 @@ def _age_group(case: Case, lo, hi) -> None:
                  alder=_age_text(lo, hi), source=case.insats, deviation=True,
                  values={"ålder": _age_text(lo, hi), "åldersgrupp": group[0]})
     elif (minimum is not None and lo < minimum) or (maximum is not None and hi > maximum):
-        case.cannot_assess("åldersgrupp (bara födelseår känt)")
+        case.cannot_assess("åldersgrupp (bara födelseår känt)", "the age group (only the birth year is known)")
 
 
 def _bound(case: Case, bound, shift: int):

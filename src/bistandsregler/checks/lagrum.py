@@ -12,7 +12,7 @@ def check(case: Case) -> None:
         if "lagrum" in d.model_fields_set:
             case.add("lagrum.saknas")
         else:
-            case.cannot_assess("lagrum (uppgift saknas)")
+            case.cannot_assess("lagrum (uppgift saknas)", "the legal provision (not in the input)")
         return
     if not d.lagrum.strip():
         case.add("lagrum.saknas")
@@ -25,7 +25,7 @@ def check(case: Case) -> None:
     if ref.law is None and ref.sfs is None:
         ref = _law_from_insats(case, ref)
         if ref is None:
-            case.cannot_assess("lagrum utan lag och okänd insats")
+            case.cannot_assess("lagrum utan lag och okänd insats", "a provision without a law, for an unknown service")
             return
     if _repealed_citation_of_insats(case, ref):
         return

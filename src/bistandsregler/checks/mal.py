@@ -30,7 +30,7 @@ def check(case: Case) -> None:
         return
     goals = d.goals
     if goals is None:
-        case.cannot_assess("mål (uppgift saknas)")
+        case.cannot_assess("mål (uppgift saknas)", "goals (not in the input)")
         return
     required = case.requirements.goals_required
     if not goals:
@@ -51,11 +51,11 @@ def check(case: Case) -> None:
         if goal.due is None and "due" in goal.model_fields_set:
             case.add("mal.ej_tidsatt", mal=short)
         elif goal.due is None:
-            case.cannot_assess("målens tidpunkt (uppgift saknas)")
+            case.cannot_assess("målens tidpunkt (uppgift saknas)", "the goals' due dates (not in the input)")
         if goal.accepted is False:
             case.add("mal.ej_accepterat", mal=short)
         elif goal.accepted is None:
-            case.cannot_assess("om målen är accepterade (uppgift saknas)")
+            case.cannot_assess("om målen är accepterade (uppgift saknas)", "whether the goals are accepted (not in the input)")
 
 
 def _measurable(text: str) -> bool:

@@ -9,34 +9,37 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..case import Case
-from ..units import FrequencyError, format_hours, split_activity
+from ..units import format_hours
 
 
 def check(case: Case) -> None:
     scope = case.decision.scope
     if not case.granted or scope is None or not scope.activities:
         return
-    written = []
+    readable = []
     for activity in scope.activities:
         text = f"{activity.text} {activity.frequency}" if activity.frequency else activity.text
-        written.append(text)
-        _against_norm(case, text)
-    _against_standard_time(case, written)
+        name, quantity = _quantity(case, text)
+        if name is not None:
+            readable.append(text)
+            _against_norm(case, name, quantity)
+    _against_standard_time(case, readable)
 
 
 def _quantity(case: Case, text: str):
+    """The activity's name and frequency; an unreadable frequency is said, never skipped silently."""
+    from ..pricing import ActivityTextError, read_activity
+
     try:
-        name, quantity = split_activity(text)
-    except FrequencyError as error:
-        case.add("omfattning.oklar", aktivitet=text, orsak=error.message)
+        return read_activity(text)
+    except ActivityTextError as error:
+        case.add("omfattning.oklar", aktivitet=text, orsak=str(error.message))
         return None, None
-    return name, quantity
 
 
-def _against_norm(case: Case, text: str) -> None:
+def _against_norm(case: Case, name: str, quantity) -> None:
     if case.insats is None or not case.insats.norms:
         return
-    name, quantity = _quantity(case, text)
     if quantity is None or quantity.kind != "tillfällen":
         return
     activity = case.checker.national_activity(name)
@@ -68,13 +71,14 @@ def _against_standard_time(case: Case, written: list[str]) -> None:
     case.facts["schablon_minuter_per_månad"] = standard
     granted = case.granted_minutes
     if granted is None:
-        case.cannot_assess("beviljad tid mot schablon (timmar per månad saknas)")
+        case.cannot_assess("beviljad tid mot schablon (timmar per månad saknas)", "granted time against standard time (no hours per month in the input)")
         return
     tolerance = case.requirements.tolerance_percent or Fraction(0)
     if standard and granted > standard * (1 + tolerance / 100):
         margin = f" med mer än riktlinjens tolerans {tolerance} %" if tolerance else ""
         margin_en = f" by more than the guideline's tolerance of {tolerance} %" if tolerance else ""
         case.add("omfattning.over_schablon", beviljat=format_hours(granted), schablon=format_hours(standard),
+                 beviljat_en=format_hours(granted, "en"), schablon_en=format_hours(standard, "en"),
                  tolerans=margin, tolerans_en=margin_en, source=table.meta, deviation=True, values={
                      "beviljat_minuter_per_månad": granted, "schablon_minuter_per_månad": standard,
                      "tolerans_procent": tolerance, "schablontabell": table.meta.id if table.meta else table.path})

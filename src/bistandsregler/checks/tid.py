@@ -23,18 +23,18 @@ def check(case: Case) -> None:
     source = case.insats if case.insats is not None else (case.guideline.meta if case.guideline else None)
     limit = requirements.max_duration
     if limit is not None and not requirements.until_further_allowed:
-        if until == "tills_vidare":
-            case.add("tid.tidsbegransning_saknas", max=limit.text(), deviation=True,
+        if until == "tills_vidare" or (until is None and known(d, "valid_until")):  # null: no end date
+            case.add("tid.tidsbegransning_saknas", max=limit.text(), max_en=limit.text("en"), deviation=True,
                      where=case.requirement_source("max_duration", source))
         elif isinstance(until, date) and (start or d.decided_on):
             begin = start or d.decided_on
             if until > add_span(begin, limit):
                 months = (until.year - begin.year) * 12 + until.month - begin.month
-                case.add("tid.for_lang", langd=f"{months} månader", max=limit.text(), deviation=True,
+                case.add("tid.for_lang", langd=f"{months} månader", langd_en=f"{months} months", max=limit.text(), max_en=limit.text("en"), deviation=True,
                          where=case.requirement_source("max_duration", source),
                          values={"giltig_från": begin, "giltig_till": until})
         elif until is None and not known(d, "valid_until"):
-            case.cannot_assess("tidsbegränsning (giltig_till saknas)")
+            case.cannot_assess("tidsbegränsning (giltig_till saknas)", "the time limit (no valid_until in the input)")
     _follow_up(case, requirements.follow_up_within, source)
     _executed(case, requirements.executed_within)
 
@@ -45,19 +45,19 @@ def _follow_up(case: Case, within: Span | None, source) -> None:
         return
     if d.follow_up_on is None:
         if known(d, "follow_up_on"):
-            case.add("tid.uppfoljning_saknas", inom=within.text(), deviation=True,
+            case.add("tid.uppfoljning_saknas", inom=within.text(), inom_en=within.text("en"), deviation=True,
                      where=case.requirement_source("follow_up_within", source))
         else:
-            case.cannot_assess("uppföljning (uppgift saknas)")
+            case.cannot_assess("uppföljning (uppgift saknas)", "follow-up (not in the input)")
         return
     if d.decided_on and d.follow_up_on > add_span(d.decided_on, within):
-        case.add("tid.uppfoljning_sen", datum=d.follow_up_on.isoformat(), inom=within.text(),
+        case.add("tid.uppfoljning_sen", datum=d.follow_up_on.isoformat(), inom=within.text(), inom_en=within.text("en"),
                  where=case.requirement_source("follow_up_within", source),
                  deviation=True, values={"uppföljning": d.follow_up_on, "beslutsdatum": d.decided_on})
 
 
 def _executed(case: Case, within: Span | None) -> None:
-    """IVO reporting (34 kap. 1 § SoL 2025:400, 28 f § LSS): three months unless the data says otherwise."""
+    """IVO reporting: the period and the paragraph (by the decision's law and date) are national data."""
     d = case.decision
     if d.decided_on is None:
         return
@@ -66,13 +66,14 @@ def _executed(case: Case, within: Span | None) -> None:
     if span is None:
         return
     deadline = add_span(d.decided_on, span)
-    value = case.checker.dated_value("verkställighet_månader", case.guideline)
-    lagrum = value.citation.ref.canonical() if value is not None and value.citation else "34 kap. 1 § SoL"
+    law = case.facts.get("lag")
+    lagrum = case.value("rapportering_ej_verkställt_lss" if law == "LSS" else "rapportering_ej_verkställt_sol")
     if d.executed_on is not None:
         if d.executed_on > deadline:
-            case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.text(),
-                     status=f"verkställt {d.executed_on.isoformat()}", lagrum=lagrum, values={
+            case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.text(), inom_en=span.text("en"),
+                     status=f"verkställt {d.executed_on.isoformat()}", status_en=f"carried out {d.executed_on.isoformat()}", lagrum=lagrum, values={
                          "beslutsdatum": d.decided_on, "verkställt": d.executed_on})
     elif known(d, "executed_on") and case.checker.as_of is not None and case.checker.as_of > deadline:
-        case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.text(),
-                 status=f"ej verkställt per {case.checker.as_of.isoformat()}", lagrum=lagrum)
+        case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.text(), inom_en=span.text("en"),
+                 status=f"ej verkställt per {case.checker.as_of.isoformat()}",
+                 status_en=f"not carried out as of {case.checker.as_of.isoformat()}", lagrum=lagrum)
