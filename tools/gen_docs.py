@@ -16,7 +16,19 @@ What is generated, so that it cannot drift from the code:
 - ``docs/_genererat/moduler.md``: the module map of ``src/bistandsregler/`` (first
   paragraph of each module's docstring);
 - ``docs/_genererat/utdata/``: what ``bistandsregler check`` (and ``fmt``) prints for the
-  examples in ``docs/exempel/``, run in that folder so that paths are the bare file names.
+  examples in ``docs/exempel/``, run in that folder so that paths are the bare file names;
+  and what ``evaluate`` and ``import delegationslista`` print for ``docs/exempel/beslut.json``
+  and the sample delegation list, run from the repository root;
+- ``docs/developers/finding-codes.md``: every finding code in ``findings.CODES`` with its
+  severity, field and messages, and a real finding from the checker on an example decision
+  (``FINDING_EXAMPLES``);
+- ``docs/_genererat/beslutsfalt.md`` (the decision's fields), ``okant-eller-tomt.md`` (what
+  the checker makes of a field absent, null or empty, by running it) and
+  ``schema-decision.json`` (``bistandsregler schema decision``);
+- ``docs/_genererat/cli/``: every command's options from the argument parser, the list of
+  commands, and the exit codes of real runs;
+- ``docs/_genererat/granskning-rader.md`` and ``lss-motsvarigheter.md``: how each row of the
+  sample delegation list was read, and the SoL insatser with an LSS counterpart.
 
 The pages include the fragments with the pymdown ``snippets`` extension. ``tests/test_docs.py``
 fails when a committed file differs from what this script generates, and the mkdocs hook
@@ -29,17 +41,21 @@ import argparse
 import ast
 import contextlib
 import io
+import json
 import os
 import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 EXAMPLES = DOCS / "exempel"
 GENERATED = DOCS / "_genererat"
 OUTPUT = GENERATED / "utdata"
+# Folders holding nothing but generated files: a file no longer generated is removed.
+GENERATED_FOLDERS = (OUTPUT, GENERATED / "cli")
 PACKAGE = ROOT / "src" / "bistandsregler"
 
 if str(ROOT / "src") not in sys.path:  # a source checkout without an install
@@ -422,6 +438,1033 @@ def module_map_fragment() -> str:
     return "\n".join(lines) + "\n"
 
 
+# ---- decisions: the finding codes, embedding in a case system, auditing a delegation list ------
+
+# Paths relative to the repository root: the decision examples run there, so that the guideline
+# positions and record names on the pages are the short ones a reader would type.
+SAMPLE = "examples/delegationslista-exempel.tsv"
+EXEMPELKOMMUN = "docs/exempel/exempelkommun.riktlinje"
+DECISIONS_EXAMPLE = "docs/exempel/beslut.json"
+KRISTIANSTAD = "guidelines/kristianstad/kristianstad.schablon"
+FINDING_CODES_PAGE = DOCS / "developers" / "finding-codes.md"
+CLI_FRAGMENTS = GENERATED / "cli"
+NO_EXAMPLE = "**No example:**"  # tests/test_docs.py fails while the page says this
+
+# The checkers the examples run on: the keyword arguments of ``bistandsregler.compile``.
+CHECKERS: dict[str, dict] = {
+    "nationell": {},
+    "botkyrka": {"riktlinje": "guidelines/botkyrka"},
+    "lomma": {"riktlinje": "guidelines/lomma"},
+    "kristianstad": {"schablon": KRISTIANSTAD},
+    "exempelkommun": {"riktlinje": EXEMPELKOMMUN},
+    "per": {"as_of": "2025-01-15"},
+}
+
+
+class FindingExample(NamedTuple):
+    checker: str  # a key of CHECKERS
+    decision: dict | str  # a decision, or the text of a JSON Lines file
+    meaning: str  # what the code means, in English (findings.CODES has the Swedish summary)
+
+
+_HT_2024 = {
+    "id": "1",
+    "decided_on": "2024-08-20",
+    "insats": "Hemtjänst",
+    "lagrum": "4 kap. 1 § SoL",
+    "outcome": "bifall",
+}
+_HT_2025 = {
+    "id": "1",
+    "decided_on": "2025-09-01",
+    "insats": "Hemtjänst",
+    "lagrum": "11 kap. 1 § SoL",
+    "outcome": "bifall",
+}
+_GOAL = {
+    "text": "Ska kunna duscha på egen hand två gånger i veckan",
+    "accepted": True,
+    "due": "2025-03-01",
+}
+_ACTIVITIES = [{"text": "dusch 2 gg/v"}, {"text": "städ 1gg/3:e v"}, {"text": "inköp 1 ggr/v"}]
+_PA = {
+    "id": "1",
+    "decided_on": "2024-08-19",
+    "insats": "Personlig assistans",
+    "lagrum": "9 § 2 LSS",
+    "outcome": "bifall",
+}
+
+
+def _with(base: dict, **changes) -> dict:
+    return {**base, **changes}
+
+
+FINDING_EXAMPLES: dict[str, FindingExample] = {
+    "lagrum.saknas": FindingExample(
+        "nationell",
+        _with(_HT_2024, lagrum=None),
+        (
+            "The decision cites no legal provision: `lagrum` is present but null or empty. An absent "
+            "`lagrum` is unknown, not a defect: it is listed as not assessed."
+        ),
+    ),
+    "lagrum.okand": FindingExample(
+        "nationell",
+        _with(_HT_2024, lagrum="4 kap. SoL"),
+        (
+            "The provision cannot be read, or names a paragraph that does not exist in a law whose "
+            "paragraphs the law layer lists completely."
+        ),
+    ),
+    "lagrum.fel_insats": FindingExample(
+        "nationell",
+        _with(_HT_2024, insats="Förenkl.handläggn. Hemtj.", lagrum="4 kap. 2 § SoL"),
+        (
+            "The provision exists and was in force, but the insats is not decided under it on that "
+            "date; the message names the provisions that would be right. Typical: simplified home care "
+            "cited as 4 kap. 2 § SoL instead of 2 a §."
+        ),
+    ),
+    "lagrum.upphavd": FindingExample(
+        "nationell",
+        _with(_HT_2024, decided_on="2025-09-03"),
+        (
+            "The provision was not in force on the decision date. Where the law layer knows what "
+            "replaced it, the message suggests it (SoL 2001:453 was replaced by SoL 2025:400 on "
+            "2025-07-01)."
+        ),
+    ),
+    "lagrum.lag_saknas": FindingExample(
+        "nationell",
+        _with(_HT_2024, insats="Daglig verksamhet", lagrum="9 § 10", person={"personkrets": [1]}),
+        (
+            'The provision names no law ("9 § 10"). The law was read from the insats\'s own '
+            "citations and the other checks went on; the written decision is still ambiguous."
+        ),
+    ),
+    "beslut.utfall_text": FindingExample(
+        "nationell",
+        _with(
+            _HT_2024,
+            insats="Särskilt boende",
+            outcome="avslag",
+            justification=(
+                "Avslag på ansökan om vård- och omsorgsboende. Personen beviljas vård- och omsorgsboende "
+                "från 1 oktober."
+            ),
+        ),
+        (
+            "A refusal whose reasons grant the very insats it refuses. A refusal that grants an "
+            "alternative (residential care refused, home care granted) is no contradiction and "
+            "stays quiet."
+        ),
+    ),
+    "beslut.insats_okand": FindingExample(
+        "nationell",
+        _with(_HT_2024, insats="Trädgårdsskötsel"),
+        (
+            "The written insats matches no insats of the national layer or the guideline, even allowing "
+            "for abbreviations and typos, so the checks that depend on the insats are skipped. The "
+            "message suggests close names when there are any."
+        ),
+    ),
+    "motivering.saknas": FindingExample(
+        "nationell",
+        _with(_HT_2024, outcome="avslag", justification=""),
+        (
+            'A refusal or partial grant whose reasons are known to be empty (`""` or null). Under a '
+            "guideline that requires reasons for grants too (`kräver motivering vid bifall`), an empty "
+            "justification of a grant is a warning."
+        ),
+    ),
+    "motivering.standardfras": FindingExample(
+        "nationell",
+        _with(_HT_2024, outcome="avslag", justification="Behovet bedöms inte föreligga."),
+        (
+            'The reasons are a stock phrase found in audits ("Behovet bedöms inte föreligga"), '
+            "alone or with at most two more words: nothing about the person's case."
+        ),
+    ),
+    "motivering.alternativ_saknas": FindingExample(
+        "nationell",
+        _with(
+            _HT_2024,
+            insats="Kortidsboende",
+            outcome="avslag",
+            justification="Behovet kan tillgodoses på annat sätt.",
+        ),
+        (
+            "The reasons say the need can be met otherwise without naming any insats or activity "
+            "that would meet it."
+        ),
+    ),
+    "omfattning.over_schablon": FindingExample(
+        "kristianstad",
+        _with(_HT_2024, scope={"activities": _ACTIVITIES, "hours_per_month": 20}),
+        (
+            "Granted time (`scope.hours_per_month`) exceeds standard time × frequency of the "
+            "decision's activities, priced with the standard-time table given to `compile` "
+            "(`--schablon`), by more than the guideline's tolerance. With a justification it is an "
+            "info."
+        ),
+    ),
+    "omfattning.over_norm": FindingExample(
+        "botkyrka",
+        _with(_HT_2025, scope={"activities": [{"text": "städ 1 gg/v"}]}),
+        (
+            "An activity is granted more often than the guideline's norm for the insats. With a "
+            "justification it is an info."
+        ),
+    ),
+    "omfattning.gransvarde": FindingExample(
+        "lomma",
+        _with(_HT_2024, scope={"hours_per_month": 120}),
+        (
+            "A threshold the guideline writes as a general rule with this code was passed (Lomma: home "
+            "care above 100 hours a month, consider residential care). The message, severity and "
+            "position are the guideline's."
+        ),
+    ),
+    "omfattning.oklar": FindingExample(
+        "kristianstad",
+        _with(_HT_2024, scope={"activities": [{"text": "dusch 2 xx/v"}], "hours_per_month": 5}),
+        (
+            "An activity or its frequency could not be read; it is left out of the norm and "
+            "standard-time checks."
+        ),
+    ),
+    "tid.tidsbegransning_saknas": FindingExample(
+        "exempelkommun",
+        _with(_HT_2024, valid_until="tills_vidare"),
+        (
+            "A grant valid until further notice where the guideline requires a time limit "
+            "(`tidsbegränsning högst …`). With a justification it is an info."
+        ),
+    ),
+    "tid.for_lang": FindingExample(
+        "exempelkommun",
+        _with(_HT_2024, valid_from="2024-09-01", valid_until="2025-12-31"),
+        (
+            "The validity, from `valid_from` (else the decision date) to `valid_until`, is longer "
+            "than the guideline's longest time limit. With a justification it is an info."
+        ),
+    ),
+    "tid.retroaktiv": FindingExample(
+        "nationell",
+        _with(_HT_2024, valid_from="2024-08-01"),
+        ("The decision is valid from a day before it was made: backdated."),
+    ),
+    "tid.omvand": FindingExample(
+        "nationell",
+        _with(_HT_2024, valid_from="2024-09-01", valid_until="2024-08-31"),
+        ("The decision ends before it starts. The other time checks are skipped."),
+    ),
+    "tid.uppfoljning_saknas": FindingExample(
+        "exempelkommun",
+        _with(_HT_2024, follow_up_on=None),
+        (
+            "A grant whose `follow_up_on` is known to be empty (null) where the guideline asks for "
+            "follow-up within a period. An absent `follow_up_on` is listed as not assessed instead."
+        ),
+    ),
+    "tid.uppfoljning_sen": FindingExample(
+        "exempelkommun",
+        _with(_HT_2024, follow_up_on="2025-09-01"),
+        ("The planned follow-up is later than the guideline's period after the decision date."),
+    ),
+    "tid.ej_verkstalld": FindingExample(
+        "per",
+        _with(_HT_2024, executed_on=None),
+        (
+            "A grant not carried out within three months of the decision (the law layer's dated value, "
+            "or the guideline's own period): carried out later (`executed_on`), or known not to be "
+            "carried out (`executed_on: null`) on the day given as `as_of` (`evaluate --per`). Such "
+            "decisions are reported to IVO."
+        ),
+    ),
+    "delegation.saknas": FindingExample(
+        "exempelkommun",
+        _with(_HT_2024, insats="Särskilt boende", decided_by={"role": "handläggare"}),
+        (
+            "The decision maker's role (`decided_by.role`) has no delegation for the insats under the "
+            "guideline. Checked only under a guideline that has `delegation` blocks."
+        ),
+    ),
+    "delegation.for_tidig": FindingExample(
+        "exempelkommun",
+        _with(_HT_2024, decided_by={"role": "handläggare", "delegation_since": "2024-05-01"}),
+        (
+            "The decision maker has held delegation (`decided_by.delegation_since`) for a shorter time "
+            "than the guideline requires before deciding alone."
+        ),
+    ),
+    "mal.saknas": FindingExample(
+        "botkyrka",
+        _with(_HT_2025, goals=[]),
+        (
+            "A grant whose goals are known to be none (`goals: []`) where the guideline requires goals "
+            "(`kräver mål`)."
+        ),
+    ),
+    "mal.generellt": FindingExample(
+        "nationell",
+        _with(_HT_2024, goals=[_with(_GOAL, text="Skäliga levnadsförhållanden")]),
+        (
+            'The goal only restates the law\'s general aim ("skäliga levnadsförhållanden"), not the '
+            "person's own goal."
+        ),
+    ),
+    "mal.ej_matbart": FindingExample(
+        "nationell",
+        _with(_HT_2024, goals=[_with(_GOAL, text="Känna sig bättre till mods")]),
+        (
+            "Nothing in the goal can be measured or observed: no number, frequency or ability "
+            '("på egen hand", "utan hjälp"). A heuristic on the text.'
+        ),
+    ),
+    "mal.ej_tidsatt": FindingExample(
+        "nationell",
+        _with(_HT_2024, goals=[_with(_GOAL, due=None)]),
+        (
+            "The goal's `due` is known to be empty (null). An absent `due` is listed as not assessed."
+        ),
+    ),
+    "mal.ej_accepterat": FindingExample(
+        "nationell",
+        _with(_HT_2024, goals=[_with(_GOAL, accepted=False)]),
+        ("The person has not accepted the goal (`accepted: false`)."),
+    ),
+    "klassning.lss_mojlig": FindingExample(
+        "nationell",
+        _with(_HT_2024, insats="Ledsagning", person={"birth_year": 1990, "personkrets": [1]}),
+        (
+            "A SoL decision for a person in an LSS personkrets, for an insats that has an LSS "
+            "counterpart: the LSS insats gives the person stronger rights and should be considered."
+        ),
+    ),
+    "klassning.lass_mojlig": FindingExample(
+        "nationell",
+        _with(
+            _PA, person={"birth_year": 1972, "personkrets": [1], "basic_needs_hours_per_week": 25}
+        ),
+        (
+            "Personal assistance with basic needs over 20 hours a week: the person may be entitled "
+            "to assistance allowance from Försäkringskassan (51 kap. SFB)."
+        ),
+    ),
+    "klassning.pa_alder": FindingExample(
+        "nationell",
+        _with(
+            _PA,
+            decided_on="2025-09-01",
+            new_grant=True,
+            person={"birth_date": "1958-03-14", "personkrets": [1]},
+        ),
+        (
+            "Personal assistance granted, or newly granted or increased (`new_grant: true`), at or "
+            "past the age limit of 9 b § LSS in force on the decision date. That is lawful only if "
+            "it was granted or applied for before the limit: verify."
+        ),
+    ),
+    "klassning.personkrets": FindingExample(
+        "nationell",
+        _with(
+            _HT_2024, insats="Daglig verksamhet", lagrum="9 § 10 LSS", person={"personkrets": [3]}
+        ),
+        (
+            "An insats for a person outside its personkrets (daily activity for personkrets 3), or "
+            "an LSS insats for a person known to be in none (`personkrets: []`)."
+        ),
+    ),
+    "klassning.alder_insats": FindingExample(
+        "botkyrka",
+        _with(_HT_2025, insats="Boendestöd", person={"birth_date": "1955-03-01"}),
+        (
+            "The person is outside the insats's age group under the law or the guideline. With only "
+            "a birth year, an age range that straddles the limit is listed as not assessed. With a "
+            "justification it is an info."
+        ),
+    ),
+    "klassning.region": FindingExample(
+        "nationell",
+        _with(_HT_2024, insats="Råd och stöd", lagrum="9 § 1 LSS", person={"personkrets": [1]}),
+        ("The insats is the region's duty, not the municipality's (LSS 9 § 1)."),
+    ),
+    "klassning.forenklad": FindingExample(
+        "nationell",
+        _with(_HT_2025, insats="Vård- och omsorgsboende", lagrum="11 kap. 5 § SoL"),
+        (
+            "The decision cites the paragraph for decisions without a needs assessment for an insats "
+            "the law does not allow to be decided that way."
+        ),
+    ),
+    "riktlinje.ej_i_kraft": FindingExample(
+        "botkyrka",
+        _with(_HT_2024, decided_on="2025-06-30"),
+        (
+            "The municipal guideline given to `compile` (`--riktlinje`) was not in force on the decision "
+            "date, so only the national layer was applied to this decision."
+        ),
+    ),
+    "bedomning.ofullstandig": FindingExample(
+        "nationell",
+        _HT_2024,
+        (
+            "What could not be checked because the input does not say (an absent field is unknown). "
+            "One finding per decision, listing every such check; `Result.unassessed` holds the same "
+            "list."
+        ),
+    ),
+    "indata.ogiltig": FindingExample(
+        "nationell",
+        '{"id": "1", "decided_on": "2024-08-20", "insats": "Hemtjänst", "outcome": "bifall"}\n'
+        '{"id": "2", "decided_on": "2024-08-20", "person": {"birth_year": "nittonhundra"}}\n',
+        (
+            "A record that cannot be read, named by file and line (or index in a JSON list), with "
+            "the field at fault but never its value: values are personal data. Every other "
+            "record is still checked."
+        ),
+    ),
+}
+
+
+def _compile_call(key: str) -> str:
+    """The Python call that builds a checker of CHECKERS, as a reader would write it."""
+    kwargs = CHECKERS[key]
+    parts = []
+    if "riktlinje" in kwargs:
+        parts.append(f'"{kwargs["riktlinje"]}"')
+    if "schablon" in kwargs:
+        parts.append(f'schablon="{kwargs["schablon"]}"')
+    if "as_of" in kwargs:
+        year, month, day = (int(x) for x in kwargs["as_of"].split("-"))
+        parts.append(f"as_of=date({year}, {month}, {day})")
+    return f"bistandsregler.compile({', '.join(parts)})"
+
+
+def _checker(key: str, cache: dict):
+    from datetime import date
+
+    from bistandsregler.evaluation import compile
+
+    if key not in cache:
+        kwargs = dict(CHECKERS[key])
+        if "as_of" in kwargs:
+            kwargs["as_of"] = date.fromisoformat(kwargs["as_of"])
+        with _in_folder(ROOT):
+            cache[key] = compile(**kwargs)
+    return cache[key]
+
+
+def _results_of(checker, decision: dict | str) -> list:
+    """What ``bistandsregler evaluate`` makes of one example: one result per record."""
+    from bistandsregler.decision import Decision
+    from bistandsregler.readers import read_decisions
+    from bistandsregler.report import results
+
+    if isinstance(decision, str):
+        stream = io.StringIO(decision)
+        stream.name = "beslut.jsonl"
+        records = list(read_decisions(stream, "jsonl"))
+    else:
+        records = [Decision.model_validate(decision)]
+    with _in_folder(ROOT):
+        return list(results(checker, records))
+
+
+def _json_block(data, indent: int | None = 2) -> list[str]:
+    return ["```json", json.dumps(data, ensure_ascii=False, indent=indent), "```"]
+
+
+def finding_codes_page() -> str:
+    from bistandsregler.findings import CODES
+
+    cache: dict = {}
+    lines = [
+        HEADER_MD,
+        "# Finding codes",
+        "",
+        "Every finding that `Checker.check` and `bistandsregler evaluate` give has one of these codes. "
+        "The codes are a stable public interface: a case system may key on them. This page is "
+        "generated from `findings.CODES` by `tools/gen_docs.py`, and each example below is the real "
+        "output of the checker on the decision shown, so neither can drift from the code.",
+        "",
+        "- **Severity** is the default: `fel` (error), `varning` (warning) or `info`. A warning "
+        "about a deviation from the guideline becomes an info when the decision has a "
+        "`justification`.",
+        "- **Field** is the decision field the finding concerns (`Finding.field`).",
+        "- The messages are templates: `{name}` is filled in from the finding's arguments. "
+        '`Finding.message()` gives Swedish, `Finding.message("en")` English.',
+        "",
+        "Each example shows one decision, the checker it was run on, and the one finding of that "
+        "code as `Finding.to_json()` gives it (the decision's other findings, if any, are left "
+        "out). Codes about time limits, follow-up and delegation need handling rules that no "
+        "shipped guideline has; their examples use [Exempelkommun](#exempelkommun), a guideline "
+        "written for this page.",
+        "",
+        "## Codes written by a guideline",
+        "",
+        "A guideline's general rules (`regel … när … då …`) give findings too. Their code is the "
+        "rule's `kod` when it names one (Lomma's threshold rule uses "
+        "[`omfattning.gransvarde`](#omfattning-gransvarde)), otherwise `riktlinje.<rule id>` "
+        "(Botkyrka's `riktlinje.tidsbegransat_beslut`). Their message, severity, field and position "
+        "come from the rule; `Finding.guideline` points at it.",
+        "",
+        "## All codes",
+        "",
+        "| Code | Severity | Field | What it means |",
+        "|---|---|---|---|",
+    ]
+    for code, info in CODES.items():
+        example = FINDING_EXAMPLES.get(code)
+        meaning = example.meaning if example else info.about
+        first = _FIRST_SENTENCE.split(meaning)[0].rstrip(".") + "."
+        field = f"`{info.field}`" if info.field else "–"
+        lines.append(
+            f"| [`{code}`](#{_code_anchor(code)}) | {info.severity} | {field} | {_cell(first)} |"
+        )
+    lines.append("")
+
+    current_group = None
+    for code, info in CODES.items():
+        group = code.split(".")[0]
+        if group != current_group:
+            lines += [f"## {_FINDING_GROUPS.get(group, group)}", ""]
+            current_group = group
+        example = FINDING_EXAMPLES.get(code)
+        lines += [
+            f"### `{code}` {{ #{_code_anchor(code)} }}",
+            "",
+            example.meaning
+            if example
+            else f"{NO_EXAMPLE} add `{code}` to `FINDING_EXAMPLES` in tools/gen_docs.py.",
+            "",
+            "| | |",
+            "|---|---|",
+            f"| Severity | {info.severity} |",
+            f"| Field | {'`' + info.field + '`' if info.field else '–'} |",
+            f"| Swedish message | `{_cell(info.sv)}` |",
+            f"| English message | `{_cell(info.en)}` |",
+            f"| Catalogue summary (Swedish) | {_cell(info.about)} |",
+            "",
+        ]
+        if example is None:
+            continue
+        checker = _checker(example.checker, cache)
+        found = [
+            f for r in _results_of(checker, example.decision) for f in r.findings if f.code == code
+        ]
+        if isinstance(example.decision, str):
+            lines += [
+                "Input, a JSON Lines file `beslut.jsonl`:",
+                "",
+                "```json",
+                example.decision.rstrip("\n"),
+                "```",
+            ]
+        else:
+            lines += ["Decision:", ""] + _json_block(example.decision, None)
+        lines += ["", f"Checked with `{_compile_call(example.checker)}`:", ""]
+        if not found:
+            lines += [
+                f"{NO_EXAMPLE} this decision no longer gives `{code}`; change it in "
+                "`FINDING_EXAMPLES` in tools/gen_docs.py.",
+                "",
+            ]
+            continue
+        finding = found[0]
+        lines += _json_block(finding.to_json())
+        lines += ["", f"In English: {finding.message('en')}", ""]
+
+    lines += [
+        "## Exempelkommun { #exempelkommun }",
+        "",
+        "The examples of time limits, follow-up and delegation use this guideline. Exempelkommun "
+        "does not exist; its periods are the ones the sources show most often.",
+        "",
+        '```riktlinje title="docs/exempel/exempelkommun.riktlinje"',
+        f'--8<-- "exempel/{Path(EXEMPELKOMMUN).name}"',
+        "```",
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+_FINDING_GROUPS = {
+    "lagrum": "Law references",
+    "beslut": "The decision itself",
+    "motivering": "Reasons",
+    "omfattning": "Scope",
+    "tid": "Time",
+    "delegation": "Delegation",
+    "mal": "Goals",
+    "klassning": "Classification: SoL or LSS, personkrets, age",
+    "riktlinje": "The guideline",
+    "bedomning": "What could not be assessed",
+    "indata": "Input",
+}
+
+
+# The end of a sentence, but not the full stop of "51 kap. SFB" or "t.ex. hemtjänst".
+_FIRST_SENTENCE = re.compile(r"(?<!kap)(?<!t\.ex)\. (?=[A-Z`(\"])")
+
+
+def _code_anchor(code: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", code.lower()).strip("-")
+
+
+# ---- decisions as JSON: fields, schema, unknown and known-empty ---------------------------------
+
+
+# What each decision field means, in English (decision.py describes some of them in Swedish).
+# tests/test_docs.py fails when a field of the model has no note here, or a note no field.
+FIELD_NOTES: dict[str, str] = {
+    "id": "The decision's id in the case system. The file readers also accept a whole number.",
+    "decided_on": "The day the decision was made. It chooses the guideline version and the law in force.",
+    "decided_by": "Who made the decision.",
+    "decided_by.id": "The decision maker's id: a code, not a name.",
+    "decided_by.role": "The role, matched against the id or name of the guideline's `delegation` blocks.",
+    "decided_by.delegation_since": "Since when the decision maker has held delegation (`delegation.for_tidig`).",
+    "person": "The person the decision is about.",
+    "person.birth_year": "Birth year. The age is then a range of two years, and a check whose answer "
+    "depends on which is listed as not assessed.",
+    "person.birth_date": "Birth date: the exact age on the decision date.",
+    "person.sex": "Sex, as the case system records it.",
+    "person.personkrets": "The LSS 1 § groups the person belongs to; `[]` is known to be none.",
+    "person.household": "People in the household: standard times marked as shared are divided between them.",
+    "person.basic_needs_hours_per_week": "Basic needs under LSS 9 a §, hours a week (`klassning.lass_mojlig`).",
+    "insats": 'The insats as written ("Förenkl.handläggn. Hemtj."); mapped to the catalogue, '
+    "tolerating abbreviations and typos.",
+    "lagrum": 'The provision as written ("4 kap, 1§ SoL").',
+    "outcome": "Granted, partly granted or refused.",
+    "applied_for": "What the application was for, as written (the rule field `ansökt`).",
+    "scope": "What was granted.",
+    "scope.activities": "The activities, each with its frequency.",
+    "scope.activities[].text": 'The activity as written, with or without its frequency ("dusch 2 gg/v").',
+    "scope.activities[].frequency": 'The frequency, when it is written apart ("2 gg/v").',
+    "scope.activities[].from_text": "Read from free text (a delegation list's reasons), not from a field "
+    "of its own.",
+    "scope.hours_per_month": "Granted time in hours a month, compared with standard time × frequency.",
+    "valid_from": "The first day the decision applies.",
+    "valid_until": 'The last day it applies, or `"tills_vidare"`: until further notice.',
+    "follow_up_on": "The planned follow-up.",
+    "goals": "The decision's goals; `[]` is known to be none.",
+    "goals[].text": "The goal as written.",
+    "goals[].accepted": "Whether the person has accepted the goal.",
+    "goals[].due": "When the goal is to be reached.",
+    "goals[].life_area": "Life area (IBIC).",
+    "justification": "The reasons as written. From a delegation list: the column Anledning till avslag.",
+    "executed_on": "The day the insats was carried out.",
+    "new_grant": "`true` for a new or increased insats, `false` for a continuation (`klassning.pa_alder`).",
+    "source": "Where the record came from (`file:line`). The readers set it; a case system may set its own.",
+}
+
+
+def decision_fields_fragment() -> str:
+    """Every field of a decision (dotted for nested ones), its type and the model's description."""
+    from bistandsregler.decision import Decision
+
+    lines = [HEADER_MD, "| Field | Type | Meaning |", "|---|---|---|"]
+
+    def walk(model, prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            annotation = field.annotation
+            nested = _nested_model(annotation)
+            type_text = _type_text(annotation)
+            required = " (required)" if field.is_required() else ""
+            dotted = f"{prefix}{name}"
+            note = FIELD_NOTES.get(
+                dotted, f"{NO_EXAMPLE} add `{dotted}` to `FIELD_NOTES` in tools/gen_docs.py"
+            )
+            lines.append(f"| `{dotted}` | {_cell(type_text)}{required} | {_cell(note)} |")
+            if nested is not None:
+                walk(nested, f"{prefix}{name}{'[]' if _is_list_of(annotation) else ''}.")
+
+    walk(Decision, "")
+    return "\n".join(lines) + "\n"
+
+
+def _type_args(annotation) -> list:
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return [a for a in typing.get_args(annotation) if a is not type(None)]
+    return [annotation]
+
+
+def _nested_model(annotation):
+    import typing
+
+    from pydantic import BaseModel
+
+    for arg in _type_args(annotation):
+        if typing.get_origin(arg) is list:
+            arg = typing.get_args(arg)[0]
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def _is_list_of(annotation) -> bool:
+    import typing
+
+    return any(typing.get_origin(arg) is list for arg in _type_args(annotation))
+
+
+def _type_text(annotation) -> str:
+    import typing
+    from datetime import date
+
+    from pydantic import BaseModel
+
+    def one(arg) -> str:
+        if typing.get_origin(arg) is list:
+            return f"list of {one(typing.get_args(arg)[0])}"
+        if typing.get_origin(arg) is typing.Literal:
+            return " or ".join(
+                f"`{json.dumps(v, ensure_ascii=False)}`" for v in typing.get_args(arg)
+            )
+        if arg is date:
+            return "date (`YYYY-MM-DD`)"
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return "object"
+        return {str: "text", int: "integer", float: "number", bool: "true/false"}.get(arg, str(arg))
+
+    return " or ".join(one(arg) for arg in _type_args(annotation))
+
+
+# Fields whose three states (absent, null, empty) are shown by running the checker.
+# (field, how it is written, checker, base decision); the base must know everything else.
+_CLEAN_2024 = {
+    "id": "1",
+    "decided_on": "2024-08-20",
+    "decided_by": {"id": "H-101", "role": "handläggare", "delegation_since": "2023-01-01"},
+    "person": {"birth_year": 1938, "sex": "kvinna", "personkrets": [], "household": 1},
+    "insats": "Hemtjänst",
+    "lagrum": "4 kap. 1 § SoL",
+    "outcome": "bifall",
+    "scope": {"activities": _ACTIVITIES, "hours_per_month": 10},
+    "valid_from": "2024-09-01",
+    "valid_until": "2025-08-31",
+    "follow_up_on": "2025-03-01",
+    "goals": [_GOAL],
+    "justification": "Beviljas efter hembesök.",
+    "executed_on": "2024-08-27",
+}
+_REFUSAL_2024 = {
+    k: v
+    for k, v in _CLEAN_2024.items()
+    if k not in ("scope", "valid_from", "valid_until", "follow_up_on", "goals", "executed_on")
+}
+_REFUSAL_2024["outcome"] = "avslag"
+_DV_2024 = _with(
+    _CLEAN_2024, insats="Daglig verksamhet", lagrum="9 § 10 LSS", scope={"hours_per_month": 10}
+)
+STATES: list[tuple[str, dict, str]] = [
+    # (field path, base decision, checker)
+    ("lagrum", _CLEAN_2024, "exempelkommun"),
+    ("justification", _REFUSAL_2024, "exempelkommun"),
+    ("goals", _CLEAN_2024, "exempelkommun"),
+    ("follow_up_on", _CLEAN_2024, "exempelkommun"),
+    ("valid_until", _CLEAN_2024, "exempelkommun"),
+    ("executed_on", _CLEAN_2024, "per"),
+    ("person.personkrets", _DV_2024, "nationell"),
+]
+
+
+def _set_path(decision: dict, path: str, value) -> dict:
+    import copy
+
+    out = copy.deepcopy(decision)
+    *parents, last = path.split(".")
+    target = out
+    for parent in parents:
+        target = target[parent]
+    if value is _ABSENT_KEY:
+        target.pop(last, None)
+    else:
+        target[last] = value
+    return out
+
+
+_ABSENT_KEY = object()
+
+
+def unknown_or_empty_fragment() -> str:
+    """For a few fields: what the checker says when the key is absent, null, or empty."""
+    cache: dict = {}
+    lines = [
+        HEADER_MD,
+        "| Field | Written as | Findings | Not assessed | Null is read as |",
+        "|---|---|---|---|---|",
+    ]
+    for path, base, key in STATES:
+        checker = _checker(key, cache)
+        ways = [("absent", _ABSENT_KEY), ("`null`", None)]
+        empty = (
+            []
+            if path in ("goals", "person.personkrets")
+            else ("" if path in ("lagrum", "justification") else None)
+        )
+        if empty is not None:
+            ways.append((f"`{json.dumps(empty)}`", empty))
+        seen = {}
+        for label, value in ways:
+            [result] = _results_of(checker, _set_path(base, path, value))
+            codes = [f.code for f in result.findings if f.code != "bedomning.ofullstandig"]
+            seen[label] = (tuple(codes), tuple(result.unassessed))
+        null_reading = (
+            "unknown (as absent)" if seen["`null`"] == seen["absent"] else "known to be empty"
+        )
+        for index, (label, _) in enumerate(ways):
+            codes, unassessed = seen[label]
+            lines.append(
+                f"| {'`' + path + '`' if index == 0 else ''} | {label} "
+                f"| {', '.join(f'`{c}`' for c in codes) or '–'} | {_cell('; '.join(unassessed)) or '–'} "
+                f"| {null_reading if index == 0 else ''} |"
+            )
+    lines += [
+        "",
+        "Each row is one complete decision with the one field changed (a refusal for "
+        "`justification`, a daily-activity decision under LSS for `person.personkrets`), checked with "
+        + "; ".join(
+            f"`{_compile_call(key)}` for "
+            + ", ".join(f"`{path}`" for path, _, other in STATES if other == key)
+            for key in dict.fromkeys(key for _, _, key in STATES)
+        )
+        + ". The Findings column leaves out `bedomning.ofullstandig`: what it says is under "
+        "Not assessed.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# ---- the command line: every command, its options, exit codes -----------------------------------
+
+
+def _commands() -> list[tuple[list[str], argparse.ArgumentParser]]:
+    """Every command of ``bistandsregler`` as (words, parser); ``import`` has commands of its own."""
+    from bistandsregler.cli import build_parser
+
+    def subcommands(parser, words):
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    nested = subcommands(sub, [*words, name])
+                    found += nested or [([*words, name], sub)]
+        return found
+
+    return subcommands(build_parser(), [])
+
+
+def _subcommand_help(words: list[str]) -> str:
+    from bistandsregler.cli import build_parser
+
+    parser = build_parser()
+    text = ""
+    for word in words:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        text = next((c.help for c in action._choices_actions if c.dest == word), "") or ""
+        parser = action.choices[word]
+    return text
+
+
+def commands_fragment() -> str:
+    lines = [HEADER_MD, "| Command | What it does (its `--help`, in Swedish) |", "|---|---|"]
+    for words, _ in _commands():
+        name = " ".join(words)
+        lines.append(f"| [`{name}`](#{'-'.join(words)}) | {_cell(_subcommand_help(words))} |")
+    return "\n".join(lines) + "\n"
+
+
+def cli_options_fragment(words: list[str]) -> str:
+    """The options of one command, with English headings, from the argument parser itself."""
+    parser = dict((" ".join(w), p) for w, p in _commands())[" ".join(words)]
+    lines = [HEADER_MD]
+    if parser.description:
+        lines += [f"> {_cell(parser.description)}", ""]
+    lines += ["| Argument | Values | Help (Swedish, as `--help` shows it) |", "|---|---|---|"]
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        name = ", ".join(action.option_strings) or (action.metavar or action.dest)
+        values = []
+        if action.choices:
+            values.append(", ".join(f"`{c}`" for c in action.choices))
+        elif action.option_strings and action.nargs == 0:
+            values.append("flag")
+        elif action.option_strings:
+            values.append(
+                f"`{action.metavar or action.dest.upper()}`"
+                + (" …" if action.nargs in ("+", "*") else "")
+            )
+        if not action.option_strings:
+            values = [
+                ("one or more" if action.nargs == "+" else "one")
+                + (f": {', '.join(f'`{c}`' for c in action.choices)}" if action.choices else "")
+            ]
+        if getattr(action, "required", False) and action.option_strings:
+            values.append("required")
+        if action.option_strings and action.default not in (None, False, [], argparse.SUPPRESS):
+            values.append(f"default `{action.default}`")
+        lines.append(f"| `{name}` | {'; '.join(values)} | {_cell(action.help or '')} |")
+    return "\n".join(lines) + "\n"
+
+
+def cli_fragment_name(words: list[str]) -> str:
+    return f"cli/{'-'.join(words)}.md"
+
+
+# (command, what it shows): run for real from the repository root; the table shows the exit code.
+EXIT_CODE_RUNS: list[tuple[list[str], str]] = [
+    (["check", "docs/exempel/normer.riktlinje"], "a clean guideline"),
+    (["check", "docs/exempel/lagrum-fel.riktlinje"], "a guideline with an error"),
+    (
+        ["evaluate", "--riktlinje", "guidelines/botkyrka", SAMPLE],
+        "a finding of severity `fel`, at the default `--fail-on fel`",
+    ),
+    (
+        ["evaluate", "--riktlinje", "guidelines/botkyrka", "--fail-on", "aldrig", SAMPLE],
+        "the same findings with `--fail-on aldrig`",
+    ),
+    (["import", "delegationslista", SAMPLE], "every row read"),
+    (["evaluate", "--per", "2025-13-01", SAMPLE], "an impossible date for `--per`"),
+    (["evaluate", "--format", "xml", SAMPLE], "an unknown option value (argparse)"),
+]
+
+
+def exit_codes_fragment() -> str:
+    lines = [HEADER_MD, "| Command | Exit code | Why |", "|---|---|---|"]
+    for args, why in EXIT_CODE_RUNS:
+        code, _, _ = run_cli_full(args, ROOT)
+        lines.append(f"| `bistandsregler {_cell(' '.join(args))}` | {code} | {why} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_cli_full(args: list[str], folder: Path = ROOT) -> tuple[int, str, str]:
+    """Run ``bistandsregler ARGS`` in ``folder``: exit code, standard output and standard error.
+
+    ``report.run_evaluate`` binds its ``out=sys.stdout`` default when the module is first
+    imported, so a second run in the same process would write to the first run's stream; the
+    stream is passed explicitly here.
+    """
+    from bistandsregler import report
+    from bistandsregler.cli import main
+
+    original = report.run_evaluate
+
+    def run_evaluate(*positional, **keywords):
+        keywords.setdefault("out", sys.stdout)
+        return original(*positional, **keywords)
+
+    out, err = io.StringIO(), io.StringIO()
+    report.run_evaluate = run_evaluate
+    try:
+        with _in_folder(folder), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as stop:  # argparse: usage errors
+                code = stop.code if isinstance(stop.code, int) else 2
+    finally:
+        report.run_evaluate = original
+    return code, out.getvalue(), err.getvalue()
+
+
+def _transcript(args: list[str], stdout: str, stderr: str = "") -> str:
+    text = f"$ bistandsregler {' '.join(args)}\n{stdout}"
+    if stderr:
+        text += stderr
+    return text
+
+
+def decision_outputs() -> dict[Path, str]:
+    """The schema, and what ``evaluate`` and ``import delegationslista`` print for the examples."""
+    files: dict[Path, str] = {}
+    _, schema, _ = run_cli_full(["schema", "decision"])
+    files[GENERATED / "schema-decision.json"] = schema
+    base = ["evaluate", "--riktlinje", "guidelines/botkyrka"]
+    for fmt, suffix in (("text", ".txt"), ("json", ".json"), ("jsonl", ".jsonl")):
+        args = base + ([] if fmt == "text" else ["--format", fmt]) + [DECISIONS_EXAMPLE]
+        _, out, err = run_cli_full(args)
+        files[OUTPUT / f"beslut.json.evaluate{suffix}"] = _transcript(args, out)
+        if fmt == "jsonl":
+            files[OUTPUT / "beslut.json.evaluate.jsonl.stderr"] = err
+    # Auditing: the delegation list sample.
+    args = ["import", "delegationslista", SAMPLE]
+    _, out, err = run_cli_full(args)
+    files[OUTPUT / "delegationslista-exempel.import.txt"] = _transcript(args, out, err)
+    args = ["evaluate", "--riktlinje", "guidelines/botkyrka", SAMPLE]
+    _, out, _ = run_cli_full(args)
+    files[OUTPUT / "delegationslista-exempel.evaluate.txt"] = _transcript(args, out)
+    files[GENERATED / "granskning-rader.md"] = delegation_rows_fragment()
+    files[GENERATED / "lss-motsvarigheter.md"] = lss_counterparts_fragment()
+    return files
+
+
+def lss_counterparts_fragment() -> str:
+    """The SoL insatser of the national layer that have an LSS counterpart (klassning.lss_mojlig)."""
+    checker = _checker("nationell", {})
+    insatser = checker.insatser_in(None)
+    lines = [
+        HEADER_MD,
+        "| Insats enligt SoL | Kallas också | Motsvarighet enligt LSS | Lagrum |",
+        "|---|---|---|---|",
+    ]
+    for insats in insatser.values():
+        if not insats.lss_counterpart or insats.lss_counterpart not in insatser:
+            continue
+        other = insatser[insats.lss_counterpart]
+        aliases = ", ".join(insats.aliases) or "–"
+        citations = ", ".join(c.ref.canonical() for c in other.citations) or "–"
+        lines.append(
+            f"| {_cell(insats.name or insats.id)} | {_cell(aliases)} | {_cell(other.name or other.id)} "
+            f"| {_cell(citations)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def delegation_rows_fragment() -> str:
+    """How each row of the sample delegation list was read: outcome, insats, law reference."""
+    from bistandsregler.delegationslista import import_delegationslista
+    from bistandsregler.lagrum import try_parse_lagrum
+    from bistandsregler.readers import InputError
+
+    checker = _checker("botkyrka", {})
+    how_sv = {
+        "exakt": "exakt",
+        "alias": "känt namn",
+        "förkortning": "förkortning",
+        "ungefärlig": "ungefärlig",
+    }
+    lines = [
+        HEADER_MD,
+        "| Rad | Utfall | Insats som skriven | Tolkad som | Lagrum som skrivet | Tolkat som |",
+        "|---|---|---|---|---|---|",
+    ]
+    with _in_folder(ROOT):
+        records = list(import_delegationslista(SAMPLE))
+    for record in records:
+        if isinstance(record, InputError):
+            lines.append(f"| {record.record} | fel: {_cell(record.message)} | | | | |")
+            continue
+        guideline = checker.layer_for(record.decided_on)
+        ref = try_parse_lagrum(record.lagrum) if record.lagrum else None
+        resolution = checker.resolve_insats(record.insats, guideline, ref.law if ref else None)
+        if resolution.id:
+            name = checker.insatser_in(guideline)[resolution.id].name or resolution.id
+            insats = f"{name} ({how_sv.get(resolution.how, resolution.how)})"
+        else:
+            insats = "okänd"
+        line = record.source.rsplit(":", 1)[-1] if record.source else "?"
+        lines.append(
+            f"| {line} | {record.outcome} | {_cell(record.insats)} | {_cell(insats)} "
+            f"| {_cell(record.lagrum or '–')} | {_cell(ref.canonical() if ref else '–')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 # ---- all of it ----------------------------------------------------------------------------------
 
 
@@ -440,8 +1483,16 @@ def _generate() -> dict[Path, str]:
         GENERATED / "frekvenser.md": frequency_fragment(),
         GENERATED / "flaggor-check.md": options_fragment("check"),
         GENERATED / "flaggor-fmt.md": options_fragment("fmt"),
+        FINDING_CODES_PAGE: finding_codes_page(),
+        GENERATED / "beslutsfalt.md": decision_fields_fragment(),
+        GENERATED / "okant-eller-tomt.md": unknown_or_empty_fragment(),
+        CLI_FRAGMENTS / "kommandon.md": commands_fragment(),
+        CLI_FRAGMENTS / "avslutningskoder.md": exit_codes_fragment(),
     }
+    for words, _ in _commands():
+        files[GENERATED / cli_fragment_name(words)] = cli_options_fragment(words)
     files.update(example_outputs())
+    files.update(decision_outputs())
     return files
 
 
@@ -452,8 +1503,10 @@ def stale(files: dict[Path, str] | None = None) -> list[str]:
     for path, text in files.items():
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             problems.append(f"{path.relative_to(ROOT)} is out of date")
-    if OUTPUT.is_dir():
-        for path in sorted(OUTPUT.iterdir()):
+    for folder in GENERATED_FOLDERS:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
             if path not in files:
                 problems.append(f"{path.relative_to(ROOT)} is no longer generated")
     return problems
@@ -466,8 +1519,10 @@ def write(files: dict[Path, str]) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             changed.append(path)
-    if OUTPUT.is_dir():
-        for path in OUTPUT.iterdir():
+    for folder in GENERATED_FOLDERS:
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
             if path not in files:
                 path.unlink()
                 changed.append(path)
