@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
-    # ---- issue 4: standard times (estimate, compare, test) ----
+    # ---- standard times: estimate, compare, test ----
     estimate = commands.add_parser(
         "estimate", help="prissätt ett fall (aktiviteter med frekvens) med en schablontabell",
         description="Minuter per månad per aktivitet och totalt i timmar per månad. Avslutar med 1 om "
@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(test)
     test.set_defaults(handler=_test)
 
-    # ---- issue 3: decisions (import, schema) ----
+    # ---- decisions in: import, schema ----
     importer = commands.add_parser("import", help="läs in beslut från ett verksamhetssystems export")
     sources = importer.add_subparsers(dest="source", required=True, metavar="KÄLLA")
     delegationslista = sources.add_parser(
@@ -185,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# ---- issue 4: standard times (estimate, compare, test) handlers ----
+# ---- standard times: estimate, compare, test ----
 _SUITE_SUFFIX = ".jamforelse.yaml"
 
 
@@ -266,7 +266,7 @@ def _test(args: argparse.Namespace) -> int:
     return run_paths(args.paths)
 
 
-# ---- issue 3: decisions (import, schema) handlers ----
+# ---- decisions in: import, schema ----
 
 
 def _import_delegationslista(args: argparse.Namespace) -> int:
