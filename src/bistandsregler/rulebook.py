@@ -215,12 +215,14 @@ def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
     from .validation import validate
 
     files = expand(paths)
-    if national:
-        named = {p.resolve() for p in files}
-        national_files = expand([guidelines_dir() / NATIONAL])
-        files = [p for p in national_files if p.resolve() not in named] + files
-    book = RuleBook()
     shipped = guidelines_dir().parent
+    if national:
+        # The shipped national layer, unless the files named include it (by path, or by name:
+        # a source checkout's guidelines/nationell beside an installed package is the same layer).
+        named = {p.resolve() for p in files} | {_shown(p, shipped) for p in files}
+        national_files = expand([guidelines_dir() / NATIONAL])
+        files = [p for p in national_files if p.resolve() not in named and _shown(p, shipped) not in named] + files
+    book = RuleBook()
     for path in files:
         shown = _shown(path, shipped)
         kind = KINDS.get(path.suffix)

@@ -1,0 +1,32 @@
+"""The rule book: which files are read, and that the national layer is read once."""
+
+from __future__ import annotations
+
+import shutil
+
+from bistandsregler.resources import guidelines_dir
+from bistandsregler.rulebook import read
+
+
+def test_a_copy_of_the_national_layer_replaces_the_shipped_one(tmp_path, monkeypatch):
+    # A source checkout beside an installed package: guidelines/nationell is both in the wheel
+    # and in the folder named on the command line. Its laws must be loaded once, not twice.
+    shutil.copytree(guidelines_dir() / "nationell", tmp_path / "guidelines" / "nationell")
+    monkeypatch.chdir(tmp_path)
+    book = read(["guidelines/"])
+    assert sorted(law.id for law in book.laws) == ["lss", "sfb", "sol_2001", "sol_2025"]
+    assert sorted(book.files) == sorted(f"guidelines/nationell/{p.name}"
+                                        for p in (guidelines_dir() / "nationell").glob("*.riktlinje"))
+    assert all(str(path).startswith(str(tmp_path)) for path in book.files.values())
+
+
+def test_the_shipped_national_layer_is_added_to_a_municipal_guideline():
+    book = read([guidelines_dir() / "botkyrka"])
+    assert sorted(law.id for law in book.laws) == ["lss", "sfb", "sol_2001", "sol_2025"]
+    assert [g.meta.id for g in book.municipal] == ["botkyrka_2025"]
+
+
+def test_a_missing_path_is_said_to_be_missing(tmp_path):
+    book = read([tmp_path / "finns-inte.riktlinje"], national=False)
+    [diagnostic] = book.diagnostics
+    assert diagnostic.code == "fil.oläslig" and "finns inte" in diagnostic.message()
