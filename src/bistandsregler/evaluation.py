@@ -98,16 +98,9 @@ class Checker:
 
     def national_activity(self, name: str) -> str | None:
         """The national activity id a written name means ("städ" -> städning), if any."""
+        from .pricing import national_activity, national_index
 
-        def build() -> dict[str, str]:
-            index: dict[str, str] = {}
-            for activity in self.book.activities.values():
-                for key in (activity.id, activity.name or "", *activity.aliases):
-                    if key:
-                        index.setdefault(_name_key(key), activity.id)
-            return index
-
-        return _memo(self, ("aktiviteter",), build).get(_name_key(name))
+        return national_activity(_memo(self, ("aktiviteter",), lambda: national_index(self.book.activities)), name)
 
     def dated_value(self, name: str, guideline: m.Guideline | None) -> m.DatedValue | None:
         return _memo(self, ("värden", _key(guideline)), lambda: self.book.values(guideline)).get(name)
@@ -217,10 +210,6 @@ def _validated(data: Mapping[str, Any]) -> Decision:
         return Decision.model_validate(data)
     except ValidationError as error:
         raise InvalidDecision(*describe_validation(error)) from None
-
-
-def _name_key(text: str) -> str:
-    return " ".join(text.replace("_", " ").casefold().split()).strip(" .,;:!?()\"'")
 
 
 def _wrong_kinds(facts: Mapping[str, Any]) -> str:

@@ -11,7 +11,11 @@ decisions): the message is rendered only when asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
 from typing import NamedTuple
+
+from .facts import ABSENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,11 +211,6 @@ class Finding(NamedTuple):
 
 
 def _jsonable(value):
-    from datetime import date
-    from fractions import Fraction
-
-    from .facts import ABSENT
-
     if value is ABSENT:
         return None
     if isinstance(value, Fraction):

@@ -188,6 +188,24 @@ def _norm(text: str) -> str:
     return text.strip(" .,;:!?()\"'")
 
 
+def national_index(vocabulary: Mapping[str, m.Activity]) -> dict[str, tuple[str, str]]:
+    """Written name (normalised) -> (national activity id, how it matched): id, name or alias."""
+    index: dict[str, tuple[str, str]] = {}
+    for activity in vocabulary.values():
+        index.setdefault(_norm(activity.id), (activity.id, "id"))
+        if activity.name:
+            index.setdefault(_norm(activity.name), (activity.id, "namn"))
+        for alias in activity.aliases:
+            index.setdefault(_norm(alias), (activity.id, f"kallas '{alias}'"))
+    return index
+
+
+def national_activity(index: Mapping[str, tuple[str, str]], name: str) -> str | None:
+    """The national activity id a written name means in ``index`` ("städ" -> städning)."""
+    found = index.get(_norm(name))
+    return found[0] if found else None
+
+
 def read_activity(text: str) -> tuple[str, Quantity | None]:
     """Split a written activity into name and quantity, or raise ActivityTextError."""
     if not text or not text.strip():
@@ -298,13 +316,7 @@ class _Index:
             for key in (activity.id, activity.name or ""):
                 if key:
                     self.table_names.setdefault(_norm(key), activity)
-        self.national_names: dict[str, tuple[str, str]] = {}  # name -> (national id, how)
-        for activity in vocabulary.values():
-            self.national_names.setdefault(_norm(activity.id), (activity.id, "id"))
-            if activity.name:
-                self.national_names.setdefault(_norm(activity.name), (activity.id, "namn"))
-            for alias in activity.aliases:
-                self.national_names.setdefault(_norm(alias), (activity.id, f"kallas '{alias}'"))
+        self.national_names = national_index(vocabulary)  # name -> (national id, how)
         self.by_national: dict[str, list[m.StandardActivity]] = {}
         for activity in table.activities:
             target = activity.maps_to or (activity.id if activity.id in vocabulary else None)

@@ -72,8 +72,9 @@ class _Checker:
                 self.citation(value.citation, max(starts) if starts else start)
         for bands in g.bands:
             self.bands(bands)
+        symbols = SYMBOLS | set(insatser) | set(self.book.activities)  # names a rule may compare with
         for rule in g.rules:
-            self.rule(rule, insatser, values, start)
+            self.rule(rule, symbols, values, start)
         for delegation in g.delegations:
             for name in delegation.decides:
                 if name not in insatser:
@@ -183,13 +184,12 @@ class _Checker:
             elif current.low - previous.high > bands.step:
                 self.add("nivaer.lucka", current.pos, first=previous.name, second=current.name, name=bands.id)
 
-    def rule(self, rule: m.Rule, insatser, values, start: date | None) -> None:
+    def rule(self, rule: m.Rule, symbols: set[str], values, start: date | None) -> None:
         if rule.when is None or rule.severity is None:
             self.add("regel.villkor_saknas", rule.pos, len("regel"), name=rule.id)
         if rule.citation:
             self.citation(rule.citation, start)
         if rule.when is not None:
-            symbols = SYMBOLS | set(insatser) | set(self.book.activities)
             self.types(rule.when, values, symbols)
             for expr in _expressions(rule.when):
                 if isinstance(expr, m.Field_) and expr.name not in FIELDS and expr.name not in symbols:
