@@ -148,7 +148,7 @@ def parse_thousand_rules() -> float:
     """Milliseconds to parse and check a generated guideline of 1,000 rules."""
     import tempfile
 
-    from bistandsregler.rulebook import read
+    from bistandsregler.rules.loading import read
 
     lines = ['riktlinje stor "1 000 regler"', "  gäller från 2025-01-01", "  bygger på nationell", "slut", ""]
     for i in range(1000):

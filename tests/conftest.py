@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from bistandsregler.parsing import KINDS, parse_text
+from bistandsregler.language.parsing import KINDS, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDELINES = REPO / "guidelines"

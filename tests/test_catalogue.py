@@ -7,8 +7,8 @@ from conftest import fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bistandsregler.catalogue import Resolution, resolve_insats
-from bistandsregler.rulebook import read
+from bistandsregler.rules.catalogue import Resolution, resolve_insats
+from bistandsregler.rules.loading import read
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bistandsregler.cli import main
-from bistandsregler.compare import (
+from bistandsregler.cli.main import main
+from bistandsregler.rules.loading import read
+from bistandsregler.standard_times.compare import (
     InputError,
     compare,
     from_paths,
@@ -19,9 +20,8 @@ from bistandsregler.compare import (
     panel_stats,
     quartiles,
 )
-from bistandsregler.pricing import Vignette, load_vignette
-from bistandsregler.report_html import chart_svg
-from bistandsregler.rulebook import read
+from bistandsregler.standard_times.pricing import Vignette, load_vignette
+from bistandsregler.standard_times.report_html import chart_svg
 
 ROOT = Path(__file__).resolve().parent.parent
 KRISTIANSTAD = ROOT / "guidelines/kristianstad/kristianstad.schablon"
@@ -117,7 +117,9 @@ def test_json_report(real):
 
 
 def test_html_report_is_self_contained(real):
-    html = real.html()
+    from bistandsregler.standard_times.report_html import render
+
+    html = render(real)
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") >= 3
     assert "<script" not in html.lower()
     urls = set(re.findall(r"https?://[^\s\"'<>]+", html))

@@ -23,12 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import bistandsregler
-from bistandsregler import model as m
-from bistandsregler.compiler import _RUNTIME, compile_rules, interpret, referenced_fields
-from bistandsregler.diagnostics import GuidelineError
-from bistandsregler.evaluation import rule_output
-from bistandsregler.facts import ABSENT, FIELDS
-from bistandsregler.findings import Finding
+from bistandsregler.checking.compiler import _RUNTIME, compile_rules, interpret, referenced_fields
+from bistandsregler.checking.findings import Finding
+from bistandsregler.checking.lookups import rule_output
+from bistandsregler.language import model as m
+from bistandsregler.language.diagnostics import GuidelineError
+from bistandsregler.language.facts import ABSENT, FIELDS
 
 FILE = "test.riktlinje"
 

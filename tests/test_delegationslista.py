@@ -12,10 +12,9 @@ from conftest import fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bistandsregler.catalogue import resolve_insats
-from bistandsregler.cli import main
-from bistandsregler.decision import Activity, DecidedBy, Decision, Person
-from bistandsregler.delegationslista import (
+from bistandsregler.checking.decision import Activity, DecidedBy, Decision, Person
+from bistandsregler.cli.main import main
+from bistandsregler.input.delegationslista import (
     BeslutError,
     SplitBeslut,
     activities_from_text,
@@ -23,9 +22,10 @@ from bistandsregler.delegationslista import (
     parse_beslutsdatum,
     split_beslut,
 )
-from bistandsregler.lagrum import try_parse_lagrum
-from bistandsregler.readers import PERSONNUMMER, InputError
-from bistandsregler.rulebook import read
+from bistandsregler.input.readers import PERSONNUMMER, InputError
+from bistandsregler.language.lagrum import try_parse_lagrum
+from bistandsregler.rules.catalogue import resolve_insats
+from bistandsregler.rules.loading import read
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "delegationslista-exempel.tsv"
 HEADER = "Beslutsfattare\tBeslutsdatum\tBeslut\tAnledning till avslag\tFödelseår\tKön\n"

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import pytest
 from conftest import REPO, errors, parse
 
-from bistandsregler.cli import main
-from bistandsregler.diagnostics import CATALOGUE, Diagnostic, Severity, render_all
-from bistandsregler.parsing import MAX_DEPTH, MAX_FILE_BYTES
-from bistandsregler.rulebook import read
+from bistandsregler.cli.main import main
+from bistandsregler.language.diagnostics import CATALOGUE, Diagnostic, Severity, render_all
+from bistandsregler.language.parsing import MAX_DEPTH, MAX_FILE_BYTES
+from bistandsregler.rules.loading import read
 
 
 @dataclass

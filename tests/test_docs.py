@@ -70,7 +70,7 @@ def test_valid_example_reads_cleanly(path: Path, diagnostics):
 
 @pytest.mark.parametrize("path", MISTAKES, ids=lambda p: p.name)
 def test_broken_example_gives_the_codes_it_names(path: Path, diagnostics):
-    from bistandsregler.diagnostics import CATALOGUE
+    from bistandsregler.language.diagnostics import CATALOGUE
 
     expected = gen_docs.expected_codes(path)
     assert expected, (
@@ -107,7 +107,7 @@ def test_generated_files_are_up_to_date():
 
 
 def test_catalogue_page_has_every_code():
-    from bistandsregler.diagnostics import CATALOGUE
+    from bistandsregler.language.diagnostics import CATALOGUE
 
     page = (DOCS / "diagnostikkoder.md").read_text(encoding="utf-8")
     for code in CATALOGUE:
@@ -150,7 +150,7 @@ def test_developer_page_examples_run(page: Path, monkeypatch):
 
 
 def test_finding_codes_page_has_every_code_with_a_real_example():
-    from bistandsregler.findings import CODES
+    from bistandsregler.checking.findings import CODES
 
     assert set(gen_docs.FINDING_EXAMPLES) == set(CODES), (
         "tools/gen_docs.py FINDING_EXAMPLES must have exactly one example decision per code"
@@ -196,8 +196,8 @@ def test_every_command_is_on_the_cli_page():
 
 
 def test_decision_examples_are_valid_decisions():
-    from bistandsregler.decision import Decision
-    from bistandsregler.readers import read_decisions
+    from bistandsregler.checking.decision import Decision
+    from bistandsregler.input.readers import read_decisions
 
     examples = sorted((DOCS / "exempel").glob("*.json"))
     assert examples

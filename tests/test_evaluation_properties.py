@@ -27,11 +27,11 @@ from hypothesis import strategies as st
 from test_findings import BOTKYRKA, CLEAN_2024, CLEAN_2025, KRISTIANSTAD, LOMMA, TESTKOMMUN, variant
 
 import bistandsregler
-from bistandsregler.compiler import referenced_fields
-from bistandsregler.decision import Decision
-from bistandsregler.evaluation import Result, _sorted
-from bistandsregler.readers import InputError
-from bistandsregler.report import results
+from bistandsregler.checking.compiler import referenced_fields
+from bistandsregler.checking.decision import Decision
+from bistandsregler.checking.evaluation import Result, _sorted
+from bistandsregler.cli.evaluate import results
+from bistandsregler.input.readers import InputError
 
 # ---- checkers ----------------------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ checker = cache(build)
 def catalogue_names() -> list[str]:
     c = checker("botkyrka")
     names = set()
-    for insats in c.insatser_in(c.guideline).values():
+    for insats in c.lookups(c.guideline).insatser.values():
         names.update(n for n in (insats.name, *insats.aliases, insats.id.replace("_", " ")) if n)
     return sorted(names)
 

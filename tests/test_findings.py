@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 import bistandsregler
-from bistandsregler.decision import Decision
-from bistandsregler.findings import CODES
-from bistandsregler.readers import read_decisions
-from bistandsregler.report import results
+from bistandsregler.checking.decision import Decision
+from bistandsregler.checking.findings import CODES
+from bistandsregler.cli.evaluate import results
+from bistandsregler.input.readers import read_decisions
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = ROOT / "guidelines"
@@ -669,7 +669,7 @@ def test_an_input_error_through_report_results(tmp_path, checkers):
 
 def test_sample_delegation_list_findings(checkers):
     """The shared sample under the national layer: what each row is told (rows 2-16)."""
-    from bistandsregler.delegationslista import import_delegationslista
+    from bistandsregler.input.delegationslista import import_delegationslista
 
     out = list(results(checkers["nationell"], import_delegationslista(SAMPLE)))
     assert len(out) == 15

@@ -22,9 +22,9 @@ from conftest import (
 from hypothesis import given
 from lark import Token
 
-from bistandsregler.cli import main
-from bistandsregler.formatting import format_text
-from bistandsregler.parsing import parser
+from bistandsregler.cli.main import main
+from bistandsregler.language.formatting import format_text
+from bistandsregler.language.parsing import parser
 
 
 def meaning(text: str, kind: str):

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
-from bistandsregler.lagrum import (
+from bistandsregler.language.lagrum import (
     LagrumError,
     LawRef,
     _parser,

@@ -16,10 +16,10 @@ from conftest import errors, kind_of, parse, shipped_files, shipped_ids, strip_p
 from pydantic import TypeAdapter
 
 import bistandsregler
-from bistandsregler import model as m
-from bistandsregler.lagrum import LawRef, parse_lagrum
-from bistandsregler.rulebook import RuleBook
-from bistandsregler.units import parse_quantity
+from bistandsregler.language import model as m
+from bistandsregler.language.lagrum import LawRef, parse_lagrum
+from bistandsregler.language.units import parse_quantity
+from bistandsregler.rules.rulebook import RuleBook
 
 F = Fraction
 

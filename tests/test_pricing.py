@@ -14,8 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bistandsregler.pricing import ActivityTextError, estimate, load_vignette, read_activity
-from bistandsregler.rulebook import read
+from bistandsregler.rules.loading import read
+from bistandsregler.standard_times.pricing import (
+    ActivityTextError,
+    estimate,
+    load_vignette,
+    read_activity,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KRISTIANSTAD = ROOT / "guidelines/kristianstad/kristianstad.schablon"

@@ -13,8 +13,8 @@ from conftest import fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bistandsregler.decision import Activity, DecidedBy, Decision, Goal, Person, Scope
-from bistandsregler.readers import (
+from bistandsregler.checking.decision import Activity, DecidedBy, Decision, Goal, Person, Scope
+from bistandsregler.input.readers import (
     PERSONNUMMER,
     InputError,
     ReadResult,

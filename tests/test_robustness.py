@@ -40,11 +40,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark import Token
 
-from bistandsregler import model as m
-from bistandsregler.diagnostics import CATALOGUE, Diagnostic, Severity
-from bistandsregler.parsing import MAX_DEPTH, MAX_FILE_BYTES, parser
-from bistandsregler.rulebook import RuleBook, read
-from bistandsregler.validation import validate
+from bistandsregler.language import model as m
+from bistandsregler.language.diagnostics import CATALOGUE, Diagnostic, Severity
+from bistandsregler.language.parsing import MAX_DEPTH, MAX_FILE_BYTES, parser
+from bistandsregler.rules.loading import read
+from bistandsregler.rules.rulebook import RuleBook
+from bistandsregler.rules.validation import validate
 
 KINDS = ["riktlinje", "schablon"]
 

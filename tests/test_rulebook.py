@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from bistandsregler.resources import guidelines_dir
-from bistandsregler.rulebook import read
+from bistandsregler.language.resources import guidelines_dir
+from bistandsregler.rules.loading import read
 
 
 def test_a_copy_of_the_national_layer_replaces_the_shipped_one(tmp_path, monkeypatch):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bistandsregler.cli import main
-from bistandsregler.suite import SUFFIX, SuiteError, load_suite, run_paths, run_suite
+from bistandsregler.cli.main import main
+from bistandsregler.standard_times.suite import SUFFIX, SuiteError, load_suite, run_paths, run_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples/jamforelser"
@@ -189,14 +189,14 @@ def test_missing_path_and_empty_folder(tmp_path):
 def _plugin_installed() -> bool:
     from importlib.metadata import entry_points
 
-    return any(ep.value == "bistandsregler.pytest_plugin" for ep in entry_points(group="pytest11"))
+    return any(ep.value == "bistandsregler.standard_times.pytest_plugin" for ep in entry_points(group="pytest11"))
 
 
 def pytest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """pytest in a subprocess; the plugin comes from the entry point when the package is
     installed, else from -p (giving both would register it twice)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    plugin = [] if _plugin_installed() else ["-p", "bistandsregler.pytest_plugin"]
+    plugin = [] if _plugin_installed() else ["-p", "bistandsregler.standard_times.pytest_plugin"]
     return subprocess.run([sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-q", *args],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
@@ -231,8 +231,8 @@ def test_plugin_reports_a_broken_suite_as_a_collection_error(tmp_path):
 
 
 def test_plugin_import_is_light():
-    code = ("import sys, bistandsregler.pytest_plugin as p; "
-            "heavy = [m for m in ('pydantic', 'lark', 'yaml', 'bistandsregler.suite') if m in sys.modules]; "
+    code = ("import sys, bistandsregler.standard_times.pytest_plugin as p; "
+            "heavy = [m for m in ('pydantic', 'lark', 'yaml', 'bistandsregler.standard_times.suite') if m in sys.modules]; "
             "print(heavy)")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)

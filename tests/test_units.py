@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark.lexer import PatternRE
 
-from bistandsregler.units import (
+from bistandsregler.language.units import (
     PER_MONTH,
     FrequencyError,
     Period,

@@ -126,7 +126,7 @@ def run_cli(args: list[str], folder: Path = EXAMPLES) -> tuple[int, str]:
     The summary line on stderr ("N filer lästa: ...") is left out: it counts the files of the
     shipped national layer too, which would make every page stale whenever that layer grows.
     """
-    from bistandsregler.cli import main
+    from bistandsregler.cli.main import main
 
     out = io.StringIO()
     with (
@@ -146,7 +146,7 @@ def options_fragment(command: str) -> str:
     """
     import argparse as _argparse
 
-    from bistandsregler.cli import build_parser
+    from bistandsregler.cli.main import build_parser
 
     parser = build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, _argparse._SubParsersAction))
@@ -174,7 +174,7 @@ def check_output(name: str, extra: list[str] | None = None) -> str:
 
 def diagnostics_for(path: Path) -> list:
     """The diagnostics of one example file (the national layer's own are left out)."""
-    from bistandsregler.rulebook import read
+    from bistandsregler.rules.loading import read
 
     with _in_folder(path.parent):
         book = read([path.name])
@@ -188,7 +188,7 @@ def cached_parsing() -> Iterator[None]:
     Parsing is a pure function of (text, path, kind) and the rule objects are frozen, so
     sharing them is safe; the original function is put back afterwards.
     """
-    from bistandsregler import rulebook
+    from bistandsregler.rules import loading as rulebook
 
     original = rulebook.parse_text
     cache: dict[tuple[str, str, str], tuple] = {}
@@ -221,7 +221,7 @@ def example_outputs() -> dict[Path, str]:
 
 
 def fmt_outputs() -> dict[Path, str]:
-    from bistandsregler.formatting import format_text
+    from bistandsregler.language.formatting import format_text
 
     source = EXAMPLES / FMT_EXAMPLE
     formatted, _ = format_text(source.read_text(encoding="utf-8"), "riktlinje", FMT_EXAMPLE)
@@ -256,7 +256,7 @@ def _link(page: Path, example: Path) -> str:
 
 
 def diagnostic_codes_page() -> str:
-    from bistandsregler.diagnostics import CATALOGUE
+    from bistandsregler.language.diagnostics import CATALOGUE
 
     examples: dict[str, list[Path]] = {}
     for path in example_files():
@@ -325,7 +325,7 @@ def _cell(text: str) -> str:
 
 
 def rule_fields_fragment() -> str:
-    from bistandsregler.facts import FIELDS, SYMBOLS
+    from bistandsregler.language.facts import FIELDS, SYMBOLS
 
     lines = [
         HEADER_MD,
@@ -384,7 +384,7 @@ FREQUENCY_SPELLINGS = [
 
 
 def lagrum_fragment() -> str:
-    from bistandsregler.lagrum import parse_lagrum
+    from bistandsregler.language.lagrum import parse_lagrum
 
     lines = [HEADER_MD, "| Skrivet | Tolkas som | Lag |", "|---|---|---|"]
     for written in LAGRUM_SPELLINGS:
@@ -407,7 +407,7 @@ def _fraction(value) -> str:
 
 
 def frequency_fragment() -> str:
-    from bistandsregler.units import parse_quantity
+    from bistandsregler.language.units import parse_quantity
 
     lines = [HEADER_MD, "| Skrivet | Slag | Per månad, exakt |", "|---|---|---|"]
     for written in FREQUENCY_SPELLINGS:
@@ -429,12 +429,18 @@ _NO_DOCSTRING = {"__main__": "Lets `python -m bistandsregler` run the command li
 
 
 def module_map_fragment() -> str:
+    """One row per module, grouped by the folder (stage or face) it stands in; a folder's row
+    is its package docstring."""
     lines = [HEADER_MD, "| Module | What it holds |", "|---|---|"]
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py"), key=lambda p: (p.parent.relative_to(PACKAGE).parts, p.name != "__init__.py", p.name)):
+        if "__pycache__" in path.parts:
+            continue
         docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
         summary = docstring.split("\n\n")[0] if docstring else _NO_DOCSTRING.get(path.stem, "")
         summary = " ".join(summary.split()).replace("``", "`")
-        lines.append(f"| `{path.name}` | {_cell(summary)} |")
+        relative = path.relative_to(PACKAGE)
+        name = f"**{relative.parent}/**" if path.name == "__init__.py" and relative.parent.parts else f"`{relative}`"
+        lines.append(f"| {name} | {_cell(summary)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -846,7 +852,7 @@ def _compile_call(key: str) -> str:
 def _checker(key: str, cache: dict):
     from datetime import date
 
-    from bistandsregler.evaluation import compile
+    from bistandsregler.checking.evaluation import compile
 
     if key not in cache:
         kwargs = dict(CHECKERS[key])
@@ -859,9 +865,9 @@ def _checker(key: str, cache: dict):
 
 def _results_of(checker, decision: dict | str) -> list:
     """What ``bistandsregler evaluate`` makes of one example: one result per record."""
-    from bistandsregler.decision import Decision
-    from bistandsregler.readers import read_decisions
-    from bistandsregler.report import results
+    from bistandsregler.checking.decision import Decision
+    from bistandsregler.cli.evaluate import results
+    from bistandsregler.input.readers import read_decisions
 
     if isinstance(decision, str):
         stream = io.StringIO(decision)
@@ -878,7 +884,7 @@ def _json_block(data, indent: int | None = 2) -> list[str]:
 
 
 def finding_codes_page() -> str:
-    from bistandsregler.findings import CODES
+    from bistandsregler.checking.findings import CODES
 
     cache: dict = {}
     lines = [
@@ -1062,7 +1068,7 @@ FIELD_NOTES: dict[str, str] = {
 
 def decision_fields_fragment() -> str:
     """Every field of a decision (dotted for nested ones), its type and the model's description."""
-    from bistandsregler.decision import Decision
+    from bistandsregler.checking.decision import Decision
 
     lines = [HEADER_MD, "| Field | Type | Meaning |", "|---|---|---|"]
 
@@ -1245,7 +1251,7 @@ def unknown_or_empty_fragment() -> str:
 
 def _commands() -> list[tuple[list[str], argparse.ArgumentParser]]:
     """Every command of ``bistandsregler`` as (words, parser); ``import`` has commands of its own."""
-    from bistandsregler.cli import build_parser
+    from bistandsregler.cli.main import build_parser
 
     def subcommands(parser, words):
         found = []
@@ -1260,7 +1266,7 @@ def _commands() -> list[tuple[list[str], argparse.ArgumentParser]]:
 
 
 def _subcommand_help(words: list[str]) -> str:
-    from bistandsregler.cli import build_parser
+    from bistandsregler.cli.main import build_parser
 
     parser = build_parser()
     text = ""
@@ -1350,8 +1356,8 @@ def run_cli_full(args: list[str], folder: Path = ROOT) -> tuple[int, str, str]:
     imported, so a second run in the same process would write to the first run's stream; the
     stream is passed explicitly here.
     """
-    from bistandsregler import report
-    from bistandsregler.cli import main
+    from bistandsregler.cli import evaluate as report
+    from bistandsregler.cli.main import main
 
     original = report.run_evaluate
 
@@ -1406,7 +1412,7 @@ def decision_outputs() -> dict[Path, str]:
 def lss_counterparts_fragment() -> str:
     """The SoL insatser of the national layer that have an LSS counterpart (klassning.lss_mojlig)."""
     checker = _checker("nationell", {})
-    insatser = checker.insatser_in(None)
+    insatser = checker.lookups(None).insatser
     lines = [
         HEADER_MD,
         "| Insats enligt SoL | Kallas också | Motsvarighet enligt LSS | Lagrum |",
@@ -1427,9 +1433,9 @@ def lss_counterparts_fragment() -> str:
 
 def delegation_rows_fragment() -> str:
     """How each row of the sample delegation list was read: outcome, insats, law reference."""
-    from bistandsregler.delegationslista import import_delegationslista
-    from bistandsregler.lagrum import try_parse_lagrum
-    from bistandsregler.readers import InputError
+    from bistandsregler.input.delegationslista import import_delegationslista
+    from bistandsregler.input.readers import InputError
+    from bistandsregler.language.lagrum import try_parse_lagrum
 
     checker = _checker("botkyrka", {})
     how_sv = {
@@ -1451,9 +1457,9 @@ def delegation_rows_fragment() -> str:
             continue
         guideline = checker.layer_for(record.decided_on)
         ref = try_parse_lagrum(record.lagrum) if record.lagrum else None
-        resolution = checker.resolve_insats(record.insats, guideline, ref.law if ref else None)
+        resolution = checker.lookups(guideline).resolve_insats(record.insats, ref.law if ref else None)
         if resolution.id:
-            name = checker.insatser_in(guideline)[resolution.id].name or resolution.id
+            name = checker.lookups(guideline).insatser[resolution.id].name or resolution.id
             insats = f"{name} ({how_sv.get(resolution.how, resolution.how)})"
         else:
             insats = "okänd"

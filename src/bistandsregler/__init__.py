@@ -11,31 +11,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from bistandsregler._version import __version__
 
 __all__ = [
     "load", "read", "RuleBook", "GuidelineError", "compile", "Checker", "Decision", "Result", "Finding",
-    "read_decisions", "import_delegationslista", "resolve_insats", "estimate", "compare_tables",
+    "InvalidDecision", "read_decisions", "import_delegationslista", "resolve_insats", "estimate", "compare_tables",
     "parse_lagrum", "parse_quantity", "__version__",
 ]
 
 _LAZY = {
-    "load": ("rulebook", "load"),
-    "read": ("rulebook", "read"),
-    "RuleBook": ("rulebook", "RuleBook"),
-    "GuidelineError": ("diagnostics", "GuidelineError"),
-    "compile": ("evaluation", "compile"),
-    "Checker": ("evaluation", "Checker"),
-    "Result": ("evaluation", "Result"),
-    "Decision": ("decision", "Decision"),
-    "Finding": ("findings", "Finding"),
-    "read_decisions": ("readers", "read_decisions"),
-    "import_delegationslista": ("delegationslista", "import_delegationslista"),
-    "resolve_insats": ("catalogue", "resolve_insats"),
-    "estimate": ("pricing", "estimate"),
-    "compare_tables": ("compare", "compare"),
-    "parse_lagrum": ("lagrum", "parse_lagrum"),
-    "parse_quantity": ("units", "parse_quantity"),
+    "load": ("rules.loading", "load"),
+    "read": ("rules.loading", "read"),
+    "RuleBook": ("rules.rulebook", "RuleBook"),
+    "GuidelineError": ("language.diagnostics", "GuidelineError"),
+    "compile": ("checking.evaluation", "compile"),
+    "Checker": ("checking.evaluation", "Checker"),
+    "Result": ("checking.evaluation", "Result"),
+    "Decision": ("checking.decision", "Decision"),
+    "InvalidDecision": ("checking.decision_errors", "InvalidDecision"),
+    "Finding": ("checking.findings", "Finding"),
+    "read_decisions": ("input.readers", "read_decisions"),
+    "import_delegationslista": ("input.delegationslista", "import_delegationslista"),
+    "resolve_insats": ("rules.catalogue", "resolve_insats"),
+    "estimate": ("standard_times.pricing", "estimate"),
+    "compare_tables": ("standard_times.compare", "compare"),
+    "parse_lagrum": ("language.lagrum", "parse_lagrum"),
+    "parse_quantity": ("language.units", "parse_quantity"),
 }
 
 
@@ -51,15 +52,17 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # for type checkers and editors only
-    from .catalogue import resolve_insats
-    from .compare import compare as compare_tables
-    from .decision import Decision
-    from .delegationslista import import_delegationslista
-    from .diagnostics import GuidelineError
-    from .evaluation import Checker, Result, compile
-    from .findings import Finding
-    from .lagrum import parse_lagrum
-    from .pricing import estimate
-    from .readers import read_decisions
-    from .rulebook import RuleBook, load, read
-    from .units import parse_quantity
+    from bistandsregler.checking.decision import Decision
+    from bistandsregler.checking.decision_errors import InvalidDecision
+    from bistandsregler.checking.evaluation import Checker, Result, compile
+    from bistandsregler.checking.findings import Finding
+    from bistandsregler.input.delegationslista import import_delegationslista
+    from bistandsregler.input.readers import read_decisions
+    from bistandsregler.language.diagnostics import GuidelineError
+    from bistandsregler.language.lagrum import parse_lagrum
+    from bistandsregler.language.units import parse_quantity
+    from bistandsregler.rules.catalogue import resolve_insats
+    from bistandsregler.rules.loading import load, read
+    from bistandsregler.rules.rulebook import RuleBook
+    from bistandsregler.standard_times.compare import compare as compare_tables
+    from bistandsregler.standard_times.pricing import estimate

@@ -1,0 +1,107 @@
+"""Law references: missing, unreadable, not in force on the decision date, or not covering the insats."""
+
+from __future__ import annotations
+
+from bistandsregler.checking.case import Case
+from bistandsregler.language.lagrum import LagrumError, parse_lagrum
+
+
+def check(case: Case) -> None:
+    d = case.decision
+    if d.lagrum is None:
+        if "lagrum" in d.model_fields_set:
+            case.add("lagrum.saknas")
+        else:
+            case.cannot_assess("lagrum (uppgift saknas)", "the legal provision (not in the input)")
+        return
+    if not d.lagrum.strip():
+        case.add("lagrum.saknas")
+        return
+    try:
+        ref = parse_lagrum(d.lagrum)
+    except LagrumError as error:
+        case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" ({error.message})", detalj_en="")
+        return
+    if ref.law is None and ref.sfs is None:
+        ref = _law_from_insats(case, ref)
+        if ref is None:
+            case.cannot_assess("lagrum utan lag och okänd insats", "a provision without a law, for an unknown service")
+            return
+    if _repealed_citation_of_insats(case, ref):
+        return
+    book = case.lookups.book
+    law = book.resolve_law(ref, case.day)
+    if law is None:
+        case.add("lagrum.okand", paragraf=d.lagrum, detalj="", detalj_en="")
+        return
+    paragraph = book.paragraph(law, ref, case.day)
+    if paragraph is None and (elsewhere := book.other_version(law, ref)) is not None:
+        law, paragraph = elsewhere  # the paragraph of another version of the law: judged on its dates below
+    canonical = f"{ref.canonical()} ({law.sfs})" if law.sfs and not ref.sfs else ref.canonical()
+    if paragraph is None:
+        if law.complete:
+            case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" i {law.name or law.id}",
+                     detalj_en=f" in {law.name or law.id}")
+        return
+    if case.day is not None and not (law.validity.covers(case.day) and paragraph.validity.covers(case.day)):
+        replacement = book.replacement(law, ref)
+        suggestion = None
+        if replacement is not None:
+            new_law, new_paragraph = replacement
+            suggestion = f"{new_paragraph.ref.key()} {new_law.abbreviation} ({new_law.sfs})"
+        _repealed(case, canonical, suggestion)
+        return
+    _covers_insats(case, ref, canonical)
+
+
+def _repealed(case: Case, canonical: str, suggestion: str | None) -> None:
+    ersatt, ersatt_en = (f"; använd {suggestion}", f"; use {suggestion}") if suggestion else ("", "")
+    case.add("lagrum.upphavd", paragraf=canonical, datum=case.day.isoformat(), ersatt=ersatt, ersatt_en=ersatt_en,
+             lagrum=canonical, values={"lagrum": canonical, "beslutsdatum": case.day})
+
+
+def _repealed_citation_of_insats(case: Case, ref) -> bool:
+    """"4 kap. 1 § SoL" in a hemtjänst decision of September 2025 means the old law, not the new
+    law's unrelated 4 kap. 1 §: the insats's own dated citations tell which paragraph was meant."""
+    insats, day = case.insats, case.day
+    if insats is None or day is None or ref.sfs:
+        return False
+    meant = [c for c in insats.citations if _same(ref, c.ref)]
+    if not meant or any(c.validity.covers(day) for c in meant):
+        return False
+    now = [c for c in insats.citations if c.validity.covers(day)]
+    old = meant[0]
+    law = case.lookups.book.resolve_law(old.ref, old.validity.valid_until or old.validity.valid_from)
+    canonical = f"{old.ref.canonical()} ({law.sfs})" if law is not None and law.sfs else old.ref.canonical()
+    _repealed(case, canonical, ", ".join(dict.fromkeys(c.ref.canonical() for c in now)) or None)
+    return True
+
+
+def _law_from_insats(case: Case, ref):
+    """'9 § 10' names no law: read it as the law of the insats's citations, and say so."""
+    if case.insats is None:
+        return None
+    for citation in case.insats.citations:
+        if citation.ref.key() == ref.key() and citation.ref.point == ref.point and citation.ref.law:
+            guessed = ref.model_copy(update={"law": citation.ref.law})
+            case.add("lagrum.lag_saknas", paragraf=case.decision.lagrum, tolkning=guessed.canonical())
+            return guessed
+    return None
+
+
+def _same(a, b) -> bool:
+    return a.law == b.law and a.key() == b.key() and (a.point == b.point or a.point is None or b.point is None)
+
+
+def _covers_insats(case: Case, ref, canonical: str) -> None:
+    insats = case.insats
+    if insats is None or not insats.citations:
+        return
+    day = case.day
+    in_force = [c for c in insats.citations if day is None or c.validity.covers(day)]
+    if any(_same(ref, c.ref) for c in in_force):
+        return
+    expected = ", ".join(dict.fromkeys(c.ref.canonical() for c in in_force)) or "–"
+    case.add("lagrum.fel_insats", source=insats, insats=case.insats_name, paragraf=canonical, lagrum=canonical,
+             forvantat=f"förväntat {expected}", forvantat_en=f"expected {expected}",
+             values={"lagrum": canonical, "förväntat": expected})

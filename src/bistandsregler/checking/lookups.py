@@ -1,0 +1,125 @@
+"""What the checks look up in the rule book for one guideline layer, computed once and kept.
+
+A ``Checker`` holds one ``Lookups`` per guideline layer it meets (the municipal guideline in
+force, or the national layer alone when it is not); a ``Case`` carries the one its decision
+is checked under. The checks ask it, never the checker, so checking has no way back up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from bistandsregler.checking.compiler import (
+    CompiledRules,
+    RuleOutput,
+    compile_rules,
+    exact,
+    referenced_fields,
+)
+from bistandsregler.checking.findings import CODES, Finding
+from bistandsregler.language import model as m
+from bistandsregler.rules.catalogue import Resolution, resolve_insats
+from bistandsregler.rules.rulebook import RuleBook
+from bistandsregler.standard_times.pricing import national_activity
+
+
+class Lookups:
+    """The rule book seen from one guideline layer (``guideline`` None: the national layer)."""
+
+    def __init__(self, book: RuleBook, guideline: m.Guideline | None, table: m.StandardTimeTable | None,
+                 as_of: date | None, activity_index: Mapping[str, tuple[str, str]]):
+        self.book = book
+        self.guideline = guideline
+        self.table = table
+        self.as_of = as_of  # the day "not carried out within three months" is judged on
+        self._activity_index = activity_index
+        self._requirements: dict[str | None, m.Requirements] = {}
+
+    @cached_property
+    def insatser(self) -> dict[str, m.Insats]:
+        return self.book.insatser(self.guideline)
+
+    def resolve_insats(self, text: str, lag: str | None = None) -> Resolution:
+        """The catalogue insats a written name means; ``lag`` settles names both laws use."""
+        return resolve_insats(text, self.insatser, lag)
+
+    def requirements_for(self, insats_id: str | None) -> m.Requirements:
+        if insats_id not in self._requirements:
+            defaults = self.book.defaults(self.guideline)
+            insats = self.insatser.get(insats_id) if insats_id else None
+            self._requirements[insats_id] = insats.requirements.merged_over(defaults) if insats else defaults
+        return self._requirements[insats_id]
+
+    @cached_property
+    def values(self) -> dict[str, m.DatedValue]:
+        return self.book.values(self.guideline)
+
+    def value_at(self, name: str, day: date | None) -> Any:
+        """A dated value (``värde``) on a day, exact."""
+        value = self.values.get(name)
+        if value is None or day is None:
+            return None
+        return exact(value.at(day))
+
+    @cached_property
+    def delegations(self) -> list[m.Delegation]:
+        return self.book.delegations(self.guideline)
+
+    def national_activity(self, name: str) -> str | None:
+        """The national activity id a written name means ("städ" -> städning), if any."""
+        return national_activity(self._activity_index, name)
+
+    @cached_property
+    def rules(self) -> GeneralRules:
+        """The layer's general rules, compiled once."""
+        rules = self.book.rules(self.guideline)
+        outputs = [rule_output(r) for r in rules]
+        compiled = compile_rules(rules, outputs)
+        static = compiled.static_table({i: static_facts(insats) for i, insats in self.insatser.items()})
+        reads = [(r.id, out.where, frozenset(out.fields), r.when) for r, out in zip(rules, outputs, strict=True)]
+        return GeneralRules(reads, compiled, static)
+
+
+class GeneralRules:
+    """A layer's compiled general rules: what each reads (to say which could not be assessed),
+    the evaluator, and the facts that depend on the insats alone."""
+
+    def __init__(self, reads: list[tuple[str, str, frozenset[str], m.Condition]], compiled: CompiledRules,
+                 static: dict[str | None, dict[str, Any]]):
+        self.reads = reads
+        self.evaluate = compiled.evaluate
+        self.static = static
+
+
+def static_facts(insats: m.Insats) -> dict[str, Any]:
+    """Facts that depend only on the insats, for general rules."""
+    normal = None
+    if insats.scope is not None and insats.scope.normal is not None and insats.scope.normal.quantity.kind == "tid":
+        normal = exact(insats.scope.normal.per_month())
+    return {
+        "normal_minuter_per_månad": normal,
+        "motsvarighet": insats.lss_counterpart,
+        "tillåtna_lagar": sorted({c.ref.law for c in insats.citations if c.ref.law}),
+    }
+
+
+def rule_output(rule: m.Rule) -> RuleOutput:
+    """The parts of a general rule's finding that do not depend on the decision."""
+    code = rule.finding_code
+    args = {}
+    if code in CODES and CODES[code].sv == "{text}":  # a code whose text the guideline writes
+        args = {"text": rule.message, "text_en": rule.english or rule.message}
+    return RuleOutput(
+        finding_type=Finding, code=code, severity=rule.severity or "varning", args=args,
+        field=rule.field or (CODES[code].field if code in CODES else None),
+        where=f"{rule.pos.file}:{rule.pos.line}", section=rule.section,
+        lagrum=rule.citation.ref.canonical() if rule.citation else None,
+        # Without "engelska" the English message is the guideline's own text, given as is: never
+        # a format template (the catalogue's templates are for codes in CODES only).
+        sv=rule.message, en=rule.english or (None if code in CODES else rule.message),
+        fields=tuple(sorted(referenced_fields(rule.when))),
+    )
+

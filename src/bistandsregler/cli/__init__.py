@@ -1,0 +1,1 @@
+"""The command line face: ``bistandsregler`` and its commands. A face calls the stages; no stage imports it."""

@@ -1,0 +1,344 @@
+"""The monthly delegation list that case systems export, read into decisions.
+
+Columns (any order, any case; å/ä/ö may be missing): Beslutsfattare, Beslutsdatum
+(ÅÅÅÅMMDD or ÅÅÅÅ-MM-DD), Beslut, Anledning till avslag, Födelseår, Kön. Tab, semicolon or
+comma separated: the delimiter is taken from the header line. Only Beslut is required; a
+column that is missing leaves its fields unknown, and other columns are ignored.
+
+Each row becomes one ``Decision`` or one ``InputError`` naming the line:
+
+- Beslut "Bifall Hemtjänst enligt 4 kap, 1§ SoL" is split into ``outcome`` (Bifall ->
+  bifall, Avslag -> avslag, Delvis bifall / Delvis avslag -> delvis_bifall), ``insats`` as
+  written ("Hemtjänst"; mapping to the catalogue is ``catalogue.resolve_insats``, done in
+  evaluation) and ``lagrum`` as written ("4 kap, 1§ SoL"), separated by "enligt", "enl" or
+  "enl."; without a separator a trailing law reference is still found. No law reference
+  leaves ``lagrum`` unknown.
+- Anledning till avslag is the ``justification``. For a refusal or partial grant an empty cell
+  is a known empty justification (""); for a grant the column says nothing (unknown).
+- Activities written in that text ("dusch 1 gg/v, städ 1gg/3:e v") become
+  ``scope.activities`` with ``from_text=True``: ``text`` the activity, ``frequency`` as
+  written. A refusal's text usually describes what is granted instead; the flag says so.
+- Födelseår -> ``person.birth_year``, Kön (Kvinna/Man, K/M) -> ``person.sex``,
+  Beslutsfattare -> ``decided_by.id`` (a code, not a name).
+- ``id`` is "<file stem>:<line>" and ``source`` "<file>:<line>", the line counted in the file
+  (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, NamedTuple
+
+from pydantic import ValidationError
+
+from bistandsregler.checking.decision import Activity, DecidedBy, Decision, Outcome, Person, Scope
+from bistandsregler.input.readers import (
+    InputError,
+    ReadResult,
+    _binary,
+    _Unreadable,
+    csv_records,
+    describe_validation,
+    header_unreadable,
+    source_name,
+)
+from bistandsregler.language.lagrum import try_parse_lagrum
+from bistandsregler.language.units import split_activities, try_parse_quantity
+
+__all__ = [
+    "COLUMNS",
+    "BeslutError",
+    "SplitBeslut",
+    "activities_from_text",
+    "import_delegationslista",
+    "parse_beslutsdatum",
+    "split_beslut",
+]
+
+# Column -> normalised header spellings (lower case, å/ä/ö folded, letters and digits only).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "Beslutsfattare": ("beslutsfattare", "beslutsfattarid", "handlaggare", "handlaggarid"),
+    "Beslutsdatum": ("beslutsdatum", "datum", "beslutsdag"),
+    "Beslut": ("beslut",),
+    "Anledning till avslag": ("anledningtillavslag", "anledning", "avslagsanledning", "motivering", "skal"),
+    "Födelseår": ("fodelsear", "fodelsearet", "fodd", "fodar"),
+    "Kön": ("kon",),
+}
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold().translate(_FOLD))
+
+
+_HEADER_COLUMN = {spelling: column for column, spellings in COLUMNS.items() for spelling in spellings}
+
+
+# ---- Beslut ------------------------------------------------------------------------------------
+
+
+class BeslutError(ValueError):
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+class SplitBeslut(NamedTuple):
+    outcome: Outcome
+    insats: str
+    lagrum: str | None
+
+
+_OUTCOMES: list[tuple[re.Pattern[str], Outcome]] = [
+    (re.compile(r"delvis\s+(?:bifall|beviljat|beviljad|avslag)", re.IGNORECASE), "delvis_bifall"),
+    (re.compile(r"(?:bifall|beviljat|beviljad|beviljas|beviljande)", re.IGNORECASE), "bifall"),
+    (re.compile(r"(?:avslag|avslås|avslaget|avslagen)", re.IGNORECASE), "avslag"),
+]
+_SEPARATOR = re.compile(r"(?<!\w)(?:enligt|enl\.?)(?=\s|\d|$)", re.IGNORECASE)
+_WORD_START = re.compile(r"(?<!\S)\S")
+
+
+def split_beslut(text: str) -> SplitBeslut:
+    """Split "Bifall Hemtjänst enligt 4 kap, 1§ SoL" into outcome, insats and lagrum as written.
+
+    Raises BeslutError (Swedish and English message, no values) when there is no outcome word
+    at the start or no insats after it.
+    """
+    text = " ".join(text.split())
+    outcome, rest = _outcome(text)
+    insats, lagrum = _split_lagrum(rest)
+    if not insats:
+        raise BeslutError("saknar insats efter utfallet", "has no insats after the outcome")
+    return SplitBeslut(outcome, insats, lagrum)
+
+
+def _outcome(text: str) -> tuple[Outcome, str]:
+    for pattern, outcome in _OUTCOMES:
+        match = pattern.match(text)
+        if match and not (match.end() < len(text) and text[match.end()].isalnum()):  # not "Bifallet"
+            return outcome, text[match.end() :].lstrip(" :.,;–-")
+    raise BeslutError(
+        "börjar inte med ett utfall (Bifall, Avslag eller Delvis bifall)",
+        "does not start with an outcome (Bifall, Avslag or Delvis bifall)",
+    )
+
+
+def _split_lagrum(rest: str) -> tuple[str, str | None]:
+    """(insats, lagrum); a law reference in parentheses or with a final full stop loses them."""
+    separators = list(_SEPARATOR.finditer(rest))
+    # The first separator after which a law reference follows; else the last one.
+    for match in separators:
+        insats, lagrum = rest[: match.start()].strip(), rest[match.end() :].strip()
+        if insats and try_parse_lagrum(_unwrap(lagrum)) is not None:
+            return insats, _readable(lagrum)
+    for match in reversed(separators):
+        insats, lagrum = rest[: match.start()].strip(), rest[match.end() :].strip()
+        if insats:
+            return insats, lagrum or None
+    # No separator: the longest trailing law reference, leaving at least one word of insats.
+    for match in list(_WORD_START.finditer(rest))[1:]:
+        candidate = rest[match.start() :].strip()
+        if try_parse_lagrum(_unwrap(candidate)) is not None:
+            insats = rest[: match.start()].strip(" ,;:-–")
+            return ("" if _SEPARATOR.fullmatch(insats) else insats), _readable(candidate)
+    return rest.strip(), None
+
+
+def _readable(lagrum: str) -> str:
+    """The law reference as written, or without wrapping parentheses/full stop if only that parses."""
+    return lagrum if try_parse_lagrum(lagrum) is not None else _unwrap(lagrum)
+
+
+def _unwrap(text: str) -> str:
+    text = text.strip().rstrip(".")
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text
+
+
+# ---- other columns ---------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+
+
+def parse_beslutsdatum(text: str) -> date:
+    """ÅÅÅÅMMDD or ÅÅÅÅ-MM-DD; ValueError otherwise."""
+    match = _DATE.fullmatch(text.strip())
+    if not match:
+        raise ValueError("not a date")
+    return date(*(int(part) for part in match.groups()))
+
+
+_SEX = {"kvinna": "kvinna", "k": "kvinna", "kv": "kvinna", "man": "man", "m": "man", "annat": "annat"}
+_UNKNOWN_SEX = {"", "okänt", "okand", "okänd", "uppgift saknas", "-"}
+
+
+def activities_from_text(text: str) -> list[Activity]:
+    """Activities with frequencies written in free text, as ``Activity(from_text=True)``.
+
+    "dusch 1 gg/v, städ 1gg/3:e v, inköp 1 ggr/v, trygghetslarm." gives dusch ("1 gg/v"),
+    städ ("1gg/3:e v"), inköp ("1 ggr/v") and trygghetslarm (no frequency). The frequency is
+    the text as written; where it cannot be located, the canonical form of what was read.
+    """
+    words = list(re.finditer(r"\S+", text))
+    cursor = 0
+    activities: list[Activity] = []
+    for name, quantity in split_activities(text):
+        frequency = None
+        if quantity is not None:
+            found = _written(text, words, cursor, quantity)
+            if found is not None:
+                frequency, cursor = found
+            else:
+                try:
+                    frequency = quantity.canonical()
+                except ValueError:
+                    frequency = None
+        activities.append(Activity(text=name, frequency=frequency, from_text=True))
+    return activities
+
+
+def _written(text: str, words: list[re.Match], cursor: int, quantity) -> tuple[str, int] | None:
+    """The written span (and the word index after it) at or after ``cursor`` that reads as ``quantity``."""
+    for first in range(cursor, min(len(words), cursor + 60)):
+        for last in range(min(len(words), first + 8), first, -1):
+            candidate = text[words[first].start() : words[last - 1].end()].strip(" .,;:!?()")
+            if candidate and try_parse_quantity(candidate) == quantity:
+                return candidate, last
+    return None
+
+
+# ---- rows ----------------------------------------------------------------------------------------
+
+
+def _cell(cells: list[str], index: int | None) -> str | None:
+    if index is None:
+        return None
+    return cells[index].strip() if index < len(cells) else ""
+
+
+def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: int) -> ReadResult:
+    record = f"{name}:{line}"
+    problems: list[tuple[str, str, str]] = []  # column, Swedish, English
+
+    beslut_text = _cell(cells, columns.get("Beslut"))
+    split: SplitBeslut | None = None
+    if beslut_text is None:
+        problems.append(("Beslut", "kolumnen saknas i rubriken", "the column is missing from the header"))
+    elif not beslut_text:
+        problems.append(("Beslut", "är tom", "is empty"))
+    else:
+        try:
+            split = split_beslut(beslut_text)
+        except BeslutError as error:
+            problems.append(("Beslut", error.message, error.message_en))
+
+    decided_on = None
+    date_text = _cell(cells, columns.get("Beslutsdatum"))
+    if date_text:
+        try:
+            decided_on = parse_beslutsdatum(date_text)
+        except ValueError:
+            problems.append(("Beslutsdatum", "är inte ett datum (väntade ÅÅÅÅMMDD eller ÅÅÅÅ-MM-DD)",
+                             "is not a date (expected YYYYMMDD or YYYY-MM-DD)"))  # fmt: skip
+
+    birth_year = None
+    year_text = _cell(cells, columns.get("Födelseår"))
+    if year_text:
+        if re.fullmatch(r"\d{4}", year_text) and 1880 <= int(year_text) <= 2100:
+            birth_year = int(year_text)
+        else:
+            problems.append(("Födelseår", "är inte ett årtal (fyra siffror, 1880–2100)",
+                             "is not a year (four digits, 1880-2100)"))  # fmt: skip
+
+    sex = None
+    sex_text = _cell(cells, columns.get("Kön"))
+    if sex_text and sex_text.casefold() not in _UNKNOWN_SEX:
+        sex = _SEX.get(sex_text.casefold().rstrip("."))
+        if sex is None:
+            problems.append(("Kön", "väntade Kvinna eller Man", "expected Kvinna or Man"))
+
+    if problems or split is None:
+        return InputError(
+            record=record,
+            line=line,
+            message="ogiltig rad: " + "; ".join(f"{column}: {sv}" for column, sv, _ in problems),
+            message_en="invalid row: " + "; ".join(f"{column}: {en}" for column, _, en in problems),
+            fields=tuple(dict.fromkeys(column for column, _, _ in problems)),
+        )
+
+    reason = _cell(cells, columns.get("Anledning till avslag"))
+    justification = None
+    if reason:
+        justification = reason
+    elif reason is not None and split.outcome != "bifall":
+        justification = ""  # the export's reasons column, known to be empty
+    activities = activities_from_text(reason) if reason else []
+    decider = _cell(cells, columns.get("Beslutsfattare"))
+    try:
+        return Decision(
+            id=f"{stem}:{line}",
+            decided_on=decided_on,
+            decided_by=DecidedBy(id=decider) if decider else None,
+            person=Person(birth_year=birth_year, sex=sex) if birth_year is not None or sex else None,
+            insats=split.insats,
+            lagrum=split.lagrum,
+            outcome=split.outcome,
+            scope=Scope(activities=activities) if activities else None,
+            justification=justification,
+            source=record,
+        )
+    except ValidationError as error:  # the checks above should rule this out
+        message, message_en, fields = describe_validation(error)
+        return InputError(record=record, line=line, message=message, message_en=message_en, fields=fields)
+
+
+def import_delegationslista(path: str | os.PathLike | IO, *, encoding: str = "utf-8") -> Iterator[ReadResult]:
+    """Decisions from a delegation list (TSV or CSV), one result per row, in order.
+
+    ``path`` may also be a stream (text or binary). A file that cannot be opened yields one
+    InputError; so does a file without a header line.
+    """
+    name = source_name(path)
+    stem = Path(name).stem if name != "<ström>" else "delegationslista"
+    try:
+        with _binary(path) as stream:
+            columns: dict[str, int] | None = None
+            header_error: InputError | None = None
+            rows = 0
+            for line, cells, _ in csv_records(stream, name, encoding, default="\t"):
+                if columns is None and header_error is None:
+                    if isinstance(cells, InputError):
+                        header_error = cells  # every row then fails with it: none is dropped
+                        continue
+                    columns = {}
+                    for index, header in enumerate(cells):
+                        column = _HEADER_COLUMN.get(_header_key(header))
+                        if column is not None:
+                            columns.setdefault(column, index)
+                    continue
+                rows += 1
+                if header_error is not None:
+                    yield header_unreadable(header_error, name, line)
+                elif isinstance(cells, InputError):
+                    yield cells
+                else:
+                    yield _row(cells, columns, stem, name, line)
+            if header_error is not None and not rows:
+                yield header_error
+            elif columns is None and header_error is None:
+                yield InputError(record=name, message="filen är tom (ingen rubrikrad)",
+                                 message_en="the file is empty (no header line)")  # fmt: skip
+    except _Unreadable as error:
+        yield InputError(record=name, message=error.message, message_en=error.message_en)
+    except UnicodeDecodeError:  # a text stream that could not decode
+        yield InputError(record=name, message="resten av filen kan inte avkodas",
+                         message_en="the rest of the file cannot be decoded")  # fmt: skip
+    except OSError as error:
+        yield InputError(record=name, message=f"filen kan inte läsas ({error.strerror or type(error).__name__})",
+                         message_en=f"cannot read the file ({error.strerror or type(error).__name__})")  # fmt: skip

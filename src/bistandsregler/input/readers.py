@@ -1,0 +1,801 @@
+"""Reading decisions from files: JSON, JSON Lines, YAML, CSV/TSV.
+
+    >>> for result in read_decisions("beslut.jsonl"):            # doctest: +SKIP
+    ...     if isinstance(result, InputError):
+    ...         print(result)                  # beslut.jsonl:17: fel: ogiltigt beslut: ...
+    ...     else:
+    ...         check(result)
+
+Every input record yields exactly one result, in order: a ``Decision`` or an ``InputError``
+naming the record ("fil.jsonl:17", "fil.json[3]"). Nothing is dropped; a file that cannot be
+opened or read yields one ``InputError`` for the file. Readers never raise for bad input.
+
+Privacy: error messages name the record and the field, never a value from the input (values
+are names, personnummer and free text about a person), and anything that looks like a
+personnummer is masked in every message (``mask_personnummer``).
+
+Formats (by suffix, or ``format=``):
+
+- ``json``: a list of decisions or one decision object. Records are named ``fil.json[i]``,
+  counted from 0; their source line is found as well. The file is read whole.
+- ``jsonl`` (``.jsonl``, ``.ndjson``): one decision object a line; blank lines are not
+  records. Streamed.
+- ``yaml`` (``.yaml``, ``.yml``): a list of decisions or one decision per document (``---``).
+  Records are named by line. Streamed by document.
+- ``csv`` / ``tsv``: a header of field names, dotted for nested fields (``person.birth_year``,
+  ``decided_by.role``, ``scope.hours_per_month``); list and object fields
+  (``person.personkrets``, ``scope.activities``, ``goals``) hold JSON in the cell. An empty cell
+  is unknown (absent), a known empty text is written ``""``; a cell that starts with ``"`` and
+  is a JSON string is read as that string. A decimal comma is accepted in number fields. The
+  CSV delimiter (``,`` ``;`` or tab) is taken from the header. Streamed; a blank row is not a
+  record. ``write_csv`` writes this form.
+
+``Decision.source`` is set to "file:line" when the record does not carry one already (a
+decision imported from a delegation list keeps pointing at the list's line). A whole-number
+``id`` or ``decided_by.id`` is read as text: case systems often export ids as numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Literal, get_origin
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from bistandsregler.checking.decision import Decision
+from bistandsregler.checking.decision_errors import describe_validation, model_of, union_members
+
+__all__ = [
+    "FORMATS",
+    "InputError",
+    "ReadResult",
+    "detect_format",
+    "mask_personnummer",
+    "read_decisions",
+    "to_json_line",
+    "write_csv",
+]
+
+Format = Literal["json", "jsonl", "yaml", "csv", "tsv"]
+FORMATS: dict[str, Format] = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonlines": "jsonl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+}
+
+PERSONNUMMER = re.compile(r"\d{6,8}[-+]?\d{4}")
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def mask_personnummer(text: str) -> str:
+    """Replace anything that looks like a personnummer (\\d{6,8}[-+]?\\d{4}) with a mask."""
+    return PERSONNUMMER.sub("[personnummer]", text)
+
+
+class InputError(BaseModel):
+    """A record that could not be read: where, and why (Swedish and English), with no values.
+
+    ``record`` is "fil.jsonl:17" (file and line) or "fil.json[3]" (file and index);
+    ``line`` and ``column`` are 1-based where known; ``fields`` are the decision fields at
+    fault ("person.birth_year", "goals[0].due"). The code of the finding is ``indata.ogiltig``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    code: Literal["indata.ogiltig"] = "indata.ogiltig"
+    record: str
+    message: str
+    message_en: str
+    line: int | None = None
+    column: int | None = None
+    fields: tuple[str, ...] = ()
+
+    @field_validator("record", "message", "message_en")
+    @classmethod
+    def _mask(cls, value: str) -> str:
+        return mask_personnummer(value)
+
+    def text(self, lang: str = "sv") -> str:
+        """The compiler-style line: "fil.jsonl:17: fel: ..." ("error" in English)."""
+        if lang == "en":
+            return f"{self.record}: error: {self.message_en}"
+        return f"{self.record}: fel: {self.message}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+ReadResult = Decision | InputError  # a runtime alias: isinstance(result, ReadResult) works
+
+
+def to_json_line(decision: Decision) -> str:
+    """One decision as a JSON Lines line (no newline): known fields only, UTF-8 text as is."""
+    return json.dumps(decision.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
+
+
+# ---- opening ---------------------------------------------------------------------------------
+
+
+class _Unreadable(Exception):
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+def source_name(source: str | os.PathLike | IO) -> str:
+    """How a file or stream is named in records: the path as given, or the stream's name."""
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else "<ström>"
+
+
+def detect_format(name: str) -> Format | None:
+    return FORMATS.get(Path(name).suffix.lower())
+
+
+def _open_error(error: OSError) -> _Unreadable:
+    if isinstance(error, FileNotFoundError):
+        return _Unreadable("filen finns inte", "file not found")
+    if isinstance(error, IsADirectoryError):
+        return _Unreadable("är en mapp, inte en fil", "is a directory, not a file")
+    if isinstance(error, PermissionError):
+        return _Unreadable("filen får inte läsas (behörighet saknas)", "permission denied")
+    reason = error.strerror or type(error).__name__
+    return _Unreadable(f"filen kan inte läsas ({reason})", f"cannot read the file ({reason})")
+
+
+@contextmanager
+def _binary(source: str | os.PathLike | IO) -> Iterator[IO]:
+    """A binary or text stream for a path or stream; raises _Unreadable."""
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            handle = open(source, "rb")  # noqa: SIM115
+        except OSError as error:
+            raise _open_error(error) from None
+        with handle:
+            yield handle
+    else:
+        yield source
+
+
+def _is_text(stream: IO) -> bool:
+    if isinstance(stream, io.TextIOBase):
+        return True
+    try:
+        return isinstance(stream.read(0), str)
+    except Exception:  # noqa: BLE001 (a stream that cannot say: treat it as binary)
+        return False
+
+
+def _encoding_error(encoding: str) -> tuple[str, str]:
+    hint = " (en export från Windows: prova teckenkodningen cp1252, --encoding cp1252)" if codecs.lookup(encoding).name == "utf-8" else ""
+    hint_en = " (an export from Windows: try the encoding cp1252, --encoding cp1252)" if hint else ""
+    return (
+        f"raden är inte giltig {encoding}{hint}",
+        f"the line is not valid {encoding}{hint_en}",
+    )
+
+
+def decoded_lines(stream: IO, encoding: str = "utf-8") -> Iterator[tuple[str, bool]]:
+    """The lines of a stream, each with its line ending, and whether it decoded cleanly.
+
+    A binary stream is split on b"\\n" and each line decoded on its own, so one bad byte
+    spoils one line, not the rest of the file; a UTF-8 byte order mark is dropped.
+    """
+    if _is_text(stream):
+        first = True
+        for line in stream:
+            if first and line.startswith("\ufeff"):
+                line = line[1:]
+            first = False
+            yield line, True
+        return
+    decoder_name = codecs.lookup(encoding).name
+    first = True
+    for raw in stream:
+        if first and decoder_name == "utf-8" and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        first = False
+        try:
+            yield raw.decode(encoding), True
+        except UnicodeDecodeError:
+            yield raw.decode(encoding, errors="replace"), False
+
+
+# ---- one record ------------------------------------------------------------------------------
+
+
+def _validate(data: Any, record: str, source: str, line: int | None) -> ReadResult:
+    if not isinstance(data, dict):
+        return InputError(
+            record=record,
+            line=line,
+            message="posten är inte ett objekt med beslutets fält",
+            message_en="the record is not an object with the decision's fields",
+        )
+    data = dict(data)
+    if isinstance(data.get("id"), int) and not isinstance(data.get("id"), bool):
+        data["id"] = str(data["id"])
+    decided_by = data.get("decided_by")
+    if isinstance(decided_by, dict) and isinstance(decided_by.get("id"), int) and not isinstance(decided_by.get("id"), bool):
+        data["decided_by"] = {**decided_by, "id": str(decided_by["id"])}
+    if data.get("source") is None:
+        data["source"] = source
+    try:
+        return Decision.model_validate(data)
+    except ValidationError as error:
+        message, message_en, fields = describe_validation(error)
+        return InputError(record=record, line=line, message=message, message_en=message_en, fields=fields)
+    except (TypeError, ValueError, RecursionError) as error:  # keys that are not text, deep nesting
+        return InputError(
+            record=record,
+            line=line,
+            message=f"posten kan inte läsas ({type(error).__name__})",
+            message_en=f"the record cannot be read ({type(error).__name__})",
+        )
+
+
+_JSON_MESSAGES = [
+    ("Expecting value", "väntade ett värde"),
+    ("Expecting property name enclosed in double quotes", "väntade ett fältnamn inom citattecken"),
+    ("Expecting ',' delimiter", "väntade ','"),
+    ("Expecting ':' delimiter", "väntade ':'"),
+    ("Extra data", "text efter posten"),
+    ("Unterminated string", "en text utan avslutande citattecken"),
+    ("Invalid control character", "otillåtet styrtecken i en text"),
+    ("Invalid \\escape", "ogiltig \\-sekvens"),
+    ("Invalid \\uXXXX escape", "ogiltig \\u-sekvens"),
+]
+
+
+def _json_error(error: json.JSONDecodeError, record: str, line: int | None = None, rest: bool = False) -> InputError:
+    """A JSON syntax error. ``line``: the record's line (JSON Lines), else the error's own is named."""
+    sv = next((text for prefix, text in _JSON_MESSAGES if error.msg.startswith(prefix)), "syntaxfel")
+    en = error.msg
+    if line is None:
+        line, where, where_en = error.lineno, f"på rad {error.lineno}, kolumn {error.colno}", f"at line {error.lineno} column {error.colno}"
+    else:
+        where, where_en = f"i kolumn {error.colno}", f"at column {error.colno}"
+    tail, tail_en = ("; resten av filen kan inte läsas", "; the rest of the file cannot be read") if rest else ("", "")
+    return InputError(
+        record=record,
+        line=line,
+        column=error.colno,
+        message=f"ogiltig JSON {where}: {sv}{tail}",
+        message_en=f"invalid JSON {where_en}: {en}{tail_en}",
+    )
+
+
+# ---- JSON Lines --------------------------------------------------------------------------------
+
+
+def _read_jsonl(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
+    for number, (line, clean) in enumerate(decoded_lines(stream, encoding), start=1):
+        if not line.strip():
+            continue
+        record = f"{name}:{number}"
+        if not clean:
+            sv, en = _encoding_error(encoding)
+            yield InputError(record=record, line=number, message=sv, message_en=en)
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield _json_error(error, record, line=number)
+            continue
+        except RecursionError:
+            yield InputError(record=record, line=number, message="posten är för djupt nästlad",
+                             message_en="the record is nested too deeply")  # fmt: skip
+            continue
+        yield _validate(data, record, record, number)
+
+
+# ---- JSON ----------------------------------------------------------------------------------------
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _Lines:
+    """Line numbers of offsets in a text, counted forward only."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def _read_text_whole(stream: IO, encoding: str) -> str:
+    if _is_text(stream):
+        text = stream.read()
+    else:
+        data = stream.read()
+        try:
+            text = data.decode("utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding)
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            sv, en = _encoding_error(encoding)
+            raise _Unreadable(f"rad {line}: {sv}", f"line {line}: {en}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
+    text = _read_text_whole(stream, encoding)
+    decoder = json.JSONDecoder()
+    lines = _Lines(text)
+    position = _SPACE.match(text, 0).end()
+    if position == len(text):
+        yield InputError(record=name, message="filen är tom", message_en="the file is empty")
+        return
+    if text[position] != "[":
+        try:
+            data, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            yield _json_error(error, name)
+            return
+        except RecursionError:
+            yield InputError(record=name, message="posten är för djupt nästlad", message_en="the record is nested too deeply")
+            return
+        line = lines.at(position)
+        end = _SPACE.match(text, end).end()
+        if end != len(text):
+            line_after = lines.at(end)
+            yield InputError(record=name, line=line_after,
+                             message=f"text efter beslutet på rad {line_after} (flera beslut skrivs som en lista [...])",
+                             message_en=f"text after the decision on line {line_after} (write several decisions as a list [...])")  # fmt: skip
+            return
+        yield _validate(data, name, f"{name}:{line}", line)
+        return
+    position = _SPACE.match(text, position + 1).end()
+    index = 0
+    if position < len(text) and text[position] == "]":
+        position += 1
+    else:
+        while True:
+            record = f"{name}[{index}]"
+            try:
+                data, end = decoder.raw_decode(text, position)
+            except json.JSONDecodeError as error:
+                yield _json_error(error, record, rest=True)
+                return
+            except RecursionError:
+                yield InputError(record=record, message="posten är för djupt nästlad", message_en="the record is nested too deeply")
+                return
+            line = lines.at(position)
+            yield _validate(data, record, f"{name}:{line}", line)
+            index += 1
+            position = _SPACE.match(text, end).end()
+            if position < len(text) and text[position] == ",":
+                position = _SPACE.match(text, position + 1).end()
+                continue
+            if position < len(text) and text[position] == "]":
+                position += 1
+                break
+            line = lines.at(position)
+            yield InputError(record=f"{name}[{index}]", line=line,
+                             message=f"ogiltig JSON på rad {line}: väntade ',' eller ']' efter föregående beslut; resten av filen kan inte läsas",
+                             message_en=f"invalid JSON on line {line}: expected ',' or ']' after the previous decision; the rest of the file cannot be read")  # fmt: skip
+            return
+    position = _SPACE.match(text, position).end()
+    if position != len(text):
+        line = lines.at(position)
+        yield InputError(record=f"{name}:{line}", line=line, message=f"text efter listan med beslut på rad {line}",
+                         message_en=f"text after the list of decisions on line {line}")  # fmt: skip
+
+
+# ---- YAML ----------------------------------------------------------------------------------------
+
+
+def _yaml_error(error: Exception, name: str) -> InputError:
+    import yaml
+
+    if isinstance(error, yaml.reader.ReaderError):
+        if error.encoding == "unicode":
+            sv, en = "ett tecken som YAML inte tillåter", "a character YAML does not allow"
+        else:
+            sv, en = _encoding_error(error.encoding)
+        return InputError(record=name, message=f"{sv}; resten av filen kan inte läsas",
+                          message_en=f"{en}; the rest of the file cannot be read")  # fmt: skip
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    problem = getattr(error, "problem", None) or type(error).__name__
+    where = f"rad {line} kolumn {column}: " if line else ""
+    where_en = f"line {line} column {column}: " if line else ""
+    record = f"{name}:{line}" if line else name
+    if not isinstance(error, yaml.YAMLError):
+        problem = type(error).__name__
+    return InputError(record=record, line=line, column=column,
+                      message=f"ogiltig YAML, {where}{problem}; resten av filen kan inte läsas",
+                      message_en=f"invalid YAML, {where_en}{problem}; the rest of the file cannot be read")  # fmt: skip
+
+
+def _read_yaml(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
+    """Documents, and the items of a document that is a list, one node at a time: an error
+    after some items leaves those read, and a long list is never held whole."""
+    import yaml
+
+    wrapper = None
+    if _is_text(stream):
+        text_stream: IO = stream
+    else:
+        codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+        text_stream = wrapper = io.TextIOWrapper(stream, encoding=codec, newline="")
+    loader = yaml.SafeLoader(text_stream)
+
+    def item(node: yaml.Node) -> ReadResult | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not node.value:
+            return None  # an empty document is not a record
+        line = node.start_mark.line + 1
+        record = f"{name}:{line}"
+        try:
+            data = loader.construct_document(node)
+        except (yaml.YAMLError, RecursionError, TypeError, ValueError) as error:
+            problem = getattr(error, "problem", None) or type(error).__name__
+            return InputError(record=record, line=line, message=f"ogiltig YAML: {problem}",
+                              message_en=f"invalid YAML: {problem}")  # fmt: skip
+        return _validate(data, record, record, line)
+
+    try:
+        loader.get_event()  # StreamStart
+        while not loader.check_event(yaml.StreamEndEvent):
+            loader.get_event()  # DocumentStart
+            if loader.check_event(yaml.SequenceStartEvent):
+                start = loader.get_event()
+                if start.anchor is not None:  # a list that is referred to: compose it whole
+                    raise yaml.composer.ComposerError(None, None, "an anchor on the list of decisions", start.start_mark)
+                index = 0
+                while not loader.check_event(yaml.SequenceEndEvent):
+                    found = item(loader.compose_node(None, index))
+                    index += 1
+                    if found is not None:
+                        yield found
+                loader.get_event()  # SequenceEnd
+            else:
+                found = item(loader.compose_node(None, None))
+                if found is not None:
+                    yield found
+            loader.get_event()  # DocumentEnd
+            loader.anchors = {}
+    except (yaml.YAMLError, RecursionError) as error:
+        yield _yaml_error(error, name)
+    finally:
+        loader.dispose()
+        if wrapper is not None:
+            wrapper.detach()  # the caller's stream stays open
+
+
+# ---- CSV / TSV -----------------------------------------------------------------------------------
+
+
+def sniff_delimiter(header: str, default: str = ",") -> str:
+    """The delimiter a header line uses: the most frequent of tab, ';' and ','."""
+    counts = {d: header.count(d) for d in ("\t", ";", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else default
+
+
+def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str | None = None,
+                default: str = ",") -> Iterator[tuple[int, list[str] | InputError, str]]:  # fmt: skip
+    """Rows of a CSV/TSV stream as (first line, cells or error, delimiter); blank rows skipped.
+
+    The header row is included. Without ``delimiter`` it is taken from the first non-blank
+    line (``sniff_delimiter``). Quoted cells may span lines. A record whose quoting is broken
+    (a quote that never closes, text after a closing quote) is read again line by line with
+    quotes as plain characters, so that a stray quote cannot swallow the rows after it. A row
+    with a line that did not decode comes as an InputError named "name:line".
+    """
+    bad_lines: set[int] = set()
+    numbered = enumerate(decoded_lines(stream, encoding), start=1)
+    head: list[str] = []
+    for number, (line, clean) in numbered:
+        head.append(line)
+        if not clean:
+            bad_lines.add(number)
+        if line.strip():
+            break
+    if not head:
+        return
+    chosen = delimiter or sniff_delimiter(head[-1], default)
+    pending: list[str] = []  # the lines of the record being read
+
+    def rest() -> Iterator[str]:
+        for line in head:
+            pending.append(line)
+            yield line
+        for number, (line, clean) in numbered:
+            if not clean:
+                bad_lines.add(number)
+            pending.append(line)
+            yield line
+
+    def result(start: int, end: int, cells: list[str]) -> tuple[int, list[str] | InputError, str] | None:
+        if not cells or all(not cell.strip() for cell in cells):
+            return None
+        if any(start <= n <= end for n in bad_lines):
+            sv, en = _encoding_error(encoding)
+            return start, InputError(record=f"{name}:{start}", line=start, message=sv, message_en=en), chosen
+        return start, cells, chosen
+
+    reader = csv.reader(rest(), delimiter=chosen, strict=True)
+    previous = 0
+    while True:
+        pending.clear()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            lines, first = list(pending), previous + 1
+            previous = reader.line_num
+            for offset, line in enumerate(lines):
+                try:
+                    cells = next(csv.reader([line], delimiter=chosen, quoting=csv.QUOTE_NONE), [])
+                except csv.Error as error:
+                    reason = str(error)
+                    yield first + offset, InputError(
+                        record=f"{name}:{first + offset}", line=first + offset,
+                        message=f"raden kan inte läsas som CSV ({reason})",
+                        message_en=f"the row cannot be read as CSV ({reason})"), chosen  # fmt: skip
+                    continue
+                found = result(first + offset, first + offset, cells)
+                if found is not None:
+                    yield found
+            continue
+        start, previous = previous + 1, reader.line_num
+        found = result(start, previous, cells)
+        if found is not None:
+            yield found
+
+
+class _Column:
+    """A CSV column: its dotted path in the decision and how its cells are read."""
+
+    def __init__(self, header: str) -> None:
+        self.header = header.strip()
+        self.path = [part.strip() for part in self.header.split(".")]
+        self.kind, self.number = self._kind()
+
+    def _kind(self) -> tuple[str, bool]:
+        model: type[BaseModel] | None = Decision
+        annotation: Any = None
+        for part in self.path:
+            if model is None or part not in model.model_fields:
+                return "text", False
+            annotation = model.model_fields[part].annotation
+            model = model_of(annotation) if not _is_list(annotation) else None
+        args = union_members(annotation)
+        if any(_is_list(a) for a in args):
+            return "json", False
+        if any(isinstance(a, type) and issubclass(a, BaseModel) for a in args):
+            return "json", False
+        number = any(a in (int, float) for a in args)
+        return "text", number
+
+
+def _is_list(annotation: Any) -> bool:
+    return any(get_origin(a) in (list, tuple) for a in union_members(annotation))
+
+
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+
+
+def _cell_value(column: _Column, cell: str) -> Any:
+    """What a cell holds; raises ValueError (never echoing the cell) for JSON that is not."""
+    if column.kind == "json":
+        try:
+            return json.loads(cell)
+        except (json.JSONDecodeError, RecursionError):
+            raise ValueError("json") from None
+    stripped = cell.strip()
+    if stripped.startswith('"'):
+        try:
+            value = json.loads(stripped)
+        except (json.JSONDecodeError, RecursionError):
+            value = None
+        if isinstance(value, str):
+            return value
+    if column.number and _DECIMAL_COMMA.match(cell):
+        return cell.replace(",", ".")
+    return cell
+
+
+def _row_to_data(columns: list[_Column], cells: list[str]) -> tuple[dict | None, tuple[str, str, tuple[str, ...]] | None]:
+    data: dict[str, Any] = {}
+    problems: list[tuple[str, str, str]] = []
+    # Object columns first ("person" as JSON), then dotted ones refine them.
+    order = sorted(range(len(columns)), key=lambda i: len(columns[i].path))
+    for index in order:
+        column = columns[index]
+        cell = cells[index] if index < len(cells) else ""
+        if cell == "":
+            continue
+        try:
+            value = _cell_value(column, cell)
+        except ValueError:
+            problems.append((column.header, "väntade JSON i cellen", "expected JSON in the cell"))
+            continue
+        target = data
+        for part in column.path[:-1]:
+            child = target.setdefault(part, {})
+            if not isinstance(child, dict):
+                problems.append((column.header, f"krockar med kolumnen {part}", f"conflicts with the column {part}"))
+                break
+            target = child
+        else:
+            last = column.path[-1]
+            if isinstance(target.get(last), dict) and isinstance(value, dict):
+                target[last] = {**value, **target[last]}
+            elif last in target:
+                problems.append((column.header, "står två gånger", "appears twice"))
+            else:
+                target[last] = value
+    if problems:
+        sv = "; ".join(f"kolumnen {h}: {p}" for h, p, _ in problems)
+        en = "; ".join(f"column {h}: {p}" for h, _, p in problems)
+        return None, (f"ogiltig rad: {sv}", f"invalid row: {en}", tuple(h for h, _, _ in problems))
+    return data, None
+
+
+def header_unreadable(header_error: InputError, name: str, line: int) -> InputError:
+    """A row's error when the header line could not be read: no row can be, and none is dropped."""
+    return InputError(record=f"{name}:{line}", line=line,
+                      message=f"rubrikraden kan inte läsas ({header_error.message})",
+                      message_en=f"the header line cannot be read ({header_error.message_en})")  # fmt: skip
+
+
+def _read_csv(stream: IO, name: str, encoding: str, delimiter: str | None) -> Iterator[ReadResult]:
+    columns: list[_Column] | None = None
+    header_error: InputError | None = None
+    rows = 0
+    for line, cells, _ in csv_records(stream, name, encoding, delimiter):
+        record = f"{name}:{line}"
+        if columns is None and header_error is None:
+            if isinstance(cells, InputError):
+                header_error = cells
+            else:
+                columns = [_Column(cell) for cell in cells]
+            continue
+        rows += 1
+        if header_error is not None:
+            yield header_unreadable(header_error, name, line)
+            continue
+        assert columns is not None
+        if isinstance(cells, InputError):
+            yield cells
+            continue
+        if len(cells) > len(columns):
+            yield InputError(record=record, line=line,
+                             message=f"raden har {len(cells)} fält men rubriken {len(columns)}",
+                             message_en=f"the row has {len(cells)} fields but the header {len(columns)}")  # fmt: skip
+            continue
+        data, problem = _row_to_data(columns, cells)
+        if problem is not None:
+            yield InputError(record=record, line=line, message=problem[0], message_en=problem[1], fields=problem[2])
+            continue
+        yield _validate(data, record, record, line)
+    if header_error is not None and not rows:
+        yield header_error
+    elif columns is None and header_error is None:
+        yield InputError(record=name, message="filen är tom (ingen rubrikrad)",
+                         message_en="the file is empty (no header line)")  # fmt: skip
+
+
+def _csv_text(value: Any) -> str:
+    if isinstance(value, str):
+        stripped = value.strip()
+        return json.dumps(value, ensure_ascii=False) if not stripped or stripped.startswith('"') else value
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)
+
+
+def _flatten_row(data: dict, prefix: str, row: dict[str, str]) -> None:
+    """Nested objects become dotted columns; an empty object stays one JSON cell ("{}")."""
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            _flatten_row(value, f"{path}.", row)
+        else:
+            row[path] = _csv_text(value)
+
+
+def write_csv(decisions: Iterable[Decision], stream: IO[str], delimiter: str = ",") -> int:
+    """Write decisions in the CSV form ``read_decisions`` reads; returns the number written.
+
+    Columns are the union of the decisions' known fields, in the model's order. The stream
+    should be opened with ``newline=""``.
+    """
+    rows: list[dict[str, str]] = []
+    for decision in decisions:
+        row: dict[str, str] = {}
+        _flatten_row(decision.model_dump(mode="json", exclude_none=True), "", row)
+        rows.append(row)
+    order = _column_order()
+    # "id" always: a file of no decisions still has a header, and reads back as none.
+    headers = sorted({"id"} | {h for row in rows for h in row}, key=lambda h: (order.get(h, len(order)), h))
+    # CRLF as in RFC 4180; it also makes the writer quote a cell holding a lone CR.
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([row.get(h, "") for h in headers])
+    return len(rows)
+
+
+def _column_order() -> dict[str, int]:
+    order: dict[str, int] = {}
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for field_name, info in model.model_fields.items():
+            path = f"{prefix}{field_name}"
+            order[path] = len(order)
+            inner = model_of(info.annotation)
+            if inner is not None and not _is_list(info.annotation):
+                walk(inner, f"{path}.")
+
+    walk(Decision, "")
+    return order
+
+
+# ---- entry -------------------------------------------------------------------------------------
+
+_READERS = {"json": _read_json, "jsonl": _read_jsonl, "yaml": _read_yaml}
+
+
+def read_decisions(source: str | os.PathLike | IO, format: Format | None = None, *,
+                   encoding: str = "utf-8") -> Iterator[ReadResult]:  # fmt: skip
+    """Decisions from a file or stream, one result per record, in order (see the module text).
+
+    ``format`` overrides the suffix ("json", "jsonl", "yaml", "csv", "tsv"); ``encoding``
+    applies to binary streams and files (text streams are already decoded).
+    """
+    if format is not None and format not in ("json", "jsonl", "yaml", "csv", "tsv"):
+        raise ValueError(f"unknown format {format!r}; use json, jsonl, yaml, csv or tsv")
+    codecs.lookup(encoding)  # an unknown encoding is a usage error: LookupError now
+    return _read(source, format, encoding)
+
+
+def _read(source: str | os.PathLike | IO, format: Format | None, encoding: str) -> Iterator[ReadResult]:
+    name = source_name(source)
+    chosen = format or detect_format(name)
+    if chosen is None:
+        suffix = Path(name).suffix or "(ingen)"
+        known = ", ".join(sorted(FORMATS))
+        yield InputError(record=name, message=f"okänt filformat {suffix}; känner till {known} (eller ange formatet)",
+                         message_en=f"unknown file format {suffix}; known: {known} (or give the format)")  # fmt: skip
+        return
+    try:
+        with _binary(source) as stream:
+            if chosen in ("csv", "tsv"):
+                yield from _read_csv(stream, name, encoding, "\t" if chosen == "tsv" else None)
+            else:
+                yield from _READERS[chosen](stream, name, encoding)
+    except _Unreadable as error:
+        yield InputError(record=name, message=error.message, message_en=error.message_en)
+    except UnicodeDecodeError:  # a text stream that could not decode
+        sv, en = _encoding_error(encoding)
+        yield InputError(record=name, message=f"resten av filen: {sv}", message_en=f"the rest of the file: {en}")
+    except OSError as error:  # a read that failed half way
+        unreadable = _open_error(error)
+        yield InputError(record=name, message=unreadable.message, message_en=unreadable.message_en)

@@ -1,0 +1,285 @@
+"""Law references ("lagrum"): parse the many ways they are written into one LawRef.
+
+    >>> parse_lagrum("4 kap, 1§ SoL").canonical()
+    '4 kap. 1 § SoL'
+    >>> parse_lagrum("Kapitel 4 §1 SoL") == parse_lagrum("SoL 4:1")
+    True
+
+The grammar is grammar/lagrum.lark (LALR). Errors are LagrumError with a 1-based column
+and a Swedish message; no lark exception ever leaves this module.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Literal
+
+import pydantic
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from bistandsregler.language.resources import grammar_text
+
+__all__ = ["LagrumError", "LawRef", "parse_lagrum", "try_parse_lagrum"]
+
+MAX_LENGTH = 200
+
+# Which law each known SFS number belongs to.
+SFS_LAW: dict[str, str] = {
+    "2001:453": "SoL",
+    "2025:400": "SoL",
+    "1993:387": "LSS",
+    "2010:110": "SFB",
+}
+
+ORDINALS = ("första", "andra", "tredje", "fjärde", "femte",
+            "sjätte", "sjunde", "åttonde", "nionde", "tionde")  # fmt: skip
+
+Number = Annotated[int, pydantic.Field(ge=1)]
+
+
+class LawRef(pydantic.BaseModel, frozen=True):
+    """One law reference, e.g. 4 kap. 2 a § SoL or 9 § 10 LSS."""
+
+    law: Literal["SoL", "LSS", "SFB"] | None = None
+    sfs: str | None = None
+    chapter: Number | None = None
+    paragraph: Number
+    letter: str | None = pydantic.Field(default=None, pattern=r"^[a-z]$")
+    paragraph_to: Number | None = None
+    stycke: Number | None = None
+    point: Number | None = None
+
+    @pydantic.field_validator("letter", mode="before")
+    @classmethod
+    def _lower_letter(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _law_from_sfs(cls, data: object) -> object:
+        # An SFS number alone names the law: (1993:387) is LSS.
+        if isinstance(data, dict) and data.get("sfs") in SFS_LAW and data.get("law") is None:
+            data = {**data, "law": SFS_LAW[data["sfs"]]}
+        return data
+
+    @pydantic.model_validator(mode="after")
+    def _sfs_matches_law(self) -> LawRef:
+        if self.sfs is not None and self.sfs not in SFS_LAW:
+            raise ValueError(f"okänt SFS-nummer {self.sfs} (kända: {', '.join(SFS_LAW)})")
+        if self.sfs is not None and SFS_LAW[self.sfs] != self.law:
+            raise ValueError(f"SFS-nummer {self.sfs} hör till {SFS_LAW[self.sfs]}, inte {self.law}")
+        return self
+
+    def key(self) -> str:
+        """Chapter and paragraph only, e.g. "4 kap. 2 a §": for looking paragraphs up."""
+        text = f"{self.paragraph}"
+        if self.letter:
+            text += f" {self.letter}"
+        if self.paragraph_to is not None:
+            text += f"–{self.paragraph_to} §§"
+        else:
+            text += " §"
+        if self.chapter is not None:
+            text = f"{self.chapter} kap. {text}"
+        return text
+
+    def canonical(self) -> str:
+        """The printable form, e.g. "11 kap. 1 § SoL (2025:400)"; parse_lagrum reads it back."""
+        parts = [self.key()]
+        if self.stycke is not None:
+            if self.stycke <= len(ORDINALS):
+                parts.append(f"{ORDINALS[self.stycke - 1]} stycket")
+            else:
+                parts.append(f"{self.stycke} st.")
+        if self.point is not None:
+            parts.append(str(self.point))
+        if self.law is not None:
+            parts.append(self.law)
+        if self.sfs is not None:
+            parts.append(f"({self.sfs})")
+        return " ".join(parts)
+
+    def with_sfs(self, sfs: str) -> LawRef:
+        """The same reference with an SFS number ("2025:400" or "(2025:400)")."""
+        sfs = "".join(sfs.split()).strip("()")
+        return LawRef(**{**self.model_dump(), "sfs": sfs})
+
+    def __str__(self) -> str:
+        return self.canonical()
+
+
+class LagrumError(ValueError):
+    """A law reference that could not be read: where (1-based column) and what was expected."""
+
+    def __init__(self, text: str, column: int, expected: list[str], message: str) -> None:
+        super().__init__(message)
+        self.text = text
+        self.column = column
+        self.expected = expected
+        self.message = message
+
+
+# ---- parsing ----------------------------------------------------------------------
+
+
+def _merge(parts: list) -> dict:
+    """The fields of the sub-rules (dicts) together; tokens like "§" carry none."""
+    fields: dict = {}
+    for part in parts:
+        if isinstance(part, dict):
+            fields.update(part)
+    return fields
+
+
+class _ToFields(Transformer):
+    """Turns the parse tree into a dict of LawRef fields."""
+
+    start = body = paragraph_after = paragraph_before = after_paragraph = staticmethod(_merge)
+
+    def colon_form(self, parts):
+        chapter, paragraph = (int(n) for n in parts[0].split(":"))
+        fields = {"chapter": chapter, "paragraph": paragraph} | _merge(parts)
+        for part in parts:
+            if isinstance(part, Token) and part.type == "LETTER":
+                fields["letter"] = str(part)
+        return fields
+
+    def chapter(self, parts):
+        return {"chapter": next(int(p) for p in parts if p.type == "NUMBER")}
+
+    def number(self, parts):
+        fields = {"paragraph": int(parts[0])}
+        for part in parts[1:]:
+            if part.type == "LETTER":
+                fields["letter"] = str(part)
+            elif part.type == "NUMBER":
+                fields["paragraph_to"] = int(part)
+        return fields
+
+    def stycke(self, parts):
+        if parts[0].type == "ORDINAL":
+            return {"stycke": ORDINALS.index(parts[0].lower()) + 1}
+        return {"stycke": int(parts[0])}
+
+    def point(self, parts):
+        return parts[0] if isinstance(parts[0], dict) else {"point": int(parts[0])}
+
+    def marked_point(self, parts):
+        return {"point": next(int(p) for p in parts if p.type == "NUMBER")}
+
+    def law_part(self, parts):
+        fields: dict = {}
+        for part in parts:
+            if isinstance(part, Token):
+                fields["law"] = part.type.replace("SOL", "SoL")
+                if part.type == "LSS" and "1993" in part:  # "lagen (1993:387) om stöd ..."
+                    fields["sfs"] = "1993:387"
+            else:
+                fields["sfs"] = part
+        return fields
+
+    def _sfs_rule(self, parts):
+        return next("".join(p.split()) for p in parts if p.type.startswith("SFS_"))
+
+    sol_sfs = lss_sfs = sfb_sfs = _sfs_rule
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(grammar_text("lagrum.lark"), parser="lalr", transformer=_ToFields())
+
+
+# Plain-Swedish descriptions of what the parser expected. Groups first, so that
+# "NUMBER or PARA" reads as one thing; quiet tokens are only named when nothing else is.
+_GROUPS: list[tuple[frozenset[str], str]] = [
+    (frozenset({"NUMBER", "PARA"}), "ett paragrafnummer (t.ex. '1 §')"),
+    (frozenset({"SOL", "LSS", "SFB"}), "en lag (SoL, LSS eller SFB)"),
+    (frozenset({"SFS_SOL", "SFS_LSS", "SFS_SFB"}), "ett SFS-nummer (t.ex. '(2001:453)')"),
+]
+_SINGLE = {
+    "NUMBER": "ett nummer (t.ex. '1')",
+    "PARA": "paragraftecknet '§'",
+    "LETTER": "en paragrafbokstav (t.ex. '2 a §')",
+    "DASH": "ett intervall (t.ex. '5–6 §§')",
+    "KAP": "'kap.'",
+    "CHAP_PARA": "kapitel och paragraf (t.ex. '4:1')",
+    "ORDINAL": "ett stycke i ord (t.ex. 'första stycket')",
+    "ST": "'stycket' (t.ex. 'första stycket' eller '1 st.')",
+    "POINT": "'punkt' (t.ex. 'p. 10')",
+    "SOL": "lagen SoL",
+    "LSS": "lagen LSS",
+    "SFB": "lagen SFB",
+    "SFS_SOL": "SoL:s SFS-nummer (2001:453 eller 2025:400)",
+    "SFS_LSS": "LSS SFS-nummer (1993:387)",
+    "SFS_SFB": "SFB:s SFS-nummer (2010:110)",
+    "RPAR": "')'",
+    "$END": "slutet av texten",
+}
+_QUIET = {"COMMA": "','", "LPAR": "'('", "TRAIL": "ett avslutande tecken"}
+
+
+def _describe(names: set[str]) -> list[str]:
+    names = {"$END" if n == "<END-OF-FILE>" else n for n in names}  # lark spells it both ways
+    loud = {n for n in names if n not in _QUIET}
+    if not loud:
+        return sorted(_QUIET[n] for n in names if n in _QUIET)
+    described = []
+    for group, text in _GROUPS:
+        if group <= loud:
+            described.append(text)
+            loud -= group
+    order = {name: i for i, name in enumerate(_SINGLE)}
+    described += [_SINGLE.get(n, n) for n in sorted(loud, key=lambda n: (order.get(n, 99), n))]
+    return described
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " eller " + items[-1]
+
+
+def _error(text: str, err: UnexpectedInput) -> LagrumError:
+    if isinstance(err, UnexpectedCharacters):
+        column, found, names = err.pos_in_stream + 1, text[err.pos_in_stream], err.allowed
+    elif isinstance(err, UnexpectedToken) and err.token.type != "$END":
+        column, found = err.token.start_pos + 1, str(err.token)
+        names = err.accepts or err.expected
+    else:  # the text ended too early
+        column, found = len(text.rstrip()) + 1, None
+        names = getattr(err, "accepts", None) or getattr(err, "expected", None) or set()
+    expected = _describe(set(names))
+    where = (
+        f"oväntat '{found}' i kolumn {column}" if found else f"texten tar slut i kolumn {column}"
+    )
+    message = f"Felaktigt lagrum '{text}': {where}, väntade {_join(expected)}"
+    return LagrumError(text, column, expected, message)
+
+
+@lru_cache(maxsize=4096)
+def parse_lagrum(text: str) -> LawRef:
+    """Read one law reference; raises LagrumError with column and what was expected."""
+    if not text.strip():
+        expected = [_GROUPS[0][1]]
+        raise LagrumError(text, 1, expected, f"Tomt lagrum: väntade {expected[0]}")
+    if len(text) > MAX_LENGTH:
+        raise LagrumError(
+            text, MAX_LENGTH + 1, [],
+            f"Felaktigt lagrum: för lång lagrumshänvisning ({len(text)} tecken, högst {MAX_LENGTH})",
+        )  # fmt: skip
+    try:
+        fields = _parser().parse(text)
+    except UnexpectedInput as err:
+        raise _error(text, err) from None
+    try:
+        return LawRef(**fields)
+    except pydantic.ValidationError as err:  # the grammar should rule this out
+        raise LagrumError(text, 1, [], f"Felaktigt lagrum '{text}': {err}") from None
+
+
+def try_parse_lagrum(text: str) -> LawRef | None:
+    """Like parse_lagrum, but None for text that is not a law reference."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return parse_lagrum(text)
+    except LagrumError:
+        return None

@@ -1,0 +1,425 @@
+"""The rule objects: what a guideline or standard-time file says, as pydantic models.
+
+Every object read from a file carries its source position (``pos``) so that a finding can
+point back at the guideline line it rests on. The models are plain data: the meaning checks
+live in ``validation``, evaluation in ``evaluation``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bistandsregler.language.lagrum import LawRef
+from bistandsregler.language.units import Quantity
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+
+class Pos(_Model):
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Validity(_Model):
+    """A period of force. ``None`` at either end means open (from the start / until further notice)."""
+
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def text(self) -> str:
+        start = self.valid_from.isoformat() if self.valid_from else "…"
+        end = self.valid_until.isoformat() if self.valid_until else "tills vidare"
+        return f"{start} – {end}"
+
+
+ALWAYS = Validity()
+
+
+class Documented(_Model):
+    """What every block may carry: the guideline section, the source and the prose it encodes."""
+
+    section: str | None = None
+    source: str | None = None
+    text: str | None = None
+    pos: Pos
+
+
+class Amount(_Model):
+    """A frequency or amount as written, with its exact meaning."""
+
+    written: str
+    quantity: Quantity
+
+    def per_month(self) -> Fraction:
+        return self.quantity.per_month()
+
+
+# ---- conditions ---------------------------------------------------------------------------
+
+
+class Field_(_Model):
+    kind: Literal["falt"] = "falt"
+    name: str
+    pos: Pos
+
+
+class Number(_Model):
+    kind: Literal["tal"] = "tal"
+    value: Fraction
+    pos: Pos
+
+
+class DateLit(_Model):
+    kind: Literal["datum"] = "datum"
+    value: date
+    pos: Pos
+
+
+class Text(_Model):
+    kind: Literal["text"] = "text"
+    value: str
+    pos: Pos
+
+
+class ValueRef(_Model):
+    kind: Literal["varde"] = "varde"
+    name: str
+    pos: Pos
+
+
+class Arith(_Model):
+    kind: Literal["aritmetik"] = "aritmetik"
+    op: Literal["+", "-", "*", "/"]
+    left: Expr
+    right: Expr
+    pos: Pos
+
+
+Expr = Annotated[Field_ | Number | DateLit | Text | ValueRef | Arith, Field(discriminator="kind")]
+
+
+class Compare(_Model):
+    kind: Literal["jamfor"] = "jamfor"
+    op: Literal["=", "!=", "<", "<=", ">", ">="]
+    left: Expr
+    right: Expr
+    pos: Pos
+
+
+class InList(_Model):
+    kind: Literal["i_lista"] = "i_lista"
+    item: Expr
+    options: list[Expr]
+    pos: Pos
+
+
+class Present(_Model):
+    kind: Literal["finns"] = "finns"
+    item: Expr
+    negated: bool = False  # "saknas"
+    pos: Pos
+
+
+class Not(_Model):
+    kind: Literal["inte"] = "inte"
+    item: Condition
+    pos: Pos
+
+
+class AllOf(_Model):
+    kind: Literal["och"] = "och"
+    items: list[Condition]
+    pos: Pos
+
+
+class AnyOf(_Model):
+    kind: Literal["eller"] = "eller"
+    items: list[Condition]
+    pos: Pos
+
+
+Condition = Annotated[
+    Compare | InList | Present | Not | AllOf | AnyOf, Field(discriminator="kind")
+]
+
+# ---- the law layer --------------------------------------------------------------------------
+
+
+class Paragraph(Documented):
+    written: str
+    ref: LawRef
+    title: str | None = None
+    validity: Validity = ALWAYS
+    replaces: list[LawRef] = []
+
+
+class Law(Documented):
+    id: str
+    name: str | None = None
+    abbreviation: str | None = None
+    sfs: str | None = None
+    validity: Validity = ALWAYS
+    complete: bool = False
+    paragraphs: list[Paragraph] = []
+
+
+class Citation(_Model):
+    written: str
+    ref: LawRef
+    validity: Validity = ALWAYS
+    pos: Pos
+
+
+# ---- insatser ---------------------------------------------------------------------------------
+
+
+class AgeBound(_Model):
+    years: int | None = None
+    value: str | None = None  # a dated value's id, resolved on the decision date
+
+
+class AgeRange(_Model):
+    """Inclusive bounds in whole years: "65 och äldre" is min 65; "under 65" is max 64."""
+
+    minimum: AgeBound | None = None
+    maximum: AgeBound | None = None
+    exclusive_max: bool = False  # "under värde X": max is X - 1
+    exclusive_min: bool = False  # "över värde X": min is X + 1
+    pos: Pos
+
+
+class TargetGroup(_Model):
+    ages: AgeRange | None = None
+    personkrets: list[int] | None = None
+    housing: list[str] | None = None
+
+
+class Bounds(_Model):
+    normal: Amount | None = None
+    maximum: Amount | None = None
+
+
+class Norm(Documented):
+    activity: str
+    bounds: Bounds
+
+
+class Span(_Model):
+    amount: int
+    unit: Literal["dag", "vecka", "månad", "år"]
+
+    def text(self, lang: str = "sv") -> str:
+        if lang == "en":
+            unit = {"dag": "day", "vecka": "week", "månad": "month", "år": "year"}[self.unit]
+            return f"{self.amount} {unit}{'s' * (self.amount != 1)}"
+        plural = {"dag": "dagar", "vecka": "veckor", "månad": "månader", "år": "år"}
+        return f"{self.amount} {self.unit if self.amount == 1 else plural[self.unit]}"
+
+
+class Requirements(_Model):
+    """Handling rules; ``None`` means the file says nothing (a default or the national layer applies)."""
+
+    goals_required: bool | None = None
+    reasons_required_on: list[str] | None = None
+    max_duration: Span | None = None
+    until_further_allowed: bool | None = None
+    follow_up_within: Span | None = None
+    plan_within: Span | None = None
+    plan_from: str | None = None
+    executed_within: Span | None = None
+    tolerance_percent: Fraction | None = None
+    positions: dict[str, Pos] = {}
+
+    def merged_over(self, base: Requirements) -> Requirements:
+        """These requirements, with ``base`` filling what they leave unsaid."""
+        values = {
+            name: getattr(self, name) if getattr(self, name) is not None else getattr(base, name)
+            for name in type(self).model_fields
+            if name != "positions"
+        }
+        return Requirements(**values, positions={**base.positions, **self.positions})
+
+
+class Insats(Documented):
+    id: str
+    name: str | None = None
+    citations: list[Citation] = []
+    aliases: list[str] = []
+    target: TargetGroup = TargetGroup()
+    lss_counterpart: str | None = None
+    responsible: str | None = None
+    simplified: Literal["tillåten", "utesluten"] | None = None
+    standard_activities: list[str] = []
+    norms: list[Norm] = []
+    scope: Bounds | None = None
+    requirements: Requirements = Requirements()
+
+
+class Activity(Documented):
+    id: str
+    name: str | None = None
+    category: str | None = None
+    aliases: list[str] = []
+
+
+class DatedEntry(_Model):
+    value: Fraction | str
+    validity: Validity = ALWAYS
+    pos: Pos
+
+
+class DatedValue(Documented):
+    id: str
+    name: str | None = None
+    unit: str | None = None
+    citation: Citation | None = None
+    entries: list[DatedEntry] = []
+
+    def at(self, day: date) -> Fraction | str | None:
+        for entry in self.entries:
+            if entry.validity.covers(day):
+                return entry.value
+        return None
+
+
+class Band(_Model):
+    name: str
+    low: Fraction
+    high: Fraction | None = None
+    label: str | None = None
+    pos: Pos
+
+
+class Bands(Documented):
+    id: str
+    name: str | None = None
+    measure: str | None = None
+    step: Fraction = Fraction(0)
+    bands: list[Band] = []
+
+    def band_for(self, value: Fraction) -> Band | None:
+        """The band a value falls in; with a step, values are first rounded to that step."""
+        if self.step:  # to the nearest step, a half rounded up as everywhere in the library
+            value = math.floor(value / self.step + Fraction(1, 2)) * self.step
+        found = None
+        for band in self.bands:
+            if value >= band.low and (band.high is None or value <= band.high):
+                found = band
+        return found
+
+
+Severity = Literal["fel", "varning", "info"]
+
+
+class Rule(Documented):
+    id: str
+    name: str | None = None
+    code: str | None = None
+    when: Condition | None = None
+    severity: Severity | None = None
+    message: str | None = None
+    english: str | None = None
+    field: str | None = None
+    citation: Citation | None = None
+
+    @property
+    def finding_code(self) -> str:
+        return self.code or f"riktlinje.{self.id}"
+
+
+class Delegation(Documented):
+    id: str
+    name: str | None = None
+    decides: list[str] = []
+    after: Span | None = None
+
+
+class GuidelineMeta(Documented):
+    id: str
+    title: str | None = None
+    municipality: str | None = None
+    committee: str | None = None
+    reference: str | None = None
+    adopted: date | None = None
+    validity: Validity = ALWAYS
+    replaces: str | None = None
+    builds_on: str | None = None
+
+
+class Guideline(_Model):
+    """One ``.riktlinje`` file."""
+
+    kind: Literal["riktlinje"] = "riktlinje"
+    path: str
+    meta: GuidelineMeta | None = None
+    laws: list[Law] = []
+    insatser: list[Insats] = []
+    activities: list[Activity] = []
+    values: list[DatedValue] = []
+    bands: list[Bands] = []
+    rules: list[Rule] = []
+    defaults: Requirements | None = None
+    delegations: list[Delegation] = []
+
+
+# ---- standard times ---------------------------------------------------------------------------
+
+
+class TimeVariant(_Model):
+    amount: Amount
+    when: list[str] = []  # facts of the case that must all hold ("har_omvårdnad")
+    otherwise: bool = False
+    pos: Pos
+
+
+class StandardActivity(Documented):
+    id: str
+    name: str | None = None
+    maps_to: str | None = None
+    times: list[TimeVariant] = []
+    normal: Amount | None = None
+    maximum: Amount | None = None
+    shared_by_household: bool = False
+    included_in: list[str] = []
+    granted_in_hours: bool = False
+    no_time: bool = False
+
+
+class TableMeta(Documented):
+    id: str
+    title: str | None = None
+    municipality: str | None = None
+    kind: Literal["bedömning", "ersättning"] | None = None
+    validity: Validity = ALWAYS
+    undated: bool = False
+
+
+class StandardTimeTable(_Model):
+    """One ``.schablon`` file."""
+
+    kind: Literal["schablon"] = "schablon"
+    path: str
+    meta: TableMeta | None = None
+    activities: list[StandardActivity] = []
+
+
+Document = Guideline | StandardTimeTable
+
+for _model in (Arith, Compare, InList, Present, Not, AllOf, AnyOf):
+    _model.model_rebuild()

@@ -1,0 +1,481 @@
+"""Frequencies and durations: "2 gg/v", "var 14:e dag", "20 tim/v", "45 min per tillfälle".
+
+One parser (``grammar/frekvens.lark``) for the notations used in decisions, guidelines and
+standard-time tables. Results are exact (``fractions.Fraction``) under the calendar
+convention: a month is 1/12 of a year, so a month holds 365/12 days, 52/12 = 13/3 weeks and
+1/12 year. Nothing is rounded inside this module; ``round_minutes`` and ``format_hours`` are
+the only places that round, and they round half up (towards plus infinity).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from enum import Enum
+from fractions import Fraction
+from functools import cache, lru_cache
+from typing import Literal
+
+from lark import Lark, Token, Transformer, UnexpectedInput
+from lark.exceptions import UnexpectedCharacters, UnexpectedToken, VisitError
+
+from bistandsregler.language.resources import grammar_text
+
+MAX_LENGTH = 200
+
+
+class Period(str, Enum):
+    DAY = "dag"
+    WEEK = "vecka"
+    MONTH = "månad"
+    YEAR = "år"
+
+
+# How many of each period there are in a month (calendar convention, exact).
+PER_MONTH: dict[Period, Fraction] = {
+    Period.DAY: Fraction(365, 12),
+    Period.WEEK: Fraction(52, 12),
+    Period.MONTH: Fraction(1),
+    Period.YEAR: Fraction(1, 12),
+}
+
+Kind = Literal["tillfällen", "tid", "varaktighet"]
+BOUNDS = ("högst", "minst", "cirka")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """An amount as written in a decision or guideline.
+
+    ``kind`` is "tillfällen" (occasions per period), "tid" (minutes per period) or
+    "varaktighet" (minutes per occasion, no period). ``every`` is the interval: "var tredje
+    vecka" is one occasion with period WEEK and every 3. ``bound`` keeps "högst" (upp till,
+    max, maximalt), "minst" or "cirka"; it is carried, never applied to the arithmetic.
+    """
+
+    kind: Kind
+    amount: Fraction
+    period: Period | None
+    every: int = 1
+    bound: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", Fraction(self.amount))
+        if self.kind not in ("tillfällen", "tid", "varaktighet"):
+            raise ValueError(f"unknown kind {self.kind!r}")
+        if self.amount <= 0:
+            raise ValueError("amount must be positive")
+        if (self.period is None) != (self.kind == "varaktighet"):
+            raise ValueError("a period is required for tillfällen and tid, and forbidden for varaktighet")
+        if self.period is not None:
+            object.__setattr__(self, "period", Period(self.period))
+        if not isinstance(self.every, int) or self.every < 1:
+            raise ValueError("every must be a whole number >= 1")
+        if self.kind == "varaktighet" and self.every != 1:
+            raise ValueError("a varaktighet has no interval")
+        if self.bound not in (None, *BOUNDS):
+            raise ValueError(f"bound must be one of {BOUNDS} or None")
+
+    def per_month(self) -> Fraction:
+        """Occasions per month (tillfällen) or minutes per month (tid), exact."""
+        if self.period is None:
+            raise ValueError("a varaktighet (time per occasion) has no monthly value")
+        return self.amount * PER_MONTH[self.period] / self.every
+
+    def canonical(self) -> str:
+        """Swedish text that parses back to an equal Quantity.
+
+        Raises ValueError for an amount that has no finite decimal form (e.g. 70/3 minutes).
+        """
+        parts = [self.bound] if self.bound else []
+        if self.kind == "tillfällen":
+            parts.append(f"{_decimal(self.amount)} {'gång' if self.amount == 1 else 'gånger'}")
+        else:
+            parts.append(_duration_text(self.amount))
+        if self.period is not None:
+            if self.every == 1:
+                parts.append(f"per {self.period.value}")
+            else:
+                parts.append(f"var {self.every}:{_ordinal_suffix(self.every)} {self.period.value}")
+        return " ".join(parts)
+
+
+class FrequencyError(ValueError):
+    """A frequency or duration that could not be read: where (1-based column) and what was expected."""
+
+    def __init__(self, text: str, column: int, message: str) -> None:
+        super().__init__(f"kolumn {column}: {message}")
+        self.text = text
+        self.column = column
+        self.message = message
+
+    def __reduce__(self) -> tuple:  # keep it picklable for multiprocessing batches
+        return (FrequencyError, (self.text, self.column, self.message))
+
+
+# ---- formatting helpers ---------------------------------------------------------------------
+
+
+def _decimal(value: Fraction) -> str:
+    """Exact decimal text with a Swedish comma; ValueError if there is no finite one."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    rest, twos, fives = value.denominator, 0, 0
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        raise ValueError(f"{value} has no finite decimal form")
+    places = max(twos, fives)
+    digits = str(abs(value.numerator) * 10**places // value.denominator).rjust(places + 1, "0")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[:-places]},{digits[-places:]}"
+
+
+def _duration_text(minutes: Fraction) -> str:
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} {'timme' if hours == 1 else 'timmar'}")
+    if rest or not hours:
+        parts.append(f"{_decimal(rest)} {'minut' if rest == 1 else 'minuter'}")
+    return " ".join(parts)
+
+
+def _ordinal_suffix(number: int) -> str:
+    """Swedish ordinal suffix: 1:a, 2:a, 3:e ... 11:e, 12:e, 21:a, 22:a."""
+    return "a" if number % 10 in (1, 2) and number % 100 not in (11, 12) else "e"
+
+
+def round_minutes(minutes: Fraction) -> int:
+    """Round to whole minutes, half up (towards plus infinity): 22.5 -> 23, -22.5 -> -22.
+
+    This is the only rounding of time in the library; do it at the edge, on the final sum.
+    """
+    return _half_up(Fraction(minutes))
+
+
+def _half_up(value: Fraction) -> int:
+    return math.floor(value + Fraction(1, 2))
+
+
+def format_hours(minutes: Fraction, lang: str = "sv") -> str:
+    """Minutes as hours: 750 -> "12,5 tim" (Swedish decimal comma) or "12.5 h" in English.
+
+    Rounded half up to at most two decimals; trailing zeros are dropped.
+    """
+    hundredths = _half_up(Fraction(minutes) * 100 / 60)
+    sign = "-" if hundredths < 0 else ""
+    whole, frac = divmod(abs(hundredths), 100)
+    point, unit = (".", "h") if lang == "en" else (",", "tim")
+    text = f"{whole}{point}{frac:02d}".rstrip("0").rstrip(point)
+    return f"{sign}{text} {unit}"
+
+
+def minutes_per_month(duration: Quantity, frequency: Quantity) -> Fraction:
+    """Minutes per occasion times occasions per month, exact. Bounds are not applied."""
+    if duration.kind != "varaktighet":
+        raise ValueError("duration must be a varaktighet (minutes per occasion)")
+    if frequency.kind != "tillfällen":
+        raise ValueError("frequency must be tillfällen (occasions per period)")
+    return duration.amount * frequency.per_month()
+
+
+# ---- parsing --------------------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6,
+    "sju": 7, "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12,
+}
+_ORDINAL_WORDS = {
+    "annan": 2, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sjätte": 6, "sjunde": 7,
+    "åttonde": 8, "nionde": 9, "tionde": 10, "elfte": 11, "tolfte": 12,
+}
+_PERIODS = {"DAY": Period.DAY, "WEEK": Period.WEEK, "MONTH": Period.MONTH, "YEAR": Period.YEAR}
+_ADVERBS = {"dagligen": Period.DAY, "veckovis": Period.WEEK, "månadsvis": Period.MONTH, "årligen": Period.YEAR}
+_BOUNDS = {"AT_MOST": "högst", "AT_LEAST": "minst", "ABOUT": "cirka"}
+_MINUTES_PER_UNIT = {"HOUR": 60, "MINUTE": 1, "QUARTER": 15, "HALF_HOUR": 30}
+
+
+class _Invalid(Exception):
+    """A well-formed text with an impossible value (zero occasions, 'var 0:e vecka')."""
+
+    def __init__(self, token: Token, message: str) -> None:
+        super().__init__(message)
+        self.token = token
+        self.message = message
+
+
+def _number(token: Token) -> Fraction:
+    if token.type == "NUMWORD":
+        return Fraction(_NUMBER_WORDS[token.lower()])
+    if token.type == "X_COUNT":
+        value = Fraction(int(token[1:]))
+    else:
+        value = Fraction(token.replace(",", "."))
+    if value <= 0:
+        raise _Invalid(token, "antalet måste vara större än noll")
+    return value
+
+
+def _interval(token: Token) -> int:
+    if token.type == "ORDINAL_WORD":
+        return _ORDINAL_WORDS[token.lower()]
+    value = int(token.split(":")[0]) if token.type == "ORDINAL_NUM" else int(_number(token))
+    if value < 1:
+        raise _Invalid(token, "väntade ett ordningstal från 1 och uppåt, t.ex. '3:e' eller 'tredje'")
+    return value
+
+
+class _ToQuantity(Transformer):
+    """Parse tree -> Quantity. Rates become (period, every); durations become minutes."""
+
+    def start(self, children: list) -> Quantity:
+        bound = children[0] if len(children) == 2 else None
+        kind, amount, rate = children[-1]
+        period, every = rate if rate else (None, 1)
+        return Quantity(kind, amount, period, every, bound)
+
+    def bound(self, children: list) -> str:
+        return _BOUNDS[children[0].type]
+
+    def occasions(self, children: list) -> tuple:
+        return ("tillfällen", children[0], children[-1])
+
+    def once(self, children: list) -> tuple:
+        return ("tillfällen", Fraction(1), children[0])
+
+    def time(self, children: list) -> tuple:
+        return ("tid", children[0], children[1])
+
+    def per_occasion(self, children: list) -> tuple:
+        return ("varaktighet", children[0], None)
+
+    def count(self, children: list) -> Fraction:
+        return _number(children[0])
+
+    def duration(self, children: list) -> Fraction:
+        return sum(children, Fraction(0))
+
+    def hours(self, children: list) -> Fraction:
+        return _number(children[0]) * 60
+
+    def minutes(self, children: list) -> Fraction:
+        return _number(children[0]) * _MINUTES_PER_UNIT[children[1].type]
+
+    def per_period(self, children: list) -> tuple:
+        return (_PERIODS[children[0].type], 1)
+
+    def per_n(self, children: list) -> tuple:
+        return (_PERIODS[children[1].type], _interval(children[0]))
+
+    per_nth = per_n
+
+    def each(self, children: list) -> tuple:
+        return (_PERIODS[children[0].type], 1)
+
+    def nth(self, children: list) -> tuple:
+        return (_PERIODS[children[-1].type], _interval(children[0]) if len(children) == 2 else 1)
+
+    def every_other(self, children: list) -> tuple:
+        return (_PERIODS[children[0].type], 2)
+
+    def adverb(self, children: list) -> tuple:
+        return (_ADVERBS[children[0].lower()], 1)
+
+
+@cache
+def _parser() -> Lark:
+    return Lark(grammar_text("frekvens.lark"), parser="lalr", lexer="contextual")
+
+
+# What the parser may expect next, as a reader thinks of it: (terminals, noun, examples).
+# A group is left out when an earlier one with the same noun was already named.
+_EXPECTATIONS = [
+    ({"OCCASION", "HOUR", "MINUTE", "QUARTER", "HALF_HOUR"}, "en enhet", "'gånger', 'gg', 'tim' eller 'min'"),
+    ({"_PER"}, "en period", "'per vecka' eller '/v'"),
+    ({"DAY", "WEEK", "MONTH", "YEAR"}, "en period", "'vecka' eller 'v'"),
+    ({"INT", "DECIMAL", "NUMWORD", "X_COUNT"}, "ett antal", "'2' eller 'två'"),
+    ({"_EACH", "_VAR", "_EVERY_OTHER", "ADVERB"}, "en frekvens", "'varje vecka' eller 'varannan vecka'"),
+    ({"ORDINAL_NUM", "ORDINAL_WORD"}, "ett ordningstal", "'3:e' eller 'tredje'"),
+]
+
+
+def _expected_message(expected: set[str]) -> str:
+    found: list[tuple[str, str]] = []
+    for terminals, noun, examples in _EXPECTATIONS:
+        if expected & terminals and noun not in (seen for seen, _ in found):
+            if not (noun == "en frekvens" and "_PER" in expected):
+                found.append((noun, examples))
+    if not found:
+        return "väntade att texten skulle ta slut här"
+    if len(found) == 1:
+        return f"väntade {found[0][0]}, t.ex. {found[0][1]}"
+    return "väntade " + " eller ".join(f"{noun} (t.ex. {examples})" for noun, examples in found)
+
+
+def _error(text: str, error: UnexpectedInput) -> FrequencyError:
+    if isinstance(error, UnexpectedToken):
+        expected = set(error.accepts or error.expected)
+        if error.token.type == "$END":
+            column = len(text.rstrip()) + 1
+        else:
+            column = error.token.start_pos + 1
+    elif isinstance(error, UnexpectedCharacters):
+        expected, column = set(error.allowed or ()), error.pos_in_stream + 1
+    else:  # UnexpectedEOF; not raised by LALR, kept for safety
+        expected, column = set(getattr(error, "expected", ())), len(text.rstrip()) + 1
+    return FrequencyError(text, column, _expected_message(expected))
+
+
+@lru_cache(maxsize=8192)
+def parse_quantity(text: str) -> Quantity:
+    """Read a frequency or duration; raises FrequencyError with a 1-based column."""
+    if len(text) > MAX_LENGTH:
+        raise FrequencyError(text, MAX_LENGTH + 1, f"texten är för lång (högst {MAX_LENGTH} tecken)")
+    if not text.strip():
+        raise FrequencyError(text, 1, "texten är tom; väntade t.ex. '2 gånger per vecka' eller '45 min'")
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as error:
+        raise _error(text, error) from None
+    try:
+        return _ToQuantity().transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, _Invalid):
+            invalid = error.orig_exc
+            raise FrequencyError(text, invalid.token.start_pos + 1, invalid.message) from None
+        raise
+
+
+def try_parse_quantity(text: str) -> Quantity | None:
+    try:
+        return parse_quantity(text)
+    except FrequencyError:
+        return None
+
+
+# ---- finding quantities in free text ----------------------------------------------------------
+
+_WORD = re.compile(r"\S+")
+_PUNCTUATION = " \t\r\n.,;:!?()[]\"'«»–—-"
+# Words that join an activity to its quantity ("hemtjänst med fyra besök per dag").
+_JOINING = {"med", "i", "om", "på"}
+# Words that lead into a list of activities ("I beslutet ingår även dusch 1 gg/v").
+_LEAD_IN = {
+    "ingår", "även", "också", "samt", "inklusive", "beviljas", "beviljat", "beviljad",
+    "beviljades", "beviljats", "omfattar", "omfattas", "innefattar", "är", "har", "får",
+    "ges", "erhåller",
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+_SEPARATOR = re.compile(r";|:\s|(?<!\d),|,(?!\d)|\s(?:och|samt)\s", re.IGNORECASE)
+_SINGLE_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+def _prefix_ends(text: str) -> list[int]:
+    """End offsets of the prefixes of ``text`` that the grammar accepts as complete, one pass."""
+    interactive = _parser().parse_interactive(text)
+    tokens = interactive.lexer_thread.lex(interactive.parser_state)
+    ends: list[int] = []
+    last_end = 0
+    while True:
+        try:
+            token = next(tokens)
+        except StopIteration:
+            break
+        except UnexpectedInput:  # the lexer stopped; everything before was fed
+            break
+        if last_end and "$END" in interactive.choices():
+            ends.append(last_end)
+        try:
+            interactive.feed_token(token)
+        except UnexpectedInput:
+            return ends
+        last_end = token.end_pos
+    if last_end and "$END" in interactive.choices():
+        ends.append(last_end)
+    return ends
+
+
+def _quantity_at(text: str, start: int) -> tuple[int, Quantity] | None:
+    """The longest quantity that begins at ``start``: (end offset, quantity)."""
+    for end in reversed(_prefix_ends(text[start:])):
+        quantity = try_parse_quantity(text[start : start + end])
+        if quantity is not None:
+            return start + end, quantity
+    return None
+
+
+def _quantities(text: str) -> list[tuple[int, int, Quantity]]:
+    """Every quantity in ``text``, left to right, each starting at a word: (start, end, quantity)."""
+    found: list[tuple[int, int, Quantity]] = []
+    position = 0
+    for word in _WORD.finditer(text):
+        if word.start() < position:
+            continue
+        match = _quantity_at(text, word.start())
+        if match is not None:
+            found.append((word.start(), match[0], match[1]))
+            position = match[0]
+    return found
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip(_PUNCTUATION)
+
+
+def _name_before(text: str) -> str:
+    """The activity name in the text before a quantity: after any lead-in, without a joining word."""
+    words = _clean(text).split()
+    for index in range(len(words) - 1, -1, -1):
+        if words[index].lower().strip(_PUNCTUATION) in _LEAD_IN:
+            words = words[index + 1 :]
+            break
+    if words and words[-1].lower() in _JOINING:
+        words = words[:-1]
+    return _clean(" ".join(words))
+
+
+def split_activity(text: str) -> tuple[str, Quantity | None]:
+    """Split "dusch 2 gg/v" into ("dusch", Quantity). Without a quantity: (text, None).
+
+    The name is the text before the first word where a quantity starts, without punctuation,
+    a lead-in ("beviljas") or a joining "med"; if nothing stands before the quantity, the text
+    after it. Text after the quantity is otherwise ignored.
+    """
+    found = _quantities(text)
+    if not found:
+        return _clean(text), None
+    start, end, quantity = found[0]
+    return _name_before(text[:start]) or _clean(text[end:]), quantity
+
+
+def split_activities(text: str) -> list[tuple[str, Quantity | None]]:
+    """The activities listed in a free text, e.g. a decision's reasons.
+
+    Phrases are separated by commas, semicolons, "och"/"samt" and sentence ends (never inside a
+    quantity: "2 tim och 15 min" stays whole). Conservative: a phrase is returned when it holds
+    a quantity, or when it is a single word in a sentence that also lists quantities
+    ("..., inköp 1 ggr/v, trygghetslarm.").
+    """
+    result: list[tuple[str, Quantity | None]] = []
+    for sentence in _SENTENCE_END.split(text):
+        spans = _quantities(sentence)
+        if not spans:
+            continue
+        cuts = [0]
+        for separator in _SEPARATOR.finditer(sentence):
+            if not any(start < separator.start() < end for start, end, _ in spans):
+                cuts += [separator.start(), separator.end()]
+        cuts.append(len(sentence))
+        for begin, finish in zip(cuts[::2], cuts[1::2], strict=True):
+            inside = [span for span in spans if begin <= span[0] < finish]
+            if inside:
+                start, end, quantity = inside[0]
+                name = _name_before(sentence[begin:start]) or _clean(sentence[end:finish])
+                result.append((name, quantity))
+            elif _SINGLE_WORD.fullmatch(_clean(sentence[begin:finish])):
+                result.append((_clean(sentence[begin:finish]), None))
+    return result

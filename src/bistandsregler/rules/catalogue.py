@@ -1,0 +1,344 @@
+"""Which catalogue insats a written insats name means: "Förenkl.handläggn. Hemtj." -> förenklad_hemtjänst.
+
+Case systems write insatser with abbreviations, typos and extra words ("Hemtj.",
+"Kortidsboende", "Hemtjänst Natt", "Avlösarservice i hemmet"). ``resolve_insats`` maps such a
+text to the id of an insats in a catalogue (``RuleBook.insatser()``: id -> Insats with
+``name`` and ``aliases``) in steps, stopping at the first that decides:
+
+1. ``exakt``: the text is the id or the name (case, spacing and punctuation aside);
+   ``alias``: it is one of the aliases ("kallas").
+2. ``förkortning``: the same after expanding abbreviations: a small table (hemtj ->
+   hemtjänst, förenkl -> förenklad, säbo -> särskilt boende, ...) and any word written with a
+   full stop that begins exactly one word of the catalogue ("Korttidsv." -> korttidsvistelse).
+3. ``ungefärlig``: the same with å/ä/ö folded (OCR copies lose them); then the catalogue
+   spelling whose words are all in the text, the longest winning ("Hemtjänst Natt" ->
+   hemtjänst); then the text whose words are all in one spelling ("Korttidsvistelse");
+   then, with each word corrected to a close catalogue word, the same again; last a close
+   match of the whole text (difflib, ratio at least ``CUTOFF``).
+
+A step that finds more than one insats stops with no id and the ids as ``candidates``
+("Kontaktperson" is both the SoL and the LSS contact person), unless the law hint ``lag``
+("SoL"/"LSS") leaves one. Nothing found gives no id and the nearest ids as candidates.
+
+Results are memoised per (text, catalogue, lag); a catalogue is recognised by its content, so
+the dict that ``RuleBook.insatser()`` builds anew on every call still hits the cache.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from bistandsregler.language.model import Insats
+
+__all__ = ["ABBREVIATIONS", "CUTOFF", "Resolution", "resolve_insats"]
+
+How = Literal["exakt", "alias", "förkortning", "ungefärlig"]
+
+# Whole-string similarity (difflib ratio) needed for a close match; word corrections use
+# WORD_CUTOFF. High on purpose: a wrong insats is worse than an unresolved one.
+CUTOFF = 0.85
+WORD_CUTOFF = 0.84
+
+# Abbreviations seen in case-system exports, lower case without the full stop. A value may
+# be several words.
+ABBREVIATIONS: dict[str, str] = {
+    "hemtj": "hemtjänst",
+    "hemtjän": "hemtjänst",
+    "ht": "hemtjänst",
+    "förenkl": "förenklad",
+    "förenk": "förenklad",
+    "handläggn": "handläggning",
+    "handl": "handläggning",
+    "handlägg": "handläggning",
+    "säbo": "särskilt boende",
+    "särsk": "särskilt",
+    "särskb": "särskilt boende",
+    "vobo": "vård och omsorgsboende",
+    "vob": "vård och omsorgsboende",
+    "bmss": "bostad med särskild service",
+    "bost": "bostad",
+    "serv": "service",
+    "pers": "personlig",
+    "ass": "assistans",
+    "assist": "assistans",
+    "pa": "personlig assistans",
+    "dv": "daglig verksamhet",
+    "dagl": "daglig",
+    "verks": "verksamhet",
+    "kontaktpers": "kontaktperson",
+    "kp": "kontaktperson",
+    "ledsagn": "ledsagning",
+    "trygghetsl": "trygghetslarm",
+    "larm": "trygghetslarm",
+    "boendest": "boendestöd",
+    "korttidsv": "korttidsvistelse",
+    "korttidst": "korttidstillsyn",
+    "matdist": "matdistribution",
+    "avlösn": "avlösning",
+}
+
+# Words that say nothing about which insats is meant.
+_STOPWORDS = frozenset(
+    "i och av för med till en ett det den på om eller enligt enl vid under utanför "
+    "sol lss insats insatser beslut".split()
+)
+
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "6": "o"})
+_WORD = re.compile(r"\w+(\.)?")
+
+
+class Resolution(BaseModel):
+    """How a written insats name was mapped to the catalogue.
+
+    ``id`` is None when nothing decided; ``candidates`` then lists the ids that were equally
+    likely (an ambiguous name) or nearest (no match). ``matched`` is the catalogue spelling
+    (id, name or alias) that decided, for messages like "'Hemtj.' tolkad som 'Hemtjänst'".
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    id: str | None = None
+    how: How | None = None
+    matched: str | None = None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        return self.id is not None
+
+
+# ---- normalising -----------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[tuple[str, bool]]:
+    """Lower-case words, each with whether a full stop followed it (an abbreviation mark)."""
+    return [(m.group(0).rstrip(".").replace("_", " "), m.group(1) is not None)
+            for m in _WORD.finditer(text.casefold())]  # fmt: skip
+
+
+def _light(text: str) -> str:
+    """Case, punctuation and spacing aside: "Förenkl.handläggn. Hemtj." -> "förenkl handläggn hemtj"."""
+    return " ".join(w for w, _ in _words(text))
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def _content(text: str) -> frozenset[str]:
+    return frozenset(w for w in text.split() if w not in _STOPWORDS)
+
+
+class _Catalogue:
+    """The spellings of one catalogue, normalised three ways, for lookup."""
+
+    def __init__(self, entries: tuple[tuple[str, str | None, tuple[str, ...]], ...], laws: dict[str, frozenset[str]]):
+        self.laws = laws
+        # (normalised spelling, id, original spelling, is_alias)
+        self.spellings: list[tuple[str, str, str, bool]] = []
+        self.own: dict[str, tuple[str, ...]] = {i: (i, name) if name else (i,) for i, name, _ in entries}
+        for insats_id, name, aliases in entries:
+            for spelling, is_alias in [(insats_id, False), (name, False), *((a, True) for a in aliases)]:
+                if spelling:
+                    self.spellings.append((_light(spelling), insats_id, spelling, is_alias))
+        self.vocabulary = sorted({w for light, *_ in self.spellings for w in light.split()})
+        self.folded_vocabulary = sorted({_fold(w) for w in self.vocabulary})
+        self.light_names: dict[str, set[tuple[str, str]]] = {}
+        self.light_aliases: dict[str, set[tuple[str, str]]] = {}
+        self.expanded: dict[str, set[tuple[str, str]]] = {}
+        self.folded: dict[str, set[tuple[str, str]]] = {}
+        self.token_sets: list[tuple[frozenset[str], str, str]] = []
+        for light, insats_id, spelling, is_alias in self.spellings:
+            (self.light_aliases if is_alias else self.light_names).setdefault(light, set()).add((insats_id, spelling))
+            expanded = self.expand(light)[0]
+            self.expanded.setdefault(expanded, set()).add((insats_id, spelling))
+            folded = _fold(expanded)
+            self.folded.setdefault(folded, set()).add((insats_id, spelling))
+            words = _content(folded)
+            if words:
+                self.token_sets.append((words, insats_id, spelling))
+
+    def expand(self, text: str, marks: Iterable[bool] | None = None) -> tuple[str, bool]:
+        """Abbreviations expanded; and whether anything was. ``marks``: word had a full stop."""
+        words = text.split()
+        marks = list(marks) if marks is not None else [False] * len(words)
+        out: list[str] = []
+        changed = False
+        for word, marked in zip(words, marks, strict=True):
+            replacement = ABBREVIATIONS.get(word)
+            if replacement is None and marked and len(word) >= 3 and word not in self.vocabulary:
+                longer = [v for v in self.vocabulary if v.startswith(word) and v != word]
+                if len(longer) == 1:
+                    replacement = longer[0]
+            if replacement is not None and replacement != word:
+                out.append(replacement)
+                changed = True
+            else:
+                out.append(word)
+        return " ".join(out), changed
+
+
+# ---- the steps -------------------------------------------------------------------------------
+
+
+def _decide(text: str, found: Iterable[tuple[str, str]], how: How, catalogue: _Catalogue,
+            lag: str | None) -> Resolution | None:  # fmt: skip
+    """A Resolution when ``found`` (id, spelling) names one insats, or several (ambiguous)."""
+    found = sorted(set(found))
+    if not found:
+        return None
+    ids = sorted({insats_id for insats_id, _ in found})
+    if len(ids) > 1 and lag:
+        narrowed = [i for i in ids if lag.casefold() in catalogue.laws.get(i, frozenset())]
+        if narrowed:
+            ids = narrowed
+    if len(ids) > 1:
+        return Resolution(text=text, candidates=tuple(ids))
+    # Report the insats' own name where it matched, else the first alias.
+    spellings = [s for i, s in found if i == ids[0]]
+    spelling = next((s for s in spellings if s in catalogue.own.get(ids[0], ())), spellings[0])
+    return Resolution(text=text, id=ids[0], how=how, matched=spelling)
+
+
+def _contained(text_words: frozenset[str], catalogue: _Catalogue) -> list[tuple[str, str]]:
+    """Spellings whose words are all in the text, longest first; else the text's words all in one spelling."""
+    if not text_words:
+        return []
+    inside = [(len(words), insats_id, spelling) for words, insats_id, spelling in catalogue.token_sets
+              if words <= text_words]  # fmt: skip
+    if inside:
+        longest = max(n for n, _, _ in inside)
+        return [(i, s) for n, i, s in inside if n == longest]
+    around = [(len(words), insats_id, spelling) for words, insats_id, spelling in catalogue.token_sets
+              if text_words < words]  # fmt: skip
+    if around:
+        shortest = min(n for n, _, _ in around)
+        return [(i, s) for n, i, s in around if n == shortest]
+    return []
+
+
+def _correct(words: Iterable[str], vocabulary: list[str]) -> str:
+    out = []
+    for word in words:
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=WORD_CUTOFF) if len(word) >= 4 else []
+        out.append(close[0] if close else word)
+    return " ".join(out)
+
+
+def _resolve(text: str, catalogue: _Catalogue, lag: str | None) -> Resolution:
+    words = _words(text)
+    light = " ".join(w for w, _ in words)
+    if not light:
+        return Resolution(text=text)
+    # 1. exact: id, name or alias. A name of one insats that is an alias of another is ambiguous
+    # ("Kontaktperson", SoL or LSS) unless the law hint settles it.
+    names = catalogue.light_names.get(light, set())
+    aliases = catalogue.light_aliases.get(light, set())
+    result = _decide(text, names | aliases, "exakt", catalogue, lag)
+    if result is not None:
+        if result.id is not None and not any(i == result.id for i, _ in names):
+            result = result.model_copy(update={"how": "alias"})
+        return result
+
+    # 2. abbreviations expanded
+    expanded, changed = catalogue.expand(light, [m for w, m in words for _ in w.split()])
+    if changed:
+        result = _decide(text, catalogue.expanded.get(expanded, ()), "förkortning", catalogue, lag)
+        if result is not None:
+            return result
+
+    # 3. approximate: folded letters, word containment, corrected words, whole-text similarity
+    folded = _fold(expanded)
+    result = _decide(text, catalogue.folded.get(folded, ()), "ungefärlig", catalogue, lag)
+    if result is not None:
+        return result
+    result = _decide(text, _contained(_content(folded), catalogue), "ungefärlig", catalogue, lag)
+    if result is not None:
+        return result
+    corrected = _correct(folded.split(), catalogue.folded_vocabulary)
+    if corrected != folded:
+        found = catalogue.folded.get(corrected) or _contained(_content(corrected), catalogue)
+        result = _decide(text, found, "ungefärlig", catalogue, lag)
+        if result is not None:
+            return result
+    scored: dict[str, tuple[float, str]] = {}
+    matcher = difflib.SequenceMatcher(b=folded, autojunk=False)
+    for spelling_folded, entries in catalogue.folded.items():
+        matcher.set_seq1(spelling_folded)
+        if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
+            continue
+        ratio = matcher.ratio()
+        for insats_id, spelling in entries:
+            if ratio > scored.get(insats_id, (0.0, ""))[0]:
+                scored[insats_id] = (ratio, spelling)
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))
+    if ranked and ranked[0][1][0] >= CUTOFF:
+        best = ranked[0][1][0]
+        tied = [(i, s) for i, (r, s) in ranked if r >= best - 0.02]
+        result = _decide(text, tied, "ungefärlig", catalogue, lag)
+        if result is not None:
+            return result
+    return Resolution(text=text, candidates=tuple(i for i, (r, _) in ranked[:3] if r >= 0.6))
+
+
+# ---- memoisation ------------------------------------------------------------------------------
+
+_catalogues: dict[tuple, int] = {}  # content key -> number
+_built: dict[int, _Catalogue] = {}
+# id(dict) -> (dict, number, size): a fast path for the same dict passed again. Holding the dict
+# keeps its id from being reused; a dict changed in place after use is not noticed (do not).
+_recent: dict[int, tuple[Mapping[str, Insats], int, int]] = {}
+
+
+def _laws_of(insats: Insats) -> frozenset[str]:
+    laws = set()
+    for citation in getattr(insats, "citations", ()) or ():
+        law = getattr(citation.ref, "law", None)
+        if law:
+            laws.add(law.casefold())
+    return frozenset(laws)
+
+
+def _catalogue_number(insatser: Mapping[str, Insats]) -> int:
+    recent = _recent.get(id(insatser))
+    if recent is not None and recent[0] is insatser and recent[2] == len(insatser):
+        return recent[1]
+    entries = tuple(sorted((key, insats.name, tuple(insats.aliases)) for key, insats in insatser.items()))
+    laws = tuple(sorted((key, _laws_of(insats)) for key, insats in insatser.items()))
+    key = (entries, laws)
+    number = _catalogues.get(key)
+    if number is None:
+        number = len(_catalogues)
+        _catalogues[key] = number
+        _built[number] = _Catalogue(entries, dict(laws))
+    if len(_recent) >= 16:
+        _recent.pop(next(iter(_recent)))
+    _recent[id(insatser)] = (insatser, number, len(insatser))
+    return number
+
+
+@lru_cache(maxsize=16384)
+def _resolve_cached(text: str, number: int, lag: str | None) -> Resolution:
+    return _resolve(text, _built[number], lag)
+
+
+def resolve_insats(text: str | None, insatser: Mapping[str, Insats], lag: str | None = None) -> Resolution:
+    """The catalogue insats a written name means (see the module text for the steps).
+
+    ``insatser`` is ``RuleBook.insatser()`` (id -> Insats); ``lag`` ("SoL", "LSS"), when
+    known from the decision's law reference, settles names both laws use.
+
+        >>> resolve_insats("Hemtj.", book.insatser()).id          # doctest: +SKIP
+        'hemtjänst'
+    """
+    if not isinstance(text, str) or not text.strip():
+        return Resolution(text=text or "")
+    return _resolve_cached(text, _catalogue_number(insatser), lag)

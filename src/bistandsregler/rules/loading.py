@@ -1,0 +1,99 @@
+"""Reading guideline and standard-time files into a ``RuleBook``, with the national layer beneath.
+
+``load()`` is the public entry: files or folders in, a ``RuleBook`` out (or a
+``GuidelineError`` listing every problem); ``read()`` never raises for bad input and
+leaves every problem in the book's diagnostics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from bistandsregler.language import model as m
+from bistandsregler.language.diagnostics import Diagnostic, GuidelineError, Severity, has_errors
+from bistandsregler.language.files import expand
+from bistandsregler.language.parsing import KINDS, parse_text
+from bistandsregler.language.resources import guidelines_dir
+from bistandsregler.rules.rulebook import NATIONAL, RuleBook
+from bistandsregler.rules.validation import validate
+
+
+def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
+    """Parse and check files; never raises for bad input: problems are in ``diagnostics``."""
+    files = expand(paths)
+    shipped = guidelines_dir().parent
+    if national:
+        # The shipped national layer, unless the files named include it (by path, or by name:
+        # a source checkout's guidelines/nationell beside an installed package is the same layer).
+        named = {p.resolve() for p in files} | {_shown(p, shipped) for p in files}
+        national_files = expand([guidelines_dir() / NATIONAL])
+        files = [p for p in national_files if p.resolve() not in named and _shown(p, shipped) not in named] + files
+    book = RuleBook()
+    for path in files:
+        shown = _shown(path, shipped)
+        kind = KINDS.get(path.suffix)
+        if not path.exists():
+            book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": "finns inte"}))
+            continue
+        if kind is None:
+            book.diagnostics.append(
+                Diagnostic("fil.okand_typ", Severity.ERROR, shown, 1, 1, {"suffix": path.suffix or path.name})
+            )
+            continue
+        try:
+            lines, document, diagnostics = _parse_file(path, shown, kind)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason}))
+            continue
+        book.sources[shown] = lines
+        book.files[shown] = path.resolve()
+        book.diagnostics.extend(diagnostics)
+        if isinstance(document, m.Guideline):
+            book.guidelines.append(document)
+        elif isinstance(document, m.StandardTimeTable):
+            book.tables.append(document)
+    book.diagnostics.extend(validate(book))
+    return book
+
+
+def _shown(path: Path, shipped: Path) -> str:
+    """How a file is named in messages: shipped files the same on every machine."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(guidelines_dir().resolve()):
+        return str(resolved.relative_to(shipped.resolve()))
+    return str(path)
+
+
+_PARSED: dict[tuple, tuple] = {}
+_PARSED_MAX = 64
+
+
+def _parse_file(path: Path, shown: str, kind: str) -> tuple[list[str], m.Document | None, list[Diagnostic]]:
+    """Parse a file, reusing the result while the file is unchanged (rule objects are immutable):
+    the national layer is read by every ``read()``."""
+    stat = path.stat()
+    key = (str(path.resolve()), shown, kind, stat.st_size, stat.st_mtime_ns)
+    if key not in _PARSED:
+        text = path.read_text(encoding="utf-8")
+        document, diagnostics = parse_text(text, shown, kind)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        # Lines end at "\n" only, as lark counts them (splitlines() also breaks at a form feed).
+        _PARSED[key] = (text.replace("\r\n", "\n").split("\n"), document, diagnostics)
+    return _PARSED[key]
+
+
+def load(paths: str | Path | Iterable[str | Path], national: bool = True) -> RuleBook:
+    """Load guideline (``.riktlinje``) and standard-time (``.schablon``) files or folders.
+
+    The national law layer shipped with the package is added unless ``national=False``.
+    Raises ``GuidelineError`` (with every diagnostic) when any file has an error.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    book = read(paths, national=national)
+    if has_errors(book.diagnostics):
+        raise GuidelineError(book.diagnostics)
+    return book

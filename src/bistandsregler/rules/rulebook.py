@@ -1,0 +1,189 @@
+"""The rule book: every loaded guideline and standard-time table, the law layer beneath.
+
+``rules.loading`` fills it from files. The rule book answers the questions the checks
+ask: which law and paragraph a reference means on a date, what an insats is in a given
+municipality (the national definition with the municipality's additions), which dated value
+applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from bistandsregler.language import model as m
+from bistandsregler.language.diagnostics import Diagnostic
+from bistandsregler.language.lagrum import LawRef
+
+NATIONAL = "nationell"
+
+
+@dataclass
+class RuleBook:
+    guidelines: list[m.Guideline] = field(default_factory=list)
+    tables: list[m.StandardTimeTable] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for carets
+    files: dict[str, Path] = field(default_factory=dict)  # path as shown -> the file read
+
+    def shown_names(self, paths: Iterable[str | Path]) -> set[str]:
+        """The names (as in ``Guideline.path``) of the loaded files at or below ``paths``."""
+        wanted = [Path(p).resolve() for p in paths]
+        return {shown for shown, real in self.files.items()
+                if any(real == w or real.is_relative_to(w) for w in wanted)}
+
+    # ---- laws ----
+    @cached_property
+    def laws(self) -> list[m.Law]:
+        return [law for g in self.guidelines for law in g.laws]
+
+    @cached_property
+    def _paragraphs(self) -> dict[str, dict[str, list[m.Paragraph]]]:
+        """law id -> paragraph key -> every version of that paragraph (LSS 9 b § has two)."""
+        index: dict[str, dict[str, list[m.Paragraph]]] = {}
+        for law in self.laws:
+            by_key = index.setdefault(law.id, {})
+            for paragraph in law.paragraphs:
+                by_key.setdefault(paragraph.ref.key(), []).append(paragraph)
+        return index
+
+    def resolve_law(self, ref: LawRef, on: date | None = None) -> m.Law | None:
+        """The law a reference means: by SFS number if written, else by name and date."""
+        candidates = self.laws
+        if ref.sfs:
+            candidates = [law for law in candidates if law.sfs == ref.sfs]
+        if ref.law:
+            candidates = [law for law in candidates if (law.abbreviation or "").lower() == ref.law.lower()]
+        if not candidates:
+            return None
+        if on is not None:
+            in_force = [law for law in candidates if law.validity.covers(on)]
+            if in_force:
+                return in_force[0]
+        # Not in force on that date: the one nearest to it, so the finding can say "repealed".
+        return max(candidates, key=lambda law: law.validity.valid_from or date.min)
+
+    def paragraph(self, law: m.Law, ref: LawRef, on: date | None = None) -> m.Paragraph | None:
+        """The paragraph ``ref`` in ``law``: the version in force ``on`` that day if there is one."""
+        versions = self._paragraphs.get(law.id, {}).get(ref.key(), [])
+        if on is not None:
+            for paragraph in versions:
+                if paragraph.validity.covers(on):
+                    return paragraph
+        return versions[-1] if versions else None
+
+    def other_version(self, law: m.Law, ref: LawRef) -> tuple[m.Law, m.Paragraph] | None:
+        """The paragraph in another law of the same name (old SoL for new), when ``law`` lacks it."""
+        for other in self.laws:
+            if other is not law and other.abbreviation == law.abbreviation and (ref.sfs is None or ref.sfs == other.sfs):
+                paragraph = self.paragraph(other, ref)
+                if paragraph is not None:
+                    return other, paragraph
+        return None
+
+    def replacement(self, law: m.Law, ref: LawRef) -> tuple[m.Law, m.Paragraph] | None:
+        """The paragraph of a later law that replaced ``ref`` (old SoL to new SoL)."""
+        for other in self.laws:
+            for paragraph in other.paragraphs:
+                for old in paragraph.replaces:
+                    same_law = old.sfs == law.sfs or (old.sfs is None and old.law == law.abbreviation)
+                    if same_law and old.key() == ref.key():
+                        return other, paragraph
+        return None
+
+    # ---- guidelines ----
+    def guideline(self, guideline_id: str) -> m.Guideline | None:
+        for g in self.guidelines:
+            if g.meta is not None and g.meta.id == guideline_id:
+                return g
+        return None
+
+    @cached_property
+    def national(self) -> list[m.Guideline]:
+        """The guidelines that build on nothing: the law layer and the national catalogue."""
+        return [g for g in self.guidelines if g.meta is None or g.meta.builds_on is None]
+
+    @cached_property
+    def municipal(self) -> list[m.Guideline]:
+        return [g for g in self.guidelines if g.meta is not None and g.meta.builds_on is not None]
+
+    def layers(self, guideline: m.Guideline | None) -> list[m.Guideline]:
+        """The national layer, then the chain of guidelines ``guideline`` builds on, then itself."""
+        chain: list[m.Guideline] = []
+        current = guideline
+        while current is not None and current not in chain and current not in self.national:
+            chain.append(current)
+            base = current.meta.builds_on if current.meta else None
+            current = self.guideline(base) if base else None
+        return self.national + list(reversed(chain))
+
+    def insatser(self, guideline: m.Guideline | None = None) -> dict[str, m.Insats]:
+        """Every insats as it stands in ``guideline``: national definitions with its additions."""
+        merged: dict[str, m.Insats] = {}
+        for layer in self.layers(guideline):
+            for insats in layer.insatser:
+                base = merged.get(insats.id)
+                merged[insats.id] = insats if base is None else merge_insats(base, insats)
+        return merged
+
+    def defaults(self, guideline: m.Guideline | None = None) -> m.Requirements:
+        requirements = m.Requirements()
+        for layer in self.layers(guideline):
+            if layer.defaults is not None:
+                requirements = layer.defaults.merged_over(requirements)
+        return requirements
+
+    def values(self, guideline: m.Guideline | None = None) -> dict[str, m.DatedValue]:
+        return {v.id: v for layer in self.layers(guideline) for v in layer.values}
+
+    def bands(self, guideline: m.Guideline | None = None) -> dict[str, m.Bands]:
+        return {b.id: b for layer in self.layers(guideline) for b in layer.bands}
+
+    def rules(self, guideline: m.Guideline | None = None) -> list[m.Rule]:
+        return [r for layer in self.layers(guideline) for r in layer.rules]
+
+    def delegations(self, guideline: m.Guideline | None = None) -> list[m.Delegation]:
+        return [d for layer in self.layers(guideline) for d in layer.delegations]
+
+    @cached_property
+    def activities(self) -> dict[str, m.Activity]:
+        return {a.id: a for g in self.guidelines for a in g.activities}
+
+    def table(self, table_id: str) -> m.StandardTimeTable | None:
+        for table in self.tables:
+            if table.meta is not None and table.meta.id == table_id:
+                return table
+        return None
+
+    def to_json(self) -> dict:
+        """The rule objects as JSON-ready data, with their source positions."""
+        return {
+            "riktlinjer": [g.model_dump(mode="json", exclude_defaults=True) for g in self.guidelines],
+            "schablontabeller": [t.model_dump(mode="json", exclude_defaults=True) for t in self.tables],
+        }
+
+    def source_line(self, pos: m.Pos) -> str | None:
+        lines = self.sources.get(pos.file, [])
+        return lines[pos.line - 1] if 0 < pos.line <= len(lines) else None
+
+
+def merge_insats(base: m.Insats, local: m.Insats) -> m.Insats:
+    """A municipality's insats over the national one: what it says wins, the rest is inherited."""
+    inherited = {}
+    for name in ("citations", "standard_activities", "norms"):
+        if not getattr(local, name):
+            inherited[name] = getattr(base, name)
+    for name in ("name", "lss_counterpart", "responsible", "simplified", "scope", "section", "source", "text"):
+        if getattr(local, name) is None:
+            inherited[name] = getattr(base, name)
+    target = {
+        name: getattr(local.target, name) if getattr(local.target, name) is not None else getattr(base.target, name)
+        for name in m.TargetGroup.model_fields
+    }
+    inherited["target"] = m.TargetGroup(**target)
+    inherited["aliases"] = list(dict.fromkeys([*base.aliases, *local.aliases]))
+    inherited["requirements"] = local.requirements.merged_over(base.requirements)
+    return local.model_copy(update=inherited)

@@ -1,0 +1,307 @@
+"""The meaning of a guideline: checks that run after parsing, across all loaded files.
+
+Syntax is the parser's job; here we ask whether what was written makes sense: do the law
+references exist and apply when the guideline takes effect, are names known, do dated values
+and bands cover time and values without gaps or overlaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from itertools import pairwise
+
+from bistandsregler.language import model as m
+from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
+from bistandsregler.language.facts import FIELDS, SYMBOLS
+from bistandsregler.rules.rulebook import RuleBook
+
+
+def validate(book: RuleBook) -> list[Diagnostic]:
+    checker = _Checker(book)
+    for guideline in book.guidelines:
+        checker.guideline(guideline)
+    for table in book.tables:
+        checker.table(table)
+    return checker.found
+
+
+class _Checker:
+    def __init__(self, book: RuleBook):
+        self.book = book
+        self.found: list[Diagnostic] = []
+
+    def add(self, code: str, pos: m.Pos, width: int = 1, severity: Severity | None = None, **args) -> None:
+        from bistandsregler.language.diagnostics import CATALOGUE
+
+        self.found.append(
+            Diagnostic(code, severity or CATALOGUE[code].severity, pos.file, pos.line, pos.column,
+                       args, self.book.source_line(pos), width)
+        )
+
+    def unknown(self, kind: tuple[str, str], name: str, pos: m.Pos, candidates) -> None:
+        candidates = list(candidates)
+        self.add("namn.okant", pos, len(name), kind=kind[0], kind_en=kind[1], name=name,
+                 suggestion=did_you_mean(name, candidates), suggestion_en=did_you_mean(name, candidates, "en"))
+
+    # ---- guideline files ----
+    def guideline(self, g: m.Guideline) -> None:
+        start = g.meta.validity.valid_from if g.meta else None
+        insatser = self.book.insatser(g)
+        values = self.book.values(g)
+
+        # Law files need no header; a file with insatser or rules does, to be dated.
+        if g.meta is None and (g.insatser or g.rules or g.bands or g.delegations) and not g.laws:
+            self.add("riktlinje.huvud_saknas", m.Pos(file=g.path, line=1, column=1), block="riktlinje")
+        if g.meta and g.meta.builds_on and self.book.guideline(g.meta.builds_on) is None:
+            known = [x.meta.id for x in self.book.guidelines if x.meta]
+            self.unknown(("riktlinje", "guideline"), g.meta.builds_on, g.meta.pos, known)
+
+        self.duplicates(g)
+        for law in g.laws:
+            for paragraph in law.paragraphs:
+                for old in paragraph.replaces:
+                    self.citation(m.Citation(written=old.canonical(), ref=old, pos=paragraph.pos), None)
+        for insats in g.insatser:
+            self.insats(insats, insatser, values, start)
+        for value in g.values:
+            self.dated_value(value)
+            if value.citation:
+                # A value's paragraph must hold for its latest entry, not for the guideline's start.
+                starts = [e.validity.valid_from for e in value.entries if e.validity.valid_from]
+                self.citation(value.citation, max(starts) if starts else start)
+        for bands in g.bands:
+            self.bands(bands)
+        symbols = SYMBOLS | set(insatser) | set(self.book.activities)  # names a rule may compare with
+        for rule in g.rules:
+            self.rule(rule, symbols, values, start)
+        for delegation in g.delegations:
+            for name in delegation.decides:
+                if name not in insatser:
+                    self.unknown(("insats", "service"), name, delegation.pos, insatser)
+
+    def duplicates(self, g: m.Guideline) -> None:
+        groups = [
+            (g.insatser, None), (g.activities, ("aktivitet", "activity")), (g.values, ("värde", "value")),
+            (g.bands, ("nivåer", "bands")), (g.rules, ("regel", "rule")), (g.laws, ("lag", "law")),
+            (g.delegations, ("delegation", "delegation")),
+        ]
+        for items, kind in groups:
+            seen: dict[str, m.Pos] = {}
+            for item in items:
+                if item.id in seen:
+                    if kind is None:
+                        self.add("insats.dubblett", item.pos, insats=item.id, line=seen[item.id].line)
+                    else:
+                        self.add("namn.dubblett", item.pos, kind=kind[0], kind_en=kind[1], name=item.id,
+                                 line=seen[item.id].line)
+                else:
+                    seen[item.id] = item.pos
+
+    def citation(self, citation: m.Citation, start: date | None) -> None:
+        """Does the paragraph exist, and is it in force when it is to be applied?"""
+        ref = citation.ref
+        validity = citation.validity
+        on = validity.valid_from or validity.valid_until or start
+        law = self.book.resolve_law(ref, on)
+        if law is None:
+            if ref.law is None and ref.sfs is None:
+                return  # "9 § 10" without a law: nothing to look up; evaluation says so on decisions
+            self.add("lagrum.okand_lag", citation.pos, len(citation.written) + 2, ref=citation.written)
+            return
+        paragraph = self.book.paragraph(law, ref, on)
+        if paragraph is None:
+            elsewhere = self.book.other_version(law, ref)
+            if elsewhere is not None:  # "4 kap. 2 a § SoL" after 2025-07-01: the old law's paragraph
+                law, paragraph = elsewhere
+            elif law.complete:
+                self.add("lagrum.okant", citation.pos, len(citation.written) + 2, ref=citation.written,
+                         law=law.name or law.id)
+                return
+            else:
+                return
+        if on is None:
+            return
+        if not (law.validity.covers(on) and paragraph.validity.covers(on)):
+            replacement = self.book.replacement(law, ref)
+            suggestion = suggestion_en = ""
+            if replacement is not None:
+                new_law, new_paragraph = replacement
+                text = f"{new_paragraph.ref.key()} {new_law.abbreviation or ''} ({new_law.sfs})".replace("  ", " ")
+                suggestion, suggestion_en = f"; ersatt av {text}", f"; replaced by {text}"
+            self.add("lagrum.ej_i_kraft", citation.pos, len(citation.written) + 2, ref=citation.written,
+                     date=on.isoformat(), replacement=suggestion, replacement_en=suggestion_en)
+
+    def insats(self, insats: m.Insats, insatser: dict[str, m.Insats], values, start: date | None) -> None:
+        merged = insatser.get(insats.id, insats)
+        if not merged.citations:
+            self.add("insats.lagrum_saknas", insats.pos, len("insats"), insats=insats.id)
+        for citation in insats.citations:
+            self.citation(citation, start)
+        if insats.lss_counterpart and insats.lss_counterpart not in insatser:
+            self.unknown(("insats", "service"), insats.lss_counterpart, insats.pos, insatser)
+        for name in insats.standard_activities:
+            if name not in self.book.activities:
+                self.unknown(("aktivitet", "activity"), name, insats.pos, self.book.activities)
+        for norm in insats.norms:
+            if norm.activity not in self.book.activities:
+                self.unknown(("aktivitet", "activity"), norm.activity, norm.pos, self.book.activities)
+            self.bounds(norm.bounds, norm.pos)
+        if insats.scope is not None:
+            self.bounds(insats.scope, insats.pos)
+        ages = insats.target.ages
+        if ages is not None:
+            for bound in (ages.minimum, ages.maximum):
+                if bound is not None and bound.value is not None and bound.value not in values:
+                    self.unknown(("värde", "value"), bound.value, ages.pos, values)
+
+    def bounds(self, bounds: m.Bounds, pos: m.Pos) -> None:
+        normal, maximum = bounds.normal, bounds.maximum
+        if normal is None or maximum is None:
+            return
+        if normal.quantity.kind != maximum.quantity.kind or normal.quantity.kind == "varaktighet":
+            return
+        if normal.per_month() > maximum.per_month():
+            self.add("omfattning.normal_over_max", pos, normal=normal.written, maximum=maximum.written)
+
+    def dated_value(self, value: m.DatedValue) -> None:
+        entries = sorted(value.entries, key=lambda e: e.validity.valid_from or date.min)
+        for previous, current in pairwise(entries):
+            prev_end = previous.validity.valid_until
+            cur_start = current.validity.valid_from or date.min
+            if prev_end is None or cur_start <= prev_end:
+                self.add("varde.overlapp", current.pos, name=value.id, first=previous.validity.text(),
+                         second=current.validity.text())
+            elif cur_start - prev_end > timedelta(days=1):
+                self.add("varde.lucka", current.pos, name=value.id, after=prev_end.isoformat(),
+                         before=cur_start.isoformat())
+
+    def bands(self, bands: m.Bands) -> None:
+        ordered = sorted(bands.bands, key=lambda b: b.low)
+        for previous, current in pairwise(ordered):
+            if previous.high is None or current.low <= previous.high:
+                self.add("nivaer.overlapp", current.pos, first=previous.name, second=current.name, name=bands.id)
+            elif current.low - previous.high > bands.step:
+                self.add("nivaer.lucka", current.pos, first=previous.name, second=current.name, name=bands.id)
+
+    def rule(self, rule: m.Rule, symbols: set[str], values, start: date | None) -> None:
+        if rule.when is None or rule.severity is None:
+            self.add("regel.villkor_saknas", rule.pos, len("regel"), name=rule.id)
+        if rule.citation:
+            self.citation(rule.citation, start)
+        if rule.when is not None:
+            self.types(rule.when, values, symbols)
+            for expr in _expressions(rule.when):
+                if isinstance(expr, m.Field_) and expr.name not in FIELDS and expr.name not in symbols:
+                    self.unknown(("fält", "field"), expr.name, expr.pos, [*FIELDS, *symbols])
+                elif isinstance(expr, m.ValueRef) and expr.name not in values:
+                    self.unknown(("värde", "value"), expr.name, expr.pos, values)
+
+    def types(self, condition: m.Condition, values: dict[str, m.DatedValue], symbols: set[str]) -> None:
+        """Comparisons of different kinds of value would be false for every decision: say so."""
+        for node in _conditions(condition):
+            if not isinstance(node, m.Compare):
+                continue
+            left, right = _kind(node.left, values, symbols), _kind(node.right, values, symbols)
+            if left is None or right is None:
+                continue
+            # A list ("personkrets") is compared element by element with a literal, not with a field.
+            lists = [side for side, kind in ((node.left, left), (node.right, right)) if kind.startswith("lista:")]
+            other = node.right if lists and lists[0] is node.left else node.left
+            if lists and (len(lists) == 2 or not isinstance(other, m.Number | m.Text | m.DateLit)
+                          and not (isinstance(other, m.Field_) and other.name not in FIELDS)):
+                self.add("regel.typfel", node.pos, left=_show(node.left), left_kind=left,
+                         right=_show(node.right), right_kind=right, op=node.op)
+                continue
+            left, right = left.removeprefix("lista:"), right.removeprefix("lista:")
+            ordering = node.op in ("<", "<=", ">", ">=")
+            if left != right or (ordering and left not in ("tal", "datum")):
+                self.add("regel.typfel", node.pos, left=_show(node.left), left_kind=left,
+                         right=_show(node.right), right_kind=right, op=node.op)
+
+    # ---- standard-time tables ----
+    def table(self, table: m.StandardTimeTable) -> None:
+        if table.meta is None:
+            self.add("riktlinje.huvud_saknas", m.Pos(file=table.path, line=1, column=1), block="schablon")
+        seen: dict[str, m.Pos] = {}
+        vocabulary = self.book.activities
+        for activity in table.activities:
+            if activity.id in seen:
+                self.add("namn.dubblett", activity.pos, kind="aktivitet", kind_en="activity", name=activity.id,
+                         line=seen[activity.id].line)
+            seen.setdefault(activity.id, activity.pos)
+            if not (activity.times or activity.granted_in_hours or activity.no_time or activity.included_in):
+                self.add("schablon.tid_saknas", activity.pos, name=activity.id)
+            if any(t.when for t in activity.times) and not any(t.otherwise for t in activity.times):
+                self.add("schablon.annars_saknas", activity.pos, name=activity.id)
+            if activity.maps_to is None and activity.id not in vocabulary:  # an id of the vocabulary maps itself
+                names = list(vocabulary)
+                self.add("schablon.omappad", activity.pos, name=activity.id,
+                         suggestion=did_you_mean(activity.id, names), suggestion_en=did_you_mean(activity.id, names, "en"))
+            elif activity.maps_to is not None and vocabulary and activity.maps_to not in vocabulary:
+                self.unknown(("aktivitet", "activity"), activity.maps_to, activity.pos, vocabulary)
+            for name in activity.included_in:
+                if name not in vocabulary and name not in seen and name not in {a.id for a in table.activities}:
+                    self.unknown(("aktivitet", "activity"), name, activity.pos, vocabulary)
+            if activity.normal is not None and activity.maximum is not None:
+                self.bounds(m.Bounds(normal=activity.normal, maximum=activity.maximum), activity.pos)
+
+
+def _expressions(condition: m.Condition) -> Iterator[m.Expr]:
+    """Every expression in a condition, without recursion limits mattering (depth is bounded by the parser)."""
+    stack: list = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (m.AllOf, m.AnyOf)):
+            stack.extend(node.items)
+        elif isinstance(node, m.Not):
+            stack.append(node.item)
+        elif isinstance(node, m.Compare):
+            stack.extend([node.left, node.right])
+        elif isinstance(node, m.InList):
+            stack.extend([node.item, *node.options])
+        elif isinstance(node, m.Present):
+            stack.append(node.item)
+        elif isinstance(node, m.Arith):
+            stack.extend([node.left, node.right])
+        else:
+            yield node
+
+
+def _conditions(condition: m.Condition) -> Iterator[m.Condition]:
+    stack: list = [condition]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (m.AllOf, m.AnyOf)):
+            stack.extend(node.items)
+        elif isinstance(node, m.Not):
+            stack.append(node.item)
+
+
+def _kind(expr: m.Expr, values: dict[str, m.DatedValue], symbols: set[str]) -> str | None:
+    """The kind of value an expression has: "tal", "text", "datum", "ja/nej" (None: cannot tell,
+    e.g. an unknown name, which has its own diagnostic)."""
+    if isinstance(expr, m.Field_):
+        if expr.name in FIELDS:
+            return FIELDS[expr.name].kind
+        if expr.name not in symbols:
+            return None
+        return "ja/nej" if expr.name in ("ja", "nej") else "text"
+    if isinstance(expr, m.Number | m.Arith):
+        return "tal"
+    if isinstance(expr, m.DateLit):
+        return "datum"
+    if isinstance(expr, m.Text):
+        return "text"
+    value = values.get(expr.name)
+    if value is None or not value.entries:
+        return None
+    return "text" if isinstance(value.entries[0].value, str) else "tal"
+
+
+def _show(expr: m.Expr) -> str:
+    for attribute in ("name", "value"):
+        if hasattr(expr, attribute):
+            return str(getattr(expr, attribute))
+    return "uttrycket"

@@ -1,0 +1,767 @@
+"""Pricing a case (a vignette) under one municipality's standard-time table.
+
+``estimate(table, ["dusch 2 gg/v", "städning varannan vecka"], vocabulary)`` gives one line
+per activity as written: the table activity it matched and how, the standard time and the
+frequency used, the variant chosen and why, the minutes per month (exact) and the total in
+hours per month, with the fee band when bands are given.
+
+Rules, in the order they are applied to a line:
+
+* **Matching** never guesses. A written name matches a table activity by the table's own id or
+  name, or through the national vocabulary (its id, name or ``kallas`` aliases) and the table's
+  ``motsvarar``. Anything else is an explicit ``omatchad`` line with the closest candidates,
+  left out of the total, and the estimate says it is incomplete.
+* **Included** (``ingår i``): when an activity the table says is included in another is in the
+  case together with that other, it costs nothing extra.
+* **Written time** ("ledsagning 4 tim/mån") is used as written; an activity that is
+  ``beviljas i timmar`` needs it.
+* **Variants** (``tid "70 minuter" om har_omvårdnad`` / ``annars``): the first variant whose facts
+  all hold, else ``annars``. ``har_omvårdnad`` holds automatically when any activity of the case
+  has the national category omvårdnad; any fact may also be given explicitly.
+* **Frequency**: the written one, else the table's ``normalt``. A yearly (or other per-period)
+  amount in the table ("3 timmar per år") is used as it stands.
+* **Household**: an activity ``delas i hushållet`` is divided equally between the people in the
+  household (halved for a couple), and the line says so.
+
+Arithmetic is exact (``Fraction``) under the calendar convention of ``units`` (a month is
+1/12 year: 365/12 days, 52/12 weeks). Rounding happens only when printing: minutes to whole
+minutes and hours to two decimals, both half up; the band is looked up from the exact total.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bistandsregler.language import model as m
+from bistandsregler.language.units import (
+    FrequencyError,
+    Quantity,
+    format_hours,
+    parse_quantity,
+    round_minutes,
+    split_activity,
+)
+
+OMVARDNAD_FACT = "har_omvårdnad"
+
+Status = Literal["prissatt", "ingår", "ingen_tid", "ej_prissatt", "omatchad"]
+
+CONVENTION = {
+    "sv": "Kalender: en månad är 1/12 år, alltså 365/12 dagar och 52/12 veckor (en gång per vecka "
+    "= 13/3 ≈ 4,33 gånger per månad). Räkningen är exakt (bråk).",
+    "en": "Calendar: a month is 1/12 of a year, that is 365/12 days and 52/12 weeks (once a week "
+    "= 13/3 ≈ 4.33 times a month). The arithmetic is exact (fractions).",
+}
+ROUNDING = {
+    "sv": "Avrundning sker bara i utskriften: minuter till hela minuter och timmar till två "
+    "decimaler, halvt uppåt. Summan räknas på de exakta värdena, så den kan skilja sig från "
+    "summan av de avrundade raderna. För nivåer avrundas den exakta summan i timmar först till "
+    "nivåernas steg (steg 1 = hela timmar).",
+    "en": "Rounding happens only when printing: minutes to whole minutes and hours to two "
+    "decimals, half up. The total is the sum of the exact values, so it can differ from the "
+    "sum of the rounded lines. For a band the exact total in hours is rounded to the bands' "
+    "step (steg) first (step 1 = whole hours).",
+}
+
+# How a fact reads in a reason. Unknown facts read as "X gäller" / "X gäller inte".
+FACT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
+    "har_omvårdnad": {
+        "sv": ("kunden har omvårdnad", "kunden har inte omvårdnad"),
+        "en": ("the person has personal care", "the person has no personal care"),
+    },
+    "tvättmaskin_i_bostaden": {
+        "sv": ("tvättmaskin finns i bostaden", "tvättmaskin finns inte i bostaden"),
+        "en": ("there is a washing machine in the home", "there is no washing machine in the home"),
+    },
+}
+
+
+class ActivityTextError(ValueError):
+    """An activity text that cannot be read ("dusch 2 xx/v"): the input and what is wrong."""
+
+    def __init__(self, text: str, message: str, column: int | None = None) -> None:
+        where = f" (kolumn {column})" if column else ""
+        super().__init__(f"'{text}'{where}: {message}")
+        self.text = text
+        self.message = message
+        self.column = column
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FactUsed(_Model):
+    name: str
+    source: Literal["angivet", "härlett"]
+    because: list[str] = []  # for a derived fact: the activities that made it true
+
+
+class Line(_Model):
+    """One activity of the case, as written, and what the table makes of it."""
+
+    written: str
+    name: str
+    status: Status
+    table_activity: str | None = None
+    table_activity_name: str | None = None
+    national: str | None = None
+    category: str | None = None
+    matched_by: str | None = None
+    standard_time: str | None = None  # the table's time as written, e.g. "70 minuter"
+    minutes_per_occasion: Fraction | None = None
+    frequency: str | None = None
+    frequency_source: Literal["skriven", "normalt"] | None = None
+    occasions_per_month: Fraction | None = None
+    variant: str | None = None  # "om har_omvårdnad", "annars", "enda tiden", "skriven tid"
+    reason: str
+    shared_by: int = 1
+    minutes_per_month: Fraction | None = None
+    minutes_rounded: int | None = None
+    notes: list[str] = []
+    candidates: list[str] = []
+
+    @property
+    def counted(self) -> bool:
+        return self.status in ("prissatt", "ingår")
+
+
+class BandResult(_Model):
+    bands: str
+    bands_name: str | None = None
+    band: str | None
+    label: str | None = None
+    low: Fraction | None = None
+    high: Fraction | None = None
+    value: Fraction  # hours per month as compared with the bands (after rounding to the step)
+    step: Fraction = Fraction(0)
+
+
+class Estimate(_Model):
+    table: str
+    municipality: str | None = None
+    kind: str | None = None
+    path: str
+    household: int = 1
+    facts: list[FactUsed] = []
+    lines: list[Line]
+    total_minutes: Fraction
+    total_minutes_rounded: int
+    total_hours: Fraction
+    total_hours_text: str
+    complete: bool
+    not_priced: list[str] = []
+    bands: list[BandResult] = []
+    convention: str
+    rounding: str
+    lang: str = "sv"
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+    def text(self) -> str:
+        return render_text(self)
+
+
+class Vignette(_Model):
+    """A case to price: activities as written, facts, household size."""
+
+    name: str = "vinjett"
+    description: str | None = None
+    activities: list[str]
+    facts: list[str] = []
+    household: int = Field(default=1, ge=1)
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    text = " ".join(text.replace("_", " ").split()).casefold()
+    return text.strip(" .,;:!?()\"'")
+
+
+def national_index(vocabulary: Mapping[str, m.Activity]) -> dict[str, tuple[str, str]]:
+    """Written name (normalised) -> (national activity id, how it matched): id, name or alias."""
+    index: dict[str, tuple[str, str]] = {}
+    for activity in vocabulary.values():
+        index.setdefault(_norm(activity.id), (activity.id, "id"))
+        if activity.name:
+            index.setdefault(_norm(activity.name), (activity.id, "namn"))
+        for alias in activity.aliases:
+            index.setdefault(_norm(alias), (activity.id, f"kallas '{alias}'"))
+    return index
+
+
+def national_activity(index: Mapping[str, tuple[str, str]], name: str) -> str | None:
+    """The national activity id a written name means in ``index`` ("städ" -> städning)."""
+    found = index.get(_norm(name))
+    return found[0] if found else None
+
+
+def read_activity(text: str) -> tuple[str, Quantity | None]:
+    """Split a written activity into name and quantity, or raise ActivityTextError."""
+    if not text or not text.strip():
+        raise ActivityTextError(text, "tom aktivitet")
+    name, quantity = split_activity(text)
+    if quantity is None:
+        digit = re.search(r"\d", text)
+        if digit:
+            start = text.rfind(" ", 0, digit.start()) + 1
+            try:
+                parse_quantity(text[start:])
+            except FrequencyError as error:
+                raise ActivityTextError(
+                    text, f"frekvensen '{text[start:].strip()}' kan inte läsas: {error.message}",
+                    start + error.column,
+                ) from None
+            raise ActivityTextError(text, "frekvensen kan inte läsas")  # pragma: no cover
+    if not name:
+        raise ActivityTextError(text, "ingen aktivitet står före frekvensen (skriv t.ex. 'dusch 2 gg/v')")
+    return name, quantity
+
+
+def load_vignette(path: str | Path) -> Vignette:
+    """Read a vignette file (YAML: ``namn``, ``aktiviteter``, ``fakta``, ``hushåll``).
+
+    A plain text file (any other suffix) is one activity per line; ``#`` starts a comment.
+    Raises ``ValueError`` with a message naming the file.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ValueError(f"{path}: vinjetten kan inte läsas: {reason}") from None
+    if path.suffix not in (".yaml", ".yml"):
+        lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+        return Vignette(name=path.stem, activities=[line for line in lines if line])
+    return vignette_from_data(_yaml(text, path), str(path))
+
+
+def _yaml(text: str, path: Path | str) -> object:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path}: ogiltig YAML: {error}") from None
+
+
+def vignette_from_data(data: object, where: str, default_name: str = "vinjett") -> Vignette:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: en vinjett är en mappning med 'aktiviteter' (och gärna 'namn')")
+    known = {"namn", "name", "beskrivning", "description", "aktiviteter", "activities",
+             "fakta", "facts", "hushåll", "household"}
+    unknown = sorted(str(k) for k in data if k not in known)
+    if unknown:
+        raise ValueError(f"{where}: okända nycklar i vinjetten: {', '.join(unknown)}")
+    activities = data.get("aktiviteter", data.get("activities"))
+    facts = data.get("fakta", data.get("facts")) or []
+    household = data.get("hushåll", data.get("household", 1))
+    if not isinstance(activities, list) or not activities or not all(isinstance(a, str) for a in activities):
+        raise ValueError(f"{where}: 'aktiviteter' ska vara en lista med texter, t.ex. '- dusch 2 gg/v'")
+    if not isinstance(facts, list) or not all(isinstance(f, str) for f in facts):
+        raise ValueError(f"{where}: 'fakta' ska vara en lista med namn, t.ex. '- tvättmaskin_i_bostaden'")
+    if not isinstance(household, int) or isinstance(household, bool) or household < 1:
+        raise ValueError(f"{where}: 'hushåll' ska vara ett heltal från 1 (antal personer)")
+    for activity in activities:
+        read_activity(activity)  # raises with the activity named
+    return Vignette(
+        name=str(data.get("namn", data.get("name", default_name))),
+        description=data.get("beskrivning", data.get("description")),
+        activities=activities, facts=facts, household=household,
+    )
+
+
+# ---- matching ------------------------------------------------------------------------------
+
+
+def _vocabulary(vocabulary: object) -> Mapping[str, m.Activity]:
+    if vocabulary is None:
+        return shipped_vocabulary()
+    if hasattr(vocabulary, "activities") and not isinstance(vocabulary, Mapping):
+        return vocabulary.activities  # a RuleBook
+    return vocabulary  # type: ignore[return-value]
+
+
+_SHIPPED: dict[str, m.Activity] | None = None
+
+
+def shipped_vocabulary() -> dict[str, m.Activity]:
+    """The national activity vocabulary shipped with the package."""
+    global _SHIPPED
+    if _SHIPPED is None:
+        from bistandsregler.rules.loading import read
+
+        _SHIPPED = dict(read([]).activities)
+    return _SHIPPED
+
+
+class _Index:
+    """Names to table activities and to national activities, exact after normalising."""
+
+    def __init__(self, table: m.StandardTimeTable, vocabulary: Mapping[str, m.Activity]) -> None:
+        self.table = table
+        self.vocabulary = vocabulary
+        self.table_names: dict[str, m.StandardActivity] = {}
+        for activity in table.activities:
+            for key in (activity.id, activity.name or ""):
+                if key:
+                    self.table_names.setdefault(_norm(key), activity)
+        self.national_names = national_index(vocabulary)  # name -> (national id, how)
+        self.by_national: dict[str, list[m.StandardActivity]] = {}
+        for activity in table.activities:
+            target = activity.maps_to or (activity.id if activity.id in vocabulary else None)
+            if target:
+                self.by_national.setdefault(target, []).append(activity)
+
+    def national_of(self, name: str) -> tuple[str, str] | None:
+        return self.national_names.get(_norm(name))
+
+    def match(self, name: str, lang: str) -> tuple[m.StandardActivity | None, str | None, str | None]:
+        """(table activity, national id, how it matched)."""
+        key = _norm(name)
+        national = self.national_of(name)
+        if key in self.table_names:
+            activity = self.table_names[key]
+            nid = activity.maps_to or (national[0] if national else None)
+            return activity, nid, _t(lang, "tabellens namn", "the table's name")
+        if national is not None:
+            nid, how = national
+            found = self.by_national.get(nid, [])
+            if found:
+                via = _t(lang, f"nationellt ordförråd ({how}) → motsvarar {nid}",
+                         f"national vocabulary ({how}) → motsvarar {nid}")
+                return found[0], nid, via
+            return None, nid, None
+        return None, None, None
+
+    def candidates(self, name: str, national: str | None) -> list[str]:
+        options = {activity.id: activity for activity in self.table.activities}
+        keys: dict[str, str] = {}
+        for activity in self.table.activities:
+            keys.setdefault(_norm(activity.id), activity.id)
+            if activity.name:
+                keys.setdefault(_norm(activity.name), activity.id)
+        for key, (nid, _) in self.national_names.items():
+            for activity in self.by_national.get(nid, []):
+                keys.setdefault(key, activity.id)
+        close = difflib.get_close_matches(_norm(name), list(keys), n=8, cutoff=0.6)
+        found = list(dict.fromkeys(keys[k] for k in close))[:3]
+        if not found and national:  # a national activity the table lacks: show its kin by name
+            close = difflib.get_close_matches(_norm(national), list(keys), n=8, cutoff=0.5)
+            found = list(dict.fromkeys(keys[k] for k in close))[:3]
+        return [f"{options[i].id}" + (f" ({options[i].name})" if options[i].name and _norm(options[i].name) != _norm(i) else "")
+                for i in found]
+
+
+# ---- pricing -------------------------------------------------------------------------------
+
+
+def _t(lang: str, sv: str, en: str) -> str:
+    return en if lang == "en" else sv
+
+
+def _fact_text(fact: str, holds: bool, lang: str) -> str:
+    texts = FACT_TEXT.get(fact, {}).get("en" if lang == "en" else "sv")
+    if texts:
+        return texts[0] if holds else texts[1]
+    if lang == "en":
+        return f"{fact} holds" if holds else f"{fact} does not hold"
+    return f"{fact} gäller" if holds else f"{fact} gäller inte"
+
+
+def fraction_text(value: Fraction, lang: str = "sv") -> str:
+    """Exact value with a decimal approximation: "26/3 ≈ 8,67", or "40" when whole."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    approx = f"{float(value):.2f}"
+    if lang != "en":
+        approx = approx.replace(".", ",")
+    return f"{value.numerator}/{value.denominator} ≈ {approx}"
+
+
+def _number(value: Fraction, lang: str = "sv") -> str:
+    """A number for prose: whole, or two decimals."""
+    if Fraction(value).denominator == 1:
+        return str(Fraction(value).numerator)
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def _duration(minutes: Fraction, lang: str) -> str:
+    if lang == "en":
+        return f"{_number(minutes, lang)} min"
+    return f"{_number(minutes, lang)} minuter"
+
+
+def estimate(
+    table: m.StandardTimeTable,
+    activities: Sequence[str],
+    vocabulary: Mapping[str, m.Activity] | object | None = None,
+    facts: Iterable[str] = frozenset(),
+    bands: m.Bands | Sequence[m.Bands] | None = None,
+    *,
+    household: int = 1,
+    lang: str = "sv",
+) -> Estimate:
+    """Price the activities of a case under ``table``. See the module docstring for the rules.
+
+    ``vocabulary`` is the national activity vocabulary (``RuleBook.activities`` or the rule book
+    itself; ``None`` loads the shipped one). Raises ``ActivityTextError`` for an activity text
+    that cannot be read, ``ValueError`` for a household smaller than one.
+    """
+    if household < 1:
+        raise ValueError("hushåll måste vara minst 1")
+    vocab = _vocabulary(vocabulary)
+    index = _Index(table, vocab)
+    parsed = [(text, *read_activity(text)) for text in activities]
+    matches = [index.match(name, lang) for _, name, _ in parsed]
+
+    # Facts: given ones, and har_omvårdnad derived from the categories of the case's activities.
+    given = sorted(set(facts))
+    used: dict[str, FactUsed] = {f: FactUsed(name=f, source="angivet") for f in given}
+    carers = [text for (text, _, _), (_, nid, _) in zip(parsed, matches, strict=True)
+              if nid and vocab.get(nid) is not None and vocab[nid].category == "omvårdnad"]
+    if carers and OMVARDNAD_FACT not in used:
+        used[OMVARDNAD_FACT] = FactUsed(name=OMVARDNAD_FACT, source="härlett", because=carers)
+    holding = set(used)
+
+    present: set[str] = set()
+    for activity, nid, _ in matches:
+        if activity is not None:
+            present.add(activity.id)
+        if nid:
+            present.add(nid)
+
+    lines = []
+    for (text, name, quantity), (activity, nid, how) in zip(parsed, matches, strict=True):
+        lines.append(_price(text, name, quantity, activity, nid, how, index, vocab, used, holding,
+                            present, household, lang))
+
+    total = sum((line.minutes_per_month or Fraction(0) for line in lines if line.counted), Fraction(0))
+    band_results = [_band(b, total / 60) for b in _band_list(bands)]
+    meta = table.meta
+    return Estimate(
+        table=meta.id if meta else Path(table.path).stem,
+        municipality=meta.municipality if meta else None,
+        kind=meta.kind if meta else None,
+        path=table.path,
+        household=household,
+        facts=sorted(used.values(), key=lambda f: f.name),
+        lines=lines,
+        total_minutes=total,
+        total_minutes_rounded=round_minutes(total),
+        total_hours=total / 60,
+        total_hours_text=_hours(total, lang),
+        complete=all(line.status not in ("omatchad", "ej_prissatt") for line in lines),
+        not_priced=[line.written for line in lines if line.status in ("omatchad", "ej_prissatt")],
+        bands=band_results,
+        convention=CONVENTION["en" if lang == "en" else "sv"],
+        rounding=ROUNDING["en" if lang == "en" else "sv"],
+        lang=lang,
+    )
+
+
+def _hours(minutes: Fraction, lang: str) -> str:
+    text = format_hours(minutes)
+    return text.replace(",", ".").replace(" tim", " h") if lang == "en" else text
+
+
+def _band_list(bands: m.Bands | Sequence[m.Bands] | None) -> list[m.Bands]:
+    if bands is None:
+        return []
+    if isinstance(bands, m.Bands):
+        return [bands]
+    return list(bands)
+
+
+def _band(bands: m.Bands, hours: Fraction) -> BandResult:
+    found = bands.band_for(hours)
+    value = round(hours / bands.step) * bands.step if bands.step else hours  # as band_for does
+    return BandResult(
+        bands=bands.id, bands_name=bands.name,
+        band=found.name if found else None, label=found.label if found else None,
+        low=found.low if found else None, high=found.high if found else None,
+        value=value, step=bands.step,
+    )
+
+
+def _choose_variant(activity: m.StandardActivity, holding: set[str]) -> m.TimeVariant | None:
+    for variant in activity.times:
+        if variant.when and all(f in holding for f in variant.when):
+            return variant
+    for variant in activity.times:
+        if variant.otherwise or not variant.when:
+            return variant
+    return None
+
+
+def _why(activity: m.StandardActivity, variant: m.TimeVariant, used: dict[str, FactUsed],
+         lang: str) -> tuple[str, str]:
+    """(variant label, reason text) for the chosen time."""
+    amount = variant.amount.written
+    if variant.when:
+        parts = []
+        for fact in variant.when:
+            origin = used[fact]
+            if origin.source == "härlett":
+                src = _t(lang, f"härlett av {', '.join(repr(a) for a in origin.because)}",
+                         f"derived from {', '.join(repr(a) for a in origin.because)}")
+            else:
+                src = _t(lang, "angivet", "given")
+            parts.append(f"{_fact_text(fact, True, lang)} ({fact}, {src})")
+        because = _t(lang, " och ", " and ").join(parts)
+        return f"om {' och '.join(variant.when)}", _t(lang, f"{amount} eftersom {because}",
+                                                         f"{amount} because {because}")
+    conditional = [v for v in activity.times if v.when]
+    if conditional:
+        failed = []
+        for other in conditional:
+            missing = [f for f in other.when if f not in used]
+            failed.extend(missing)
+        failed = list(dict.fromkeys(failed))
+        texts = []
+        for fact in failed:
+            if fact == OMVARDNAD_FACT:
+                texts.append(_t(lang,
+                                f"{_fact_text(fact, False, lang)} ({fact} gäller inte: ingen aktivitet i fallet har kategorin omvårdnad och faktumet är inte angivet)",
+                                f"{_fact_text(fact, False, lang)} ({fact} does not hold: no activity of the case has the category omvårdnad and the fact was not given)"))
+            else:
+                texts.append(_t(lang, f"{_fact_text(fact, False, lang)} ({fact} är inte angivet)",
+                                f"{_fact_text(fact, False, lang)} ({fact} was not given)"))
+        because = _t(lang, " och ", " and ").join(texts)
+        return "annars", _t(lang, f"{amount} (annars) eftersom {because}", f"{amount} (otherwise) because {because}")
+    return _t(lang, "enda tiden", "only time"), _t(lang, f"{amount}: tabellens enda tid", f"{amount}: the table's only time")
+
+
+def _price(text: str, name: str, quantity: Quantity | None, activity: m.StandardActivity | None,
+           nid: str | None, how: str | None, index: _Index, vocab: Mapping[str, m.Activity],
+           used: dict[str, FactUsed], holding: set[str], present: set[str], household: int,
+           lang: str) -> Line:
+    category = vocab[nid].category if nid and nid in vocab else None
+    frequency_text = _written_frequency(text, name, quantity)
+    base = {"written": text, "name": name, "national": nid, "category": category}
+    if activity is None:
+        if nid:
+            reason = _t(lang, f"'{name}' är '{nid}' i det nationella ordförrådet, men tabellen har ingen aktivitet som motsvarar den",
+                        f"'{name}' is '{nid}' in the national vocabulary, but the table has no activity mapped to it")
+        else:
+            reason = _t(lang, f"'{name}' finns varken i tabellen eller i det nationella ordförrådet",
+                        f"'{name}' is neither in the table nor in the national vocabulary")
+        return Line(**base, status="omatchad", reason=reason, candidates=index.candidates(name, nid),
+                    frequency=frequency_text)
+    base.update(table_activity=activity.id, table_activity_name=activity.name, matched_by=how,
+                frequency=frequency_text)
+    notes: list[str] = []
+
+    # 1. included in another activity of the case
+    inside = [other for other in activity.included_in if other in present and other != activity.id
+              and other != nid]
+    if inside:
+        separate = ""
+        if activity.times:
+            separate = _t(lang, f"; separat tid {activity.times[0].amount.written} gäller bara när den beviljas ensam",
+                          f"; the separate time {activity.times[0].amount.written} applies only when granted alone")
+        return Line(**base, status="ingår", variant=_t(lang, "ingår", "included"),
+                    reason=_t(lang, f"ingår i {', '.join(inside)} som också finns i fallet{separate}",
+                              f"included in {', '.join(inside)}, also in the case{separate}"),
+                    minutes_per_month=Fraction(0), minutes_rounded=0)
+
+    # 2. no time
+    if activity.no_time:
+        return Line(**base, status="ingen_tid",
+                    reason=_t(lang, "tabellen anger ingen tid för aktiviteten", "the table gives no time for this activity"))
+
+    # 3. written time
+    if quantity is not None and quantity.kind == "tid":
+        minutes = quantity.per_month()
+        if activity.granted_in_hours:
+            reason = _t(lang, "beviljas i timmar: den skrivna tiden används", "granted in hours: the written time is used")
+        else:
+            reason = _t(lang, "tiden är skriven i beslutet och används som den står; tabellens schablon används inte",
+                        "the time is written in the case and used as written; the table's standard time is not used")
+        return _finish(base, activity, minutes, household, lang, notes, status="prissatt",
+                       variant=_t(lang, "skriven tid", "written time"), reason=reason,
+                       frequency_source="skriven")
+
+    if activity.granted_in_hours:
+        return Line(**base, status="ej_prissatt",
+                    reason=_t(lang, f"{activity.id} beviljas i timmar: skriv tiden, t.ex. '{name} 4 tim/mån'",
+                              f"{activity.id} is granted in hours: write the time, e.g. '{name} 4 tim/mån'"))
+    if not activity.times:
+        extra = f" ({', '.join(activity.included_in)})" if activity.included_in else ""
+        return Line(**base, status="ej_prissatt",
+                    reason=_t(lang, f"tabellen har ingen egen tid för {activity.id}; den ingår i annan aktivitet{extra}",
+                              f"the table has no time of its own for {activity.id}; it is part of another activity{extra}"))
+
+    # 4. the variant
+    variant = _choose_variant(activity, holding)
+    if variant is None:
+        needed = sorted({f for v in activity.times for f in v.when})
+        return Line(**base, status="ej_prissatt",
+                    reason=_t(lang, f"ingen tid passar: tabellen kräver {', '.join(needed)} och har ingen 'annars'",
+                              f"no time applies: the table requires {', '.join(needed)} and has no 'annars'"))
+    label, reason = _why(activity, variant, used, lang)
+    amount = variant.amount.quantity
+
+    if amount.kind == "tid":  # a yearly (or other per-period) amount, e.g. 3 timmar per år
+        minutes = amount.per_month()
+        if quantity is not None:
+            notes.append(_t(lang, f"frekvensen '{frequency_text}' används inte: tabellen anger {variant.amount.written} oavsett antal tillfällen",
+                            f"the frequency '{frequency_text}' is not used: the table gives {variant.amount.written} regardless of occasions"))
+        reason += _t(lang, f" = {fraction_text(minutes, lang)} minuter per månad", f" = {fraction_text(minutes, lang)} minutes a month")
+        return _finish(base, activity, minutes, household, lang, notes, status="prissatt", variant=label,
+                       reason=reason, standard_time=variant.amount.written)
+
+    per_occasion = amount.amount
+    if quantity is not None and quantity.kind == "varaktighet":
+        return Line(**base, status="ej_prissatt", standard_time=variant.amount.written,
+                    minutes_per_occasion=per_occasion, variant=label,
+                    reason=_t(lang, f"'{text}' anger tid per tillfälle men ingen frekvens; skriv t.ex. '{name} 1 gg/v'",
+                              f"'{text}' gives a time per occasion but no frequency; write e.g. '{name} 1 gg/v'"))
+    if quantity is not None:
+        frequency, source = quantity, "skriven"
+    elif activity.normal is not None and activity.normal.quantity.kind == "tillfällen":
+        frequency, source = activity.normal.quantity, "normalt"
+        base["frequency"] = activity.normal.written
+    else:
+        return Line(**base, status="ej_prissatt", standard_time=variant.amount.written,
+                    minutes_per_occasion=per_occasion, variant=label, reason=_t(
+                        lang, f"{reason}; men frekvens saknas: skriv t.ex. '{name} 1 gg/v' (tabellen har inget 'normalt')",
+                        f"{reason}; but no frequency: write e.g. '{name} 1 gg/v' (the table has no 'normalt')"))
+    occasions = frequency.per_month()
+    minutes = per_occasion * occasions
+    if source == "normalt":
+        reason += _t(lang, f"; frekvens enligt tabellens normalt '{base['frequency']}'",
+                     f"; frequency from the table's normalt '{base['frequency']}'")
+    return _finish(base, activity, minutes, household, lang, notes, status="prissatt", variant=label,
+                   reason=reason, standard_time=variant.amount.written, minutes_per_occasion=per_occasion,
+                   frequency_source=source, occasions_per_month=occasions)
+
+
+def _written_frequency(text: str, name: str, quantity: Quantity | None) -> str | None:
+    if quantity is None:
+        return None
+    rest = text.strip()
+    if rest.casefold().startswith(name.casefold()):
+        rest = rest[len(name):]
+    return rest.strip(" ,:") or None
+
+
+def _finish(base: dict, activity: m.StandardActivity, minutes: Fraction, household: int, lang: str,
+            notes: list[str], **fields) -> Line:
+    if activity.maximum is not None:
+        notes.extend(_over_maximum(activity, minutes, fields.get("occasions_per_month"), lang))
+    shared_by = 1
+    if activity.shared_by_household and household > 1:
+        shared_by = household
+        whole = minutes
+        minutes = minutes / household
+        who = _t(lang, "makar/par" if household == 2 else f"{household} personer",
+                 "a couple" if household == 2 else f"{household} people")
+        notes.append(_t(lang, f"delas i hushållet: {who} delar tiden, {fraction_text(whole, lang)} / {household} = {fraction_text(minutes, lang)} min/mån",
+                        f"shared in the household: {who} share the time, {fraction_text(whole, lang)} / {household} = {fraction_text(minutes, lang)} min/month"))
+    return Line(**base, **fields, shared_by=shared_by, minutes_per_month=minutes,
+                minutes_rounded=round_minutes(minutes), notes=notes)
+
+
+def _over_maximum(activity: m.StandardActivity, minutes: Fraction, occasions: Fraction | None,
+                  lang: str) -> list[str]:
+    maximum = activity.maximum
+    assert maximum is not None
+    limit = maximum.quantity
+    if limit.kind == "tid":
+        if minutes > limit.per_month():
+            return [_t(lang, f"över tabellens högsta '{maximum.written}' ({fraction_text(limit.per_month(), lang)} min/mån): motivera",
+                       f"above the table's maximum '{maximum.written}' ({fraction_text(limit.per_month(), lang)} min/month): justify")]
+    elif limit.kind == "tillfällen" and occasions is not None and occasions > limit.per_month():
+        return [_t(lang, f"fler tillfällen än tabellens högsta '{maximum.written}': motivera",
+                   f"more occasions than the table's maximum '{maximum.written}': justify")]
+    return []
+
+
+# ---- text ----------------------------------------------------------------------------------
+
+
+def render_text(result: Estimate) -> str:
+    lang = result.lang
+    t = lambda sv, en: _t(lang, sv, en)  # noqa: E731
+    kind = f", {result.kind}" if result.kind else ""
+    where = f" ({result.municipality}{kind})" if result.municipality else ""
+    out = [t(f"Schablon: {result.table}{where}  [{result.path}]", f"Standard times: {result.table}{where}  [{result.path}]")]
+    if result.kind == "ersättning":
+        out.append(t("OBS: ersättningstider (vad utföraren får betalt för), inte bedömningstider.",
+                     "NB: reimbursement times (what the provider is paid for), not assessment times."))
+    if result.household > 1:
+        out.append(t(f"Hushåll: {result.household} personer", f"Household: {result.household} people"))
+    if result.facts:
+        shown = []
+        for fact in result.facts:
+            if fact.source == "härlett":
+                shown.append(t(f"{fact.name} (härlett av {', '.join(fact.because)})",
+                               f"{fact.name} (derived from {', '.join(fact.because)})"))
+            else:
+                shown.append(t(f"{fact.name} (angivet)", f"{fact.name} (given)"))
+        out.append(t("Fakta: ", "Facts: ") + "; ".join(shown))
+    else:
+        out.append(t("Fakta: inga", "Facts: none"))
+    out.append("")
+    width = max(len(line.written) for line in result.lines) if result.lines else 10
+    status_text = {
+        "prissatt": t("", ""), "ingår": t("ingår", "included"), "ingen_tid": t("ingen tid", "no time"),
+        "ej_prissatt": t("EJ PRISSATT", "NOT PRICED"), "omatchad": t("OMATCHAD", "UNMATCHED"),
+    }
+    for line in result.lines:
+        minutes = f"{line.minutes_rounded:>5} min/mån" if line.minutes_rounded is not None else f"{status_text[line.status]:>13}"
+        if lang == "en":
+            minutes = minutes.replace("min/mån", "min/mo")
+        target = f"→ {line.table_activity}" if line.table_activity else ""
+        out.append(f"  {line.written:<{width}}  {minutes}  {target}")
+        detail = []
+        if line.minutes_per_occasion is not None and line.occasions_per_month is not None:
+            src = t("skriven", "written") if line.frequency_source == "skriven" else t("tabellens normalt", "table's normalt")
+            per = t("tillfällen/mån", "occasions/month")
+            detail.append(f"{_number(line.minutes_per_occasion, lang)} min × {fraction_text(line.occasions_per_month, lang)} {per} ('{line.frequency}', {src})")
+            if line.minutes_per_month is not None:
+                detail[-1] += f" = {fraction_text(line.minutes_per_month * line.shared_by, lang)} min"
+        out.append(f"      {line.reason}")
+        for item in detail:
+            out.append(f"      {item}")
+        if line.matched_by and line.matched_by != t("tabellens namn", "the table's name"):
+            out.append(t(f"      matchad via {line.matched_by}", f"      matched via {line.matched_by}"))
+        for note in line.notes:
+            out.append(f"      ! {note}")
+        if line.status == "omatchad":
+            cands = ", ".join(line.candidates) if line.candidates else t("inga nära namn", "no close names")
+            out.append(t(f"      närmaste i tabellen: {cands}", f"      closest in the table: {cands}"))
+    out.append("")
+    exact = fraction_text(result.total_minutes, lang)
+    out.append(t(f"Totalt: {result.total_minutes_rounded} min/mån = {result.total_hours_text}/mån (exakt {exact} min)",
+                 f"Total: {result.total_minutes_rounded} min/month = {result.total_hours_text}/month (exactly {exact} min)"))
+    if not result.complete:
+        out.append(t(f"OFULLSTÄNDIGT: {len(result.not_priced)} {'aktivitet' if len(result.not_priced) == 1 else 'aktiviteter'} ingår inte i summan: {'; '.join(result.not_priced)}",
+                     f"INCOMPLETE: {len(result.not_priced)} {'activity' if len(result.not_priced) == 1 else 'activities'} not in the total: {'; '.join(result.not_priced)}"))
+    for band in result.bands:
+        name = band.bands_name or band.bands
+        if band.band is None:
+            out.append(t(f"Nivå ({name}): ingen nivå täcker {result.total_hours_text}",
+                         f"Band ({name}): no band covers {result.total_hours_text}"))
+        else:
+            label = f' "{band.label}"' if band.label else ""
+            used = t(f"{_number(band.value, lang)} tim efter avrundning till steg {_number(band.step, lang)}",
+                     f"{_number(band.value, lang)} h after rounding to step {_number(band.step, lang)}") if band.step else ""
+            used = f" ({used})" if used else ""
+            out.append(t(f"Nivå ({name}): nivå {band.band}{label}{used}", f"Band ({name}): band {band.band}{label}{used}"))
+    out.append(result.convention)
+    out.append(result.rounding)
+    return "\n".join(out)
