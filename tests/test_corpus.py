@@ -113,4 +113,6 @@ def test_the_report_runs_and_ends_with_json(capsys):
     assert report.main([]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     figures = json.loads(last)
-    assert figures["TOTAL"]["defects"] + figures["TOTAL"]["twins"] >= 150
+    total = figures["classes"]["TOTAL"]
+    assert total["defects"] + total["twins"] >= 150
+    assert {"2019", "2024", "2025 (SoL 2001:453)", "2025 (SoL 2025:400)", "2026"} <= set(figures["by_period"])

@@ -11,7 +11,9 @@ and what is expected of each row (expected.yaml). Per class it prints:
   broke another expectation of theirs (a code they must not get, or an info they must get);
 - precision at row level: caught defects / (caught defects + twins with a false fel).
 
-The last line is one JSON object with the same figures. ``--rows`` lists every row that
+The last line is one JSON object with the same figures: ``classes`` (each class and
+``TOTAL``) and ``by_period`` (caught defects and false fel by the decision date's side of
+the law change). ``--rows`` lists every row that
 misses its expectation, with the codes it got. Exit code 0 when the corpus could be run
 (whatever the figures), 2 when the corpus itself is malformed. tests/test_corpus.py uses
 the same functions, so the report and the tests judge a row the same way.
@@ -68,6 +70,7 @@ class Row:
     must_not: list[Spec]
     note: str
     rad: str | None = None
+    period: str | None = None  # the decision date's side of the law changes, see period()
     findings: list[tuple[str, str]] = field(default_factory=list)  # (code, severity), as the engine gave them
 
     @property
@@ -85,6 +88,17 @@ class Row:
     @property
     def ok(self) -> bool:
         return not (self.false_fel or self.missing or self.forbidden)
+
+
+def period(day) -> str:
+    """Which law applied: SoL 2001:453 until 2025-06-30, SoL 2025:400 after; LSS 9 b § changed 2023 and 2026."""
+    if day is None:
+        return "okänt datum"
+    if day.year < 2025:
+        return str(day.year)
+    if day.year == 2025:
+        return "2025 (SoL 2001:453)" if day.month <= 6 else "2025 (SoL 2025:400)"
+    return str(day.year)
 
 
 def load_expectations(corpus: Path = CORPUS) -> dict:
@@ -161,6 +175,14 @@ def run(corpus: Path = CORPUS) -> tuple[dict, dict[str, Row]]:
     checker = bistandsregler.compile(riktlinje=str(ROOT / data["guideline"]))
     for (key, _, _), result in zip(keyed, results(checker, (record for _, _, record in keyed)), strict=True):
         rows[key].findings = [(f.code, f.severity) for f in result.findings]
+    from datetime import date
+
+    for key, rad, record in keyed:
+        day = getattr(record, "decided_on", None)
+        if day is None and rad is not None:  # a row the importer could not read: the date as written
+            written = rad.rsplit(" ", 1)[1]
+            day = date(int(written[:4]), int(written[4:6]), int(written[6:])) if written.isdigit() else None
+        rows[key].period = period(day)
     return data, rows
 
 
@@ -193,6 +215,20 @@ def figures(rows: dict[str, Row]) -> dict[str, dict]:
             "holds": caught == len(defects) and noisy == 0,
         }
     return out
+
+
+def by_period(rows: dict[str, Row]) -> dict[str, dict]:
+    """Recall and false fel by the period of the decision date, across classes."""
+    out: dict[str, dict] = {}
+    for row in rows.values():
+        f = out.setdefault(row.period or "okänt datum", {"defects": 0, "caught": 0, "twins": 0, "false_fel": 0})
+        if row.kind == "defect":
+            f["defects"] += 1
+            f["caught"] += row.ok
+        else:
+            f["twins"] += 1
+            f["false_fel"] += bool(row.false_fel)
+    return dict(sorted(out.items()))
 
 
 def _describe(row: Row) -> str:
@@ -230,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         mark = "  holds" if f["holds"] and klass != "TOTAL" else ""
         print(f"{klass:22} {f['defects']:>7} {f['caught']:>6} {recall:>6} {f['twins']:>5} {f['false_fel']:>9} "
               f"{f['twins_not_quiet']:>9} {precision:>9}{mark}")
+    print("by decision date: " + "; ".join(
+        f"{name}: caught {f['caught']}/{f['defects']}, false fel {f['false_fel']}/{f['twins']}"
+        for name, f in by_period(rows).items()))
     proposed = sorted(set(data.get("proposed_codes") or {}) - arrived)
     if proposed:
         print(f"codes proposed by the corpus, not yet in the catalogue: {', '.join(proposed)}")
@@ -243,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         for row in rows.values():
             if not row.ok:
                 print(_describe(row))
-    print(json.dumps(table, ensure_ascii=False, sort_keys=True))
+    print(json.dumps({"classes": table, "by_period": by_period(rows)}, ensure_ascii=False, sort_keys=True))
     return 0
 
 
