@@ -14,7 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bistandsregler.checking.case import Case
-from bistandsregler.checking.checks import beslut, delegation, klassning, lagrum, mal, omfattning, tid
+from bistandsregler.checking.checks import (
+    beslut,
+    delegation,
+    klassning,
+    lagrum,
+    mal,
+    omfattning,
+    tid,
+)
 
 
 @dataclass(frozen=True)
