@@ -84,7 +84,7 @@ CATALOGUE: dict[str, Message] = {
     "varde.ogiltigt": Message(
         Severity.ERROR,
         "{what}: {reason}",
-        "{what_en}: {reason}",
+        "{what_en}: {reason_en}",
         "Ett datum, tal, en frekvens eller en lagrumshänvisning som inte kan tolkas.",
     ),
     "lagrum.okant": Message(

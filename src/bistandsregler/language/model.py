@@ -17,6 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from bistandsregler.language.lagrum import LawRef
 from bistandsregler.language.units import Quantity
 
+# The closed word sets of the language, as the grammar spells them.
+CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
+ArithOp = Literal["+", "-", "*", "/"]
+SpanUnit = Literal["dag", "vecka", "månad", "år"]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -105,7 +110,7 @@ class ValueRef(_Model):
 
 class Arith(_Model):
     kind: Literal["aritmetik"] = "aritmetik"
-    op: Literal["+", "-", "*", "/"]
+    op: ArithOp
     left: Expr
     right: Expr
     pos: Pos
@@ -116,7 +121,7 @@ Expr = Annotated[Field_ | Number | DateLit | Text | ValueRef | Arith, Field(disc
 
 class Compare(_Model):
     kind: Literal["jamfor"] = "jamfor"
-    op: Literal["=", "!=", "<", "<=", ">", ">="]
+    op: CompareOp
     left: Expr
     right: Expr
     pos: Pos
@@ -222,7 +227,7 @@ class Norm(Documented):
 
 class Span(_Model):
     amount: int
-    unit: Literal["dag", "vecka", "månad", "år"]
+    unit: SpanUnit
 
     def text(self, lang: str = "sv") -> str:
         if lang == "en":

@@ -324,7 +324,7 @@ def _error(text: str, error: UnexpectedInput) -> FrequencyError:
         else:
             column = error.token.start_pos + 1
     elif isinstance(error, UnexpectedCharacters):
-        expected, column = set(error.allowed or ()), error.pos_in_stream + 1
+        expected, column = set(error.allowed or ()), (error.pos_in_stream or 0) + 1
     else:  # UnexpectedEOF; not raised by LALR, kept for safety
         expected, column = set(getattr(error, "expected", ())), len(text.rstrip()) + 1
     return FrequencyError(text, column, _expected_message(expected))
@@ -346,7 +346,7 @@ def parse_quantity(text: str) -> Quantity:
     except VisitError as error:
         if isinstance(error.orig_exc, _Invalid):
             invalid = error.orig_exc
-            raise FrequencyError(text, invalid.token.start_pos + 1, invalid.message) from None
+            raise FrequencyError(text, (invalid.token.start_pos or 0) + 1, invalid.message) from None
         raise
 
 

@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -359,8 +359,8 @@ class _Index:
         if not found and national:  # a national activity the table lacks: show its kin by name
             close = difflib.get_close_matches(_norm(national), list(keys), n=8, cutoff=0.5)
             found = list(dict.fromkeys(keys[k] for k in close))[:3]
-        return [f"{options[i].id}" + (f" ({options[i].name})" if options[i].name and _norm(options[i].name) != _norm(i) else "")
-                for i in found]
+        shown = [options[i] for i in found]
+        return [a.id + (f" ({a.name})" if a.name and _norm(a.name) != _norm(a.id) else "") for a in shown]
 
 
 # ---- pricing -------------------------------------------------------------------------------
@@ -550,7 +550,7 @@ def _price(text: str, name: str, quantity: Quantity | None, activity: m.Standard
            lang: str) -> Line:
     category = vocab[nid].category if nid and nid in vocab else None
     frequency_text = _written_frequency(text, name, quantity)
-    base = {"written": text, "name": name, "national": nid, "category": category}
+    base: dict[str, Any] = {"written": text, "name": name, "national": nid, "category": category}
     if activity is None:
         if nid:
             reason = _t(lang, f"'{name}' är '{nid}' i det nationella ordförrådet, men tabellen har ingen aktivitet som motsvarar den",
@@ -658,7 +658,7 @@ def _written_frequency(text: str, name: str, quantity: Quantity | None) -> str |
     return rest.strip(" ,:") or None
 
 
-def _finish(base: dict, activity: m.StandardActivity, minutes: Fraction, household: int, lang: str,
+def _finish(base: dict[str, Any], activity: m.StandardActivity, minutes: Fraction, household: int, lang: str,
             notes: list[str], **fields) -> Line:
     if activity.maximum is not None:
         notes.extend(_over_maximum(activity, minutes, fields.get("occasions_per_month"), lang))
