@@ -430,8 +430,8 @@ class CompiledRules:
     evaluate: Callable[[Mapping[str, Any], Mapping[str, Any], Callable], list]
     static_exprs: dict[str, m.Expr]
 
-    def static_table(self, facts_by_insats: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        table = {}
+    def static_table(self, facts_by_insats: Mapping[str, dict[str, Any]]) -> dict[str | None, dict[str, Any]]:
+        table: dict[str | None, dict[str, Any]] = {}  # looked up with the decision's insats, maybe None
         for insats, facts in facts_by_insats.items():
             row = dict(facts)
             for key, expr in self.static_exprs.items():

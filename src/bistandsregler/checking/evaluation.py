@@ -124,7 +124,7 @@ class Checker:
             # ("insats = boendestöd och ålder >= 65" is false for hemtjänst whatever the age).
             known = ChainMap(facts, row)
             skipped = [rule_id for rule_id, where, fields, when in reads if where not in done and fields & unknown
-                       and interpret(when, known, case.value) is None]
+                       and when is not None and interpret(when, known, case.value) is None]
             if skipped:
                 names = ", ".join(skipped)
                 case.cannot_assess(f"riktlinjens regler {names} (uppgifter saknas)",

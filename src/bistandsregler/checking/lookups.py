@@ -87,7 +87,7 @@ class GeneralRules:
     """A layer's compiled general rules: what each reads (to say which could not be assessed),
     the evaluator, and the facts that depend on the insats alone."""
 
-    def __init__(self, reads: list[tuple[str, str, frozenset[str], m.Condition]], compiled: CompiledRules,
+    def __init__(self, reads: list[tuple[str, str, frozenset[str], m.Condition | None]], compiled: CompiledRules,
                  static: dict[str | None, dict[str, Any]]):
         self.reads = reads
         self.evaluate = compiled.evaluate
