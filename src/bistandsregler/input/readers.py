@@ -312,6 +312,12 @@ def _read_jsonl(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
+def _after_space(text: str, position: int) -> int:
+    """The first position from ``position`` on that is not JSON white space."""
+    found = _SPACE.match(text, position)
+    return found.end() if found else position  # never None: the pattern matches the empty string
+
+
 class _Lines:
     """Line numbers of offsets in a text, counted forward only."""
 
@@ -344,7 +350,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
     text = _read_text_whole(stream, encoding)
     decoder = json.JSONDecoder()
     lines = _Lines(text)
-    position = _SPACE.match(text, 0).end()
+    position = _after_space(text, 0)
     if position == len(text):
         yield InputError(record=name, message="filen är tom", message_en="the file is empty")
         return
@@ -358,7 +364,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             yield InputError(record=name, message="posten är för djupt nästlad", message_en="the record is nested too deeply")
             return
         line = lines.at(position)
-        end = _SPACE.match(text, end).end()
+        end = _after_space(text, end)
         if end != len(text):
             line_after = lines.at(end)
             yield InputError(record=name, line=line_after,
@@ -367,7 +373,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             return
         yield _validate(data, name, f"{name}:{line}", line)
         return
-    position = _SPACE.match(text, position + 1).end()
+    position = _after_space(text, position + 1)
     index = 0
     if position < len(text) and text[position] == "]":
         position += 1
@@ -385,9 +391,9 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             line = lines.at(position)
             yield _validate(data, record, f"{name}:{line}", line)
             index += 1
-            position = _SPACE.match(text, end).end()
+            position = _after_space(text, end)
             if position < len(text) and text[position] == ",":
-                position = _SPACE.match(text, position + 1).end()
+                position = _after_space(text, position + 1)
                 continue
             if position < len(text) and text[position] == "]":
                 position += 1
@@ -397,7 +403,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
                              message=f"ogiltig JSON på rad {line}: väntade ',' eller ']' efter föregående beslut; resten av filen kan inte läsas",
                              message_en=f"invalid JSON on line {line}: expected ',' or ']' after the previous decision; the rest of the file cannot be read")  # fmt: skip
             return
-    position = _SPACE.match(text, position).end()
+    position = _after_space(text, position)
     if position != len(text):
         line = lines.at(position)
         yield InputError(record=f"{name}:{line}", line=line, message=f"text efter listan med beslut på rad {line}",
@@ -444,7 +450,9 @@ def _read_yaml(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
         text_stream = wrapper = io.TextIOWrapper(stream, encoding=codec, newline="")
     loader = yaml.SafeLoader(text_stream)
 
-    def item(node: yaml.Node) -> ReadResult | None:
+    def item(node: yaml.Node | None) -> ReadResult | None:
+        if node is None:
+            return None
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not node.value:
             return None  # an empty document is not a record
         line = node.start_mark.line + 1
@@ -473,7 +481,8 @@ def _read_yaml(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
                         yield found
                 loader.get_event()  # SequenceEnd
             else:
-                found = item(loader.compose_node(None, None))
+                # PyYAML's own compose_document passes index None for a document's root.
+                found = item(loader.compose_node(None, None))  # type: ignore[arg-type]
                 if found is not None:
                     yield found
             loader.get_event()  # DocumentEnd
