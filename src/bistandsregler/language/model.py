@@ -7,7 +7,6 @@ live in ``validation``, evaluation in ``evaluation``.
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from fractions import Fraction
 from typing import Annotated, Literal
@@ -15,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bistandsregler.language.lagrum import LawRef
-from bistandsregler.language.units import Quantity
+from bistandsregler.language.units import Quantity, round_to_step
 
 # The closed word sets of the language, as the grammar spells them.
 CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
@@ -318,10 +317,13 @@ class Bands(Documented):
     step: Fraction = Fraction(0)
     bands: list[Band] = []
 
+    def rounded(self, value: Fraction) -> Fraction:
+        """The value the bands are compared with: rounded to the step, half up (exact without one)."""
+        return round_to_step(value, self.step)
+
     def band_for(self, value: Fraction) -> Band | None:
         """The band a value falls in; with a step, values are first rounded to that step."""
-        if self.step:  # to the nearest step, a half rounded up as everywhere in the library
-            value = math.floor(value / self.step + Fraction(1, 2)) * self.step
+        value = self.rounded(value)
         found = None
         for band in self.bands:
             if value >= band.low and (band.high is None or value <= band.high):

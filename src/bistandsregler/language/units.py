@@ -3,8 +3,9 @@
 One parser (``grammar/frekvens.lark``) for the notations used in decisions, guidelines and
 standard-time tables. Results are exact (``fractions.Fraction``) under the calendar
 convention: a month is 1/12 of a year, so a month holds 365/12 days, 52/12 = 13/3 weeks and
-1/12 year. Nothing is rounded inside this module; ``round_minutes`` and ``format_hours`` are
-the only places that round, and they round half up (towards plus infinity).
+1/12 year. Nothing is rounded inside this module; ``round_minutes``, ``format_hours`` and
+``round_to_step`` (fee bands) are the only places that round, and they round half up
+(towards plus infinity).
 """
 
 from __future__ import annotations
@@ -159,6 +160,16 @@ def round_minutes(minutes: Fraction) -> int:
 
 def _half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
+
+
+def round_to_step(value: Fraction, step: Fraction) -> Fraction:
+    """``value`` to the nearest multiple of ``step``, half up: 2.5 at step 1 -> 3, 2.25 at 1/2 -> 5/2.
+
+    The one rounding of fee bands (``nivåer`` with ``steg``); a step of 0 leaves the value exact.
+    """
+    if not step:
+        return Fraction(value)
+    return _half_up(Fraction(value) / step) * Fraction(step)
 
 
 def format_hours(minutes: Fraction, lang: str = "sv") -> str:

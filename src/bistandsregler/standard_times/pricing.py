@@ -487,7 +487,7 @@ def _band_list(bands: m.Bands | Sequence[m.Bands] | None) -> list[m.Bands]:
 
 def _band(bands: m.Bands, hours: Fraction) -> BandResult:
     found = bands.band_for(hours)
-    value = round(hours / bands.step) * bands.step if bands.step else hours  # as band_for does
+    value = bands.rounded(hours)  # what band_for compared
     return BandResult(
         bands=bands.id, bands_name=bands.name,
         band=found.name if found else None, label=found.label if found else None,
