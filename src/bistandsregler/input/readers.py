@@ -79,7 +79,19 @@ FORMATS: dict[str, Format] = {
 }
 
 PERSONNUMMER = re.compile(r"\d{6,8}[-+]?\d{4}")
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# A cell may be long (a reason written out in full). The csv module's field limit is one
+# setting for the whole process, so it is raised only while this module's reader reads a
+# record and put back before the record is handed on: a host embedding the library keeps its own.
+_CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+
+
+@contextmanager
+def _long_cells() -> Iterator[None]:
+    previous = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def mask_personnummer(text: str) -> str:
@@ -552,7 +564,8 @@ def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str |
     while True:
         pending.clear()
         try:
-            cells = next(reader)
+            with _long_cells():
+                cells = next(reader)
         except StopIteration:
             return
         except csv.Error:
@@ -560,7 +573,8 @@ def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str |
             previous = reader.line_num
             for offset, line in enumerate(lines):
                 try:
-                    cells = next(csv.reader([line], delimiter=chosen, quoting=csv.QUOTE_NONE), [])
+                    with _long_cells():
+                        cells = next(csv.reader([line], delimiter=chosen, quoting=csv.QUOTE_NONE), [])
                 except csv.Error as error:
                     reason = str(error)
                     yield first + offset, InputError(
