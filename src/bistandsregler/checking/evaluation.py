@@ -58,6 +58,9 @@ class Result:
 class Checker:
     """A compiled guideline (and optionally a standard-time table) that checks decisions."""
 
+    # Everything a checker holds is declared here; nothing grows on it later.
+    __slots__ = ("book", "guideline", "table", "as_of", "_activity_index", "_lookups", "_fast")
+
     def __init__(self, book: RuleBook, guideline: m.Guideline | None = None,
                  table: m.StandardTimeTable | None = None, as_of: date | None = None):
         self.book = book

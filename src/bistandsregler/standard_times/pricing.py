@@ -34,7 +34,9 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -292,17 +294,13 @@ def _vocabulary(vocabulary: object) -> Mapping[str, m.Activity]:
     return vocabulary  # type: ignore[return-value]
 
 
-_SHIPPED: dict[str, m.Activity] | None = None
+@cache
+def shipped_vocabulary() -> Mapping[str, m.Activity]:
+    """The national activity vocabulary shipped with the package: read once, and read-only, so
+    that no caller can change it for the next."""
+    from bistandsregler.rules.loading import read
 
-
-def shipped_vocabulary() -> dict[str, m.Activity]:
-    """The national activity vocabulary shipped with the package."""
-    global _SHIPPED
-    if _SHIPPED is None:
-        from bistandsregler.rules.loading import read
-
-        _SHIPPED = dict(read([]).activities)
-    return _SHIPPED
+    return MappingProxyType(dict(read([]).activities))
 
 
 class _Index:
