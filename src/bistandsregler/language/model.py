@@ -211,7 +211,7 @@ class AgeRange(_Model):
 class TargetGroup(_Model):
     ages: AgeRange | None = None
     personkrets: list[int] | None = None
-    housing: list[str] | None = None
+    housing: list[str] | None = None  # recorded, not checked (no housing in a decision)
 
 
 class Bounds(_Model):
@@ -244,8 +244,8 @@ class Requirements(_Model):
     max_duration: Span | None = None
     until_further_allowed: bool | None = None
     follow_up_within: Span | None = None
-    plan_within: Span | None = None
-    plan_from: str | None = None
+    plan_within: Span | None = None  # genomförandeplan: recorded, not checked (the provider's plan
+    plan_from: str | None = None     # is not part of a decision)
     executed_within: Span | None = None
     tolerance_percent: Fraction | None = None
     positions: dict[str, Pos] = {}
@@ -269,7 +269,7 @@ class Insats(Documented):
     lss_counterpart: str | None = None
     responsible: str | None = None
     simplified: Literal["tillåten", "utesluten"] | None = None
-    standard_activities: list[str] = []
+    standard_activities: list[str] = []  # "schablon": names checked, not used when checking decisions
     norms: list[Norm] = []
     scope: Bounds | None = None
     requirements: Requirements = Requirements()

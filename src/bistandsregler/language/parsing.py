@@ -523,7 +523,7 @@ class _Builder:
                 fields["responsible"] = str(children[0])
             elif kind == "forenklad":
                 fields["simplified"] = str(children[0])
-            elif kind == "schablon":
+            elif kind == "schablon":  # recorded and name-checked; no decision check reads it
                 fields["standard_activities"] = [str(t) for t in children[0].children]
             elif kind == "norm":
                 section = _unquote(children[2]) if len(children) > 2 else None
@@ -550,7 +550,7 @@ class _Builder:
                 else:
                     groups.add(int(value))
             target["personkrets"] = sorted(groups)
-        elif kind == "boende":
+        elif kind == "boende":  # recorded, not checked: a decision does not say how the person lives
             target["housing"] = [str(t) for t in tree.children[0].children]
         elif kind == "alder":
             target["ages"] = self.ages(tree.children[0])
@@ -605,7 +605,7 @@ class _Builder:
                 key, values["until_further_allowed"] = "until_further_allowed", True
             elif kind == "uppfoljning":
                 key, values["follow_up_within"] = "follow_up_within", span(statement)
-            elif kind == "genomforandeplan":
+            elif kind == "genomforandeplan":  # recorded, not checked: the plan is not in the decision
                 key, values["plan_within"] = "plan_within", span(statement)
                 values["plan_from"] = str(children[2])
             elif kind == "verkstallighet":

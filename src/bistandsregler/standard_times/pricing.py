@@ -396,12 +396,6 @@ def _number(value: Fraction, lang: str = "sv") -> str:
     return text if lang == "en" else text.replace(".", ",")
 
 
-def _duration(minutes: Fraction, lang: str) -> str:
-    if lang == "en":
-        return f"{_number(minutes, lang)} min"
-    return f"{_number(minutes, lang)} minuter"
-
-
 def estimate(
     table: m.StandardTimeTable,
     activities: Sequence[str],
