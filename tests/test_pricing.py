@@ -335,3 +335,11 @@ def test_round_to_step_is_half_up(value, step, rounded):
     from bistandsregler.language.units import round_to_step
 
     assert round_to_step(value, step) == rounded
+
+
+def test_the_vocabulary_is_a_mapping_a_rule_book_or_none(kristianstad, book):
+    by_book = estimate(kristianstad, ["dusch 1 gg/v"], book)
+    assert estimate(kristianstad, ["dusch 1 gg/v"], book.activities) == by_book
+    assert estimate(kristianstad, ["dusch 1 gg/v"]).total_minutes == by_book.total_minutes  # the shipped one
+    with pytest.raises(TypeError, match="not int"):
+        estimate(kristianstad, ["dusch 1 gg/v"], 42)

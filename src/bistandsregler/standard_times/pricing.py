@@ -289,9 +289,12 @@ def vignette_from_data(data: object, where: str, default_name: str = "vinjett") 
 def _vocabulary(vocabulary: object) -> Mapping[str, m.Activity]:
     if vocabulary is None:
         return shipped_vocabulary()
-    if hasattr(vocabulary, "activities") and not isinstance(vocabulary, Mapping):
-        return vocabulary.activities  # a RuleBook
-    return vocabulary  # type: ignore[return-value]
+    if isinstance(vocabulary, Mapping):
+        return vocabulary
+    activities = getattr(vocabulary, "activities", None)  # a RuleBook
+    if isinstance(activities, Mapping):
+        return activities
+    raise TypeError(f"vocabulary: a mapping of activities or a RuleBook, not {type(vocabulary).__name__}")
 
 
 @cache
