@@ -166,3 +166,40 @@ def test_case_spacing_and_punctuation_do_not_change_the_answer(catalogue, case):
     key, text = case
     exact = resolve_insats(dict(_NAMES)[key], catalogue)
     assert resolve_insats(text, catalogue).id == exact.id
+
+
+def test_a_catalogue_changed_in_place_is_noticed(catalogue):
+    mine = dict(catalogue)
+    assert resolve_insats("Nattpatrull", mine).id is None
+    mine["hemtjänst"] = catalogue["hemtjänst"].model_copy(
+        update={"aliases": [*catalogue["hemtjänst"].aliases, "Nattpatrull"]}
+    )  # same dict, same size: recognised by content, not by id()
+    assert resolve_insats("Nattpatrull", mine).id == "hemtjänst"
+
+
+def test_the_memos_are_bounded(catalogue, monkeypatch):
+    from bistandsregler.rules import catalogue as module
+
+    for n in range(module.CATALOGUES_KEPT + 5):
+        variant = dict(catalogue)
+        variant[f"extra_{n}"] = catalogue["hemtjänst"].model_copy(update={"id": f"extra_{n}", "name": f"Extra {n}"})
+        assert resolve_insats(f"Extra {n}", variant).id == f"extra_{n}"
+    assert module._prepared.cache_info().currsize <= module.CATALOGUES_KEPT
+    prepared = module.prepare(catalogue)
+    assert prepared is module.prepare(dict(catalogue))  # shared by content
+    assert prepared.resolve.cache_info().maxsize == module.RESOLUTIONS_KEPT
+    monkeypatch.setattr(module, "RESOLUTIONS_KEPT", 16)
+    small = module.Catalogue(module._content_key(catalogue))
+    for n in range(30):
+        small.resolve(f"okänd insats {n}", None)
+    assert small.resolve.cache_info().currsize == 16
+    assert not [name for name in vars(module) if name in ("_recent", "_built", "_catalogues")]
+
+
+def test_a_prepared_catalogue_resolves_as_the_dict_does(catalogue):
+    from bistandsregler.rules.catalogue import prepare
+
+    prepared = prepare(catalogue)
+    for text in ("Hemtj.", "Kontaktperson", "Korttidsboendeplats", "Nattpatrull"):
+        assert resolve_insats(text, prepared) == resolve_insats(text, catalogue)
+    assert resolve_insats("Kontaktperson", prepared, lag="LSS").id == "kontaktperson"

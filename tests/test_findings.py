@@ -187,7 +187,8 @@ EXAMPLES: dict[str, Example] = {
         ("saknar lagrum",), ("cites no legal provision",)),
     "lagrum.okand": Example(
         "nationell", variant(CLEAN_2024, lagrum="4 kap. SoL"), variant(CLEAN_2024, lagrum="Kapitel 4 §1 SoL"),
-        ("Lagrummet '4 kap. SoL' kan inte tolkas",), ("The provision '4 kap. SoL' cannot be read",)),
+        ("Lagrummet '4 kap. SoL' kan inte tolkas", "väntade ett paragrafnummer"),
+        ("The provision '4 kap. SoL' cannot be read", "expected a paragraph number (e.g. '1 §')")),
     "lagrum.fel_insats": Example(
         "nationell",
         variant(CLEAN_2024, insats="Förenkl.handläggn. Hemtj.", lagrum="4 kap. 2 § SoL"),

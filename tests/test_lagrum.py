@@ -212,3 +212,43 @@ def test_grammar_sentences_parse(text: str) -> None:
         return
     ref = parse_lagrum(text)
     assert parse_lagrum(ref.canonical()) == ref
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("4 kap. 1 SoL", "Invalid law reference '4 kap. 1 SoL': unexpected 'SoL' at column 10, expected the paragraph sign '§'"),
+        ("4 kap.", "Invalid law reference '4 kap.': the text ends at column 7, expected a paragraph number (e.g. '1 §')"),
+        ("", "Empty law reference: expected a paragraph number (e.g. '1 §')"),
+        ("4 kap. 1 § SoL" + " " * 200, "Invalid law reference: too long (214 characters, at most 200)"),
+    ],
+)
+def test_errors_in_english(text: str, english: str) -> None:
+    with pytest.raises(LagrumError) as caught:
+        parse_lagrum(text)
+    err = caught.value
+    assert err.message_en == english
+    assert err.message != err.message_en  # the Swedish stays Swedish
+    assert not {"väntade", "oväntat", "tar slut", "stycket'"} & set(err.message_en.split())
+
+
+def test_english_error_survives_pickling() -> None:
+    import pickle
+
+    with pytest.raises(LagrumError) as caught:
+        parse_lagrum("4 kap. 1 SoL")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (copy.message, copy.message_en, copy.expected_en) == (
+        caught.value.message, caught.value.message_en, caught.value.expected_en)
+
+
+def test_a_bad_law_reference_in_a_guideline_reads_english_with_lang_en() -> None:
+    from bistandsregler.language.parsing import parse_text
+
+    text = 'riktlinje x\nslut\ninsats hemtjänst "Hemtjänst"\n  lagrum "4 kap. 1 SoL"\nslut\n'
+    _, diagnostics = parse_text(text, "x.riktlinje", "riktlinje")
+    [bad] = [d for d in diagnostics if d.code == "varde.ogiltigt"]
+    english, swedish = bad.message("en"), bad.message("sv")
+    assert english.startswith("invalid law reference: Invalid law reference '4 kap. 1 SoL'")
+    assert "expected the paragraph sign '§'" in english and "väntade" not in english
+    assert "väntade paragraftecknet '§'" in swedish

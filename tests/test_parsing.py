@@ -121,8 +121,53 @@ def test_header_title_statement_and_validity_forms() -> None:
         ("från 2023-01-01", m.Validity(valid_from=date(2023, 1, 1))),
         ("från 2023-01-01 till 2023-12-31", m.Validity(valid_from=date(2023, 1, 1), valid_until=date(2023, 12, 31))),
         ("till tills vidare", m.Validity()),
+        ("från 2023-01-01 tills vidare", m.Validity(valid_from=date(2023, 1, 1))),
+        ("från 2023-01-01 till tills vidare", m.Validity(valid_from=date(2023, 1, 1))),
+        ("tills vidare", m.Validity()),
     ]:
         assert guideline(f"riktlinje x\n  gäller {written}\nslut\n").meta.validity == expected
+
+
+@pytest.mark.parametrize("where", [
+    "riktlinje x\n  gäller {v}\nslut\n",
+    "lag l\n  paragraf \"1 §\" {v}\nslut\n",
+    "insats i\n  lagrum \"4 kap. 1 § SoL\" {v}\nslut\n",
+    "värde v\n  12 {v}\nslut\n",
+])
+def test_from_a_date_until_further_notice_in_every_dated_statement(where: str) -> None:
+    document = guideline(where.format(v="från 2024-01-01 tills vidare"))
+    assert document == guideline(where.format(v="från 2024-01-01 till tills vidare"))
+    assert document != guideline(where.format(v="från 2024-01-01 till 2024-12-31"))
+
+
+def test_tills_vidare_in_a_standard_time_table() -> None:
+    document, diagnostics = parse('schablon s\n  gäller från 2024-01-01 tills vidare\nslut\n', "schablon")
+    assert document is not None and not errors(diagnostics)
+    assert document.meta.validity == m.Validity(valid_from=date(2024, 1, 1))
+
+
+@pytest.mark.parametrize("written", ["från 2024-01-01 tils vidare", "från 2024-01-01 till vidare", "tills", "från tills vidare"])
+def test_a_broken_validity_is_still_an_error(written: str) -> None:
+    document, diagnostics = parse(f"riktlinje x\n  gäller {written}\nslut\n", "riktlinje")
+    assert document is None and errors(diagnostics)
+
+
+@pytest.mark.parametrize("condition", ["ålder inte finns", "ålder insats", "ålder tills 3"])
+def test_a_keyword_out_of_place_is_never_suggested_as_itself(condition: str) -> None:
+    # "ålder inte": the lexer reads 'i' and then 'nte'; the whole word is a keyword, so the
+    # suggestion among keywords was the very word written ("did you mean 'inte'?").
+    document, diagnostics = parse(f'regel r\n  när {condition}\n  då fel "x"\nslut\n', "riktlinje")
+    [error] = errors(diagnostics)
+    word = condition.split()[1]
+    assert error.message().startswith(f"oväntat '{word}'")
+    assert f"menade du '{word}'" not in error.message()
+    assert f"did you mean '{word}'" not in error.message("en")
+
+
+def test_a_misspelled_keyword_out_of_place_still_gets_its_suggestion() -> None:
+    document, diagnostics = parse('regel r\n  när ålder intee finns\n  då fel "x"\nslut\n', "riktlinje")
+    [error] = errors(diagnostics)
+    assert "menade du 'inte'" in error.message() and "did you mean 'inte'" in error.message("en")
 
 
 def test_validity_covers_its_days() -> None:

@@ -304,3 +304,42 @@ def test_doubling_a_frequency_doubles_its_minutes(name, n, period, others, house
     twice = estimate(kristianstad, [f"{name} {2 * n} gg/{period}", *others], book, household=household)
     assert twice.lines[0].minutes_per_month == 2 * once.lines[0].minutes_per_month
     assert twice.total_minutes - once.total_minutes == once.lines[0].minutes_per_month
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "band"),
+    [
+        ("ledsagning 30 min/mån", 1, "1"),     # 0,5 h: half up to 1 (round() gave 0)
+        ("ledsagning 150 min/mån", 3, "2"),    # 2,5 h: the band from 3, and reported as 3
+        ("ledsagning 510 min/mån", 9, "3"),    # 8,5 h: the band from 9 (round() said 8)
+        ("ledsagning 90 min/mån", 2, "1"),     # 1,5 h: 2 either way
+        ("ledsagning 149 min/mån", 2, "1"),    # just under a half: down
+        ("ledsagning 120 min/mån", 2, "1"),    # exactly on the step: unchanged
+    ],
+)
+def test_band_rounding_is_half_up_and_the_reported_value_is_the_one_compared(
+        kristianstad, book, fee_bands, written, value, band):
+    result = estimate(kristianstad, [written], book, bands=fee_bands)
+    [found] = result.bands
+    assert (found.value, found.band) == (value, band)
+    assert fee_bands.band_for(result.total_hours).name == band  # one rounding for both
+    assert fee_bands.rounded(result.total_hours) == value
+
+
+@pytest.mark.parametrize(("value", "step", "rounded"), [
+    (Fraction(5, 2), Fraction(1), 3), (Fraction(7, 2), Fraction(1), 4), (Fraction(-5, 2), Fraction(1), -2),
+    (Fraction(9, 4), Fraction(1, 2), Fraction(5, 2)), (Fraction(11, 4), Fraction(1, 2), 3),
+    (Fraction(12, 5), Fraction(0), Fraction(12, 5)),
+])
+def test_round_to_step_is_half_up(value, step, rounded):
+    from bistandsregler.language.units import round_to_step
+
+    assert round_to_step(value, step) == rounded
+
+
+def test_the_vocabulary_is_a_mapping_a_rule_book_or_none(kristianstad, book):
+    by_book = estimate(kristianstad, ["dusch 1 gg/v"], book)
+    assert estimate(kristianstad, ["dusch 1 gg/v"], book.activities) == by_book
+    assert estimate(kristianstad, ["dusch 1 gg/v"]).total_minutes == by_book.total_minutes  # the shipped one
+    with pytest.raises(TypeError, match="not int"):
+        estimate(kristianstad, ["dusch 1 gg/v"], 42)

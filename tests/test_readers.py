@@ -452,3 +452,40 @@ def test_masking():
     assert mask_personnummer("2024-08-05, rad 20240805") == "2024-08-05, rad 20240805"
     error = InputError(record="19121212-1212.jsonl:3", message="x 191212121212", message_en="121212-1212")
     assert _clean(error)
+
+
+# ---- the csv module's field limit belongs to the host --------------------------------------
+
+
+def test_importing_the_library_leaves_the_csv_field_limit_alone():
+    import subprocess
+    import sys
+
+    code = ("import csv; before = csv.field_size_limit(); import bistandsregler; "
+            "import bistandsregler.input.readers, bistandsregler.input.delegationslista, bistandsregler.cli.main; "
+            "print(before, csv.field_size_limit())")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after = run.stdout.split()
+    assert before == after
+
+
+def test_a_long_cell_is_read_and_the_host_limit_holds_between_records(tmp_path):
+    import csv
+
+    reason = "motivering " * 20_000  # 220 000 characters, over the csv module's default limit
+    text = f'id,outcome,justification\nB-1,avslag,"{reason}"\nB-2,bifall,kort\n'
+    path = write(tmp_path, "b.csv", text)
+    host = csv.field_size_limit(1000)
+    try:
+        seen = []
+        for result in read_decisions(path):
+            seen.append(csv.field_size_limit())  # what the host sees while it holds a record
+            assert not isinstance(result, InputError), result
+        first, second = decisions(list(read_decisions(path)))
+        assert first.justification == reason.strip() and second.justification == "kort"
+        assert seen == [1000, 1000] and csv.field_size_limit() == 1000
+        # the host's own reader keeps its own limit
+        with pytest.raises(csv.Error, match="field larger than field limit"):
+            list(csv.reader(io.StringIO(text)))
+    finally:
+        csv.field_size_limit(host)

@@ -106,8 +106,9 @@ class Case:
         where = self.requirements.positions.get(key)
         if where is None:
             return self.pos_of(fallback), getattr(fallback, "section", None)
-        own = self.insats is not None and self.insats.requirements.positions.get(key) == where
-        return f"{where.file}:{where.line}", self.insats.section if own else None
+        insats = self.insats
+        own = insats is not None and insats.requirements.positions.get(key) == where
+        return f"{where.file}:{where.line}", insats.section if insats is not None and own else None
 
     def add(self, code: str, *, severity: str | None = None, source: m.Documented | None = None,
             where: tuple[str | None, str | None] | None = None, lagrum: str | None = None,

@@ -29,9 +29,9 @@ RANGE_FIELDS = frozenset({"ålder"})
 # Facts that depend only on the insats: looked up once per decision from a per-insats table.
 STATIC_FIELDS = frozenset({"normal_minuter_per_månad", "motsvarighet", "tillåtna_lagar"})
 
-_NEGATED = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_NEGATED: dict[str, m.CompareOp] = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 # "65 <= ålder" is "ålder >= 65": a list or an interval written on the right is moved left.
-_MIRRORED = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_MIRRORED: dict[str, m.CompareOp] = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _ORDERINGS = frozenset({"<", "<=", ">", ">="})
 _PY_OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
            ">=": operator.ge}
@@ -273,7 +273,9 @@ class _Codegen:
         either_absent = [ast.Compare(x, [ast.Is()], [_name("_ABSENT")]) for x in (left, right)
                          if not isinstance(x, ast.Constant)] if negated and condition.op in _ORDERINGS else []
         if left_field in RANGE_FIELDS:
+            assert isinstance(left, ast.Name)  # a range field loads as a local (see field)
             lo, hi = _name(left.id + "_lo"), _name(left.id + "_hi")
+            test: ast.expr
             if op in (">", ">="):
                 test = ast.Compare(lo, [_AST_OPS[op]()], [right])
             elif op in ("<", "<="):
@@ -290,7 +292,7 @@ class _Codegen:
             if either_absent:
                 test = ast.BoolOp(ast.Or(), [*either_absent, test])
             return _and(_is_not_none(lo), *guards, test)
-        compare = ast.Compare(left, [_AST_OPS[op]()], [right])
+        compare: ast.expr = ast.Compare(left, [_AST_OPS[op]()], [right])
         if either_absent:
             compare = ast.BoolOp(ast.Or(), [*either_absent, compare])
         if op == "=" and known_right:  # None (unknown) never equals a constant: no guard needed
@@ -336,9 +338,10 @@ class _Codegen:
         options = [self.expr(o) for o in condition.options]
         if _collection(condition.item) and not item_is_list:  # an age interval: see _in
             return _call("_in", item, ast.List(options, ast.Load()), ast.Constant(negated))
-        if not item_is_list and all(isinstance(o, ast.Constant) and o.value is not None for o in options):
+        constants = [o for o in options if isinstance(o, ast.Constant) and o.value is not None]
+        if not item_is_list and len(constants) == len(options):
             # item in {constants}: a frozenset built once
-            choices = self.const(frozenset(o.value for o in options))
+            choices = self.const(frozenset(o.value for o in constants))
             test = ast.Compare(item, [ast.NotIn() if negated else ast.In()], [choices])
             return _and(_is_not_none(item), test) if negated else test
         single = options[0] if len(options) == 1 else None
@@ -348,19 +351,6 @@ class _Codegen:
             test = ast.Compare(item, [ast.NotIn() if negated else ast.In()], [single])
             return _and(_is_not_none(item), _is_not_none(single), test)
         return _call("_in", item, ast.List(options, ast.Load()), ast.Constant(negated))
-
-
-def _range_cmp(op: str, lo, hi, right) -> bool:
-    """Definitely true for every value in [lo, hi]."""
-    if lo is None or right is None:
-        return False
-    if op in (">", ">="):
-        return _PY_OPS[op](lo, right)
-    if op in ("<", "<="):
-        return _PY_OPS[op](hi, right)
-    if op == "=":
-        return lo == hi == right
-    return right < lo or right > hi
 
 
 def _present(value) -> bool:
@@ -410,7 +400,7 @@ def _arith(op: str, left, right):
     return exact(_ARITH[op](Fraction(left), Fraction(right)))
 
 
-_RUNTIME = {"_range_cmp": _range_cmp, "_present": _present, "_absent": _absent, "_in": _in,
+_RUNTIME = {"_present": _present, "_absent": _absent, "_in": _in,
             "_any_cmp": _any_cmp, "_arith": _arith, "_ABSENT": ABSENT, "tuple": tuple, "_new": tuple.__new__,
             "max": max, "min": min}
 
@@ -440,8 +430,8 @@ class CompiledRules:
     evaluate: Callable[[Mapping[str, Any], Mapping[str, Any], Callable], list]
     static_exprs: dict[str, m.Expr]
 
-    def static_table(self, facts_by_insats: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        table = {}
+    def static_table(self, facts_by_insats: Mapping[str, dict[str, Any]]) -> dict[str | None, dict[str, Any]]:
+        table: dict[str | None, dict[str, Any]] = {}  # looked up with the decision's insats, maybe None
         for insats, facts in facts_by_insats.items():
             row = dict(facts)
             for key, expr in self.static_exprs.items():
@@ -477,10 +467,10 @@ def compile_rules(rules: list[m.Rule], outputs: list[RuleOutput]) -> CompiledRul
         finding = ast.Call(_name("_new"), [gen.const(out.finding_type), ast.Tuple(parts, ast.Load())], [])
         body.append(ast.If(test, [ast.Expr(ast.Call(ast.Attribute(fired, "append", ast.Load()), [finding], []))], []))
     body.append(ast.Return(fired))
-    args = ast.arguments(posonlyargs=[], args=[ast.arg("f"), ast.arg("static"), ast.arg("value_at")],
-                         kwonlyargs=[], kw_defaults=[], defaults=[])
-    extra = {"type_params": []} if "type_params" in ast.FunctionDef._fields else {}
-    function = ast.FunctionDef("evaluate", args, body, [], None, **extra)
+    signature = ast.arguments(posonlyargs=[], args=[ast.arg("f"), ast.arg("static"), ast.arg("value_at")],
+                              kwonlyargs=[], kw_defaults=[], defaults=[])
+    extra: dict[str, Any] = {"type_params": []} if "type_params" in ast.FunctionDef._fields else {}
+    function = ast.FunctionDef("evaluate", signature, body, [], None, **extra)
     module = ast.Module([function], type_ignores=[])
     ast.fix_missing_locations(module)
     namespace: dict[str, Any] = {"__builtins__": {}, **_RUNTIME, **gen.constants}

@@ -10,6 +10,7 @@ import types
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from bistandsregler.checking.decision import Decision
 
@@ -54,7 +55,7 @@ def _literal_expected(ctx: dict) -> tuple[str, str]:
     return f"väntade {expected.replace(' or ', ' eller ')}", f"expected {expected}"
 
 
-def _phrase(error: dict) -> tuple[str, str]:
+def _phrase(error: ErrorDetails) -> tuple[str, str]:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind in _MESSAGES:

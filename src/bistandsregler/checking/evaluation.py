@@ -58,6 +58,9 @@ class Result:
 class Checker:
     """A compiled guideline (and optionally a standard-time table) that checks decisions."""
 
+    # Everything a checker holds is declared here; nothing grows on it later.
+    __slots__ = ("book", "guideline", "table", "as_of", "_activity_index", "_lookups", "_fast")
+
     def __init__(self, book: RuleBook, guideline: m.Guideline | None = None,
                  table: m.StandardTimeTable | None = None, as_of: date | None = None):
         self.book = book
@@ -124,7 +127,7 @@ class Checker:
             # ("insats = boendestöd och ålder >= 65" is false for hemtjänst whatever the age).
             known = ChainMap(facts, row)
             skipped = [rule_id for rule_id, where, fields, when in reads if where not in done and fields & unknown
-                       and interpret(when, known, case.value) is None]
+                       and when is not None and interpret(when, known, case.value) is None]
             if skipped:
                 names = ", ".join(skipped)
                 case.cannot_assess(f"riktlinjens regler {names} (uppgifter saknas)",

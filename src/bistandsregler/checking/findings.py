@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bistandsregler.language.facts import ABSENT
 
@@ -200,7 +200,7 @@ class Finding(NamedTuple):
         return (SEVERITY_ORDER.get(self.severity, 3), self.code, self.field or "", self.message())
 
     def to_json(self, lang: str = "sv") -> dict:
-        out = {"code": self.code, "severity": self.severity, "message": self.message(lang)}
+        out: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message(lang)}
         for key in ("field", "guideline", "section", "lagrum"):
             value = getattr(self, key)
             if value is not None:

@@ -21,7 +21,7 @@ from bistandsregler.checking.compiler import (
 )
 from bistandsregler.checking.findings import CODES, Finding
 from bistandsregler.language import model as m
-from bistandsregler.rules.catalogue import Resolution, resolve_insats
+from bistandsregler.rules.catalogue import Catalogue, Resolution, prepare, resolve_insats
 from bistandsregler.rules.rulebook import RuleBook
 from bistandsregler.standard_times.pricing import national_activity
 
@@ -42,9 +42,13 @@ class Lookups:
     def insatser(self) -> dict[str, m.Insats]:
         return self.book.insatser(self.guideline)
 
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return prepare(self.insatser)
+
     def resolve_insats(self, text: str, lag: str | None = None) -> Resolution:
         """The catalogue insats a written name means; ``lag`` settles names both laws use."""
-        return resolve_insats(text, self.insatser, lag)
+        return resolve_insats(text, self.catalogue, lag)
 
     def requirements_for(self, insats_id: str | None) -> m.Requirements:
         if insats_id not in self._requirements:
@@ -87,7 +91,7 @@ class GeneralRules:
     """A layer's compiled general rules: what each reads (to say which could not be assessed),
     the evaluator, and the facts that depend on the insats alone."""
 
-    def __init__(self, reads: list[tuple[str, str, frozenset[str], m.Condition]], compiled: CompiledRules,
+    def __init__(self, reads: list[tuple[str, str, frozenset[str], m.Condition | None]], compiled: CompiledRules,
                  static: dict[str | None, dict[str, Any]]):
         self.reads = reads
         self.evaluate = compiled.evaluate

@@ -327,7 +327,7 @@ def import_delegationslista(path: str | os.PathLike | IO, *, encoding: str = "ut
                     yield header_unreadable(header_error, name, line)
                 elif isinstance(cells, InputError):
                     yield cells
-                else:
+                elif columns is not None:  # set by the header line, the first record
                     yield _row(cells, columns, stem, name, line)
             if header_error is not None and not rows:
                 yield header_error

@@ -79,7 +79,19 @@ FORMATS: dict[str, Format] = {
 }
 
 PERSONNUMMER = re.compile(r"\d{6,8}[-+]?\d{4}")
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# A cell may be long (a reason written out in full). The csv module's field limit is one
+# setting for the whole process, so it is raised only while this module's reader reads a
+# record and put back before the record is handed on: a host embedding the library keeps its own.
+_CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+
+
+@contextmanager
+def _long_cells() -> Iterator[None]:
+    previous = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def mask_personnummer(text: str) -> str:
@@ -312,6 +324,12 @@ def _read_jsonl(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
+def _after_space(text: str, position: int) -> int:
+    """The first position from ``position`` on that is not JSON white space."""
+    found = _SPACE.match(text, position)
+    return found.end() if found else position  # never None: the pattern matches the empty string
+
+
 class _Lines:
     """Line numbers of offsets in a text, counted forward only."""
 
@@ -344,7 +362,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
     text = _read_text_whole(stream, encoding)
     decoder = json.JSONDecoder()
     lines = _Lines(text)
-    position = _SPACE.match(text, 0).end()
+    position = _after_space(text, 0)
     if position == len(text):
         yield InputError(record=name, message="filen är tom", message_en="the file is empty")
         return
@@ -358,7 +376,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             yield InputError(record=name, message="posten är för djupt nästlad", message_en="the record is nested too deeply")
             return
         line = lines.at(position)
-        end = _SPACE.match(text, end).end()
+        end = _after_space(text, end)
         if end != len(text):
             line_after = lines.at(end)
             yield InputError(record=name, line=line_after,
@@ -367,7 +385,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             return
         yield _validate(data, name, f"{name}:{line}", line)
         return
-    position = _SPACE.match(text, position + 1).end()
+    position = _after_space(text, position + 1)
     index = 0
     if position < len(text) and text[position] == "]":
         position += 1
@@ -385,9 +403,9 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             line = lines.at(position)
             yield _validate(data, record, f"{name}:{line}", line)
             index += 1
-            position = _SPACE.match(text, end).end()
+            position = _after_space(text, end)
             if position < len(text) and text[position] == ",":
-                position = _SPACE.match(text, position + 1).end()
+                position = _after_space(text, position + 1)
                 continue
             if position < len(text) and text[position] == "]":
                 position += 1
@@ -397,7 +415,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
                              message=f"ogiltig JSON på rad {line}: väntade ',' eller ']' efter föregående beslut; resten av filen kan inte läsas",
                              message_en=f"invalid JSON on line {line}: expected ',' or ']' after the previous decision; the rest of the file cannot be read")  # fmt: skip
             return
-    position = _SPACE.match(text, position).end()
+    position = _after_space(text, position)
     if position != len(text):
         line = lines.at(position)
         yield InputError(record=f"{name}:{line}", line=line, message=f"text efter listan med beslut på rad {line}",
@@ -444,7 +462,9 @@ def _read_yaml(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
         text_stream = wrapper = io.TextIOWrapper(stream, encoding=codec, newline="")
     loader = yaml.SafeLoader(text_stream)
 
-    def item(node: yaml.Node) -> ReadResult | None:
+    def item(node: yaml.Node | None) -> ReadResult | None:
+        if node is None:
+            return None
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not node.value:
             return None  # an empty document is not a record
         line = node.start_mark.line + 1
@@ -473,7 +493,8 @@ def _read_yaml(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
                         yield found
                 loader.get_event()  # SequenceEnd
             else:
-                found = item(loader.compose_node(None, None))
+                # PyYAML's own compose_document passes index None for a document's root.
+                found = item(loader.compose_node(None, None))  # type: ignore[arg-type]
                 if found is not None:
                     yield found
             loader.get_event()  # DocumentEnd
@@ -543,7 +564,8 @@ def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str |
     while True:
         pending.clear()
         try:
-            cells = next(reader)
+            with _long_cells():
+                cells = next(reader)
         except StopIteration:
             return
         except csv.Error:
@@ -551,7 +573,8 @@ def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str |
             previous = reader.line_num
             for offset, line in enumerate(lines):
                 try:
-                    cells = next(csv.reader([line], delimiter=chosen, quoting=csv.QUOTE_NONE), [])
+                    with _long_cells():
+                        cells = next(csv.reader([line], delimiter=chosen, quoting=csv.QUOTE_NONE), [])
                 except csv.Error as error:
                     reason = str(error)
                     yield first + offset, InputError(

@@ -84,7 +84,7 @@ CATALOGUE: dict[str, Message] = {
     "varde.ogiltigt": Message(
         Severity.ERROR,
         "{what}: {reason}",
-        "{what_en}: {reason}",
+        "{what_en}: {reason_en}",
         "Ett datum, tal, en frekvens eller en lagrumshänvisning som inte kan tolkas.",
     ),
     "lagrum.okant": Message(
@@ -263,11 +263,15 @@ def render_all(diagnostics: Iterable[Diagnostic], lang: str = "sv", fmt: str = "
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate to a misspelled word, if one is close enough to be likely."""
-    matches = difflib.get_close_matches(word.lower(), [c.lower() for c in candidates], n=1, cutoff=0.7)
+    """The closest candidate to a misspelled word, if one is close enough to be likely.
+
+    Never the word itself: "did you mean 'tills'?" under 'tills' helps nobody.
+    """
+    others = [c for c in candidates if c != word]
+    matches = difflib.get_close_matches(word.lower(), [c.lower() for c in others], n=1, cutoff=0.7)
     if not matches:
         return None
-    lowered = {c.lower(): c for c in candidates}
+    lowered = {c.lower(): c for c in others}
     return lowered[matches[0]]
 
 

@@ -6,7 +6,7 @@
     True
 
 The grammar is grammar/lagrum.lark (LALR). Errors are LagrumError with a 1-based column
-and a Swedish message; no lark exception ever leaves this module.
+and a message in Swedish and English; no lark exception ever leaves this module.
 """
 
 from __future__ import annotations
@@ -111,12 +111,19 @@ class LawRef(pydantic.BaseModel, frozen=True):
 class LagrumError(ValueError):
     """A law reference that could not be read: where (1-based column) and what was expected."""
 
-    def __init__(self, text: str, column: int, expected: list[str], message: str) -> None:
+    def __init__(self, text: str, column: int, expected: list[str], message: str,
+                 expected_en: list[str] | None = None, message_en: str | None = None) -> None:
         super().__init__(message)
         self.text = text
         self.column = column
         self.expected = expected
         self.message = message
+        self.expected_en = expected if expected_en is None else expected_en
+        self.message_en = message if message_en is None else message_en
+
+    def __reduce__(self) -> tuple:  # picklable with its English, for multiprocessing batches
+        return (LagrumError, (self.text, self.column, self.expected, self.message,
+                              self.expected_en, self.message_en))
 
 
 # ---- parsing ----------------------------------------------------------------------
@@ -148,7 +155,7 @@ class _ToFields(Transformer):
         return {"chapter": next(int(p) for p in parts if p.type == "NUMBER")}
 
     def number(self, parts):
-        fields = {"paragraph": int(parts[0])}
+        fields: dict[str, int | str] = {"paragraph": int(parts[0])}
         for part in parts[1:]:
             if part.type == "LETTER":
                 fields["letter"] = str(part)
@@ -189,56 +196,61 @@ def _parser() -> Lark:
     return Lark(grammar_text("lagrum.lark"), parser="lalr", transformer=_ToFields())
 
 
-# Plain-Swedish descriptions of what the parser expected. Groups first, so that
+# Plain descriptions of what the parser expected, (Swedish, English). Groups first, so that
 # "NUMBER or PARA" reads as one thing; quiet tokens are only named when nothing else is.
-_GROUPS: list[tuple[frozenset[str], str]] = [
-    (frozenset({"NUMBER", "PARA"}), "ett paragrafnummer (t.ex. '1 §')"),
-    (frozenset({"SOL", "LSS", "SFB"}), "en lag (SoL, LSS eller SFB)"),
-    (frozenset({"SFS_SOL", "SFS_LSS", "SFS_SFB"}), "ett SFS-nummer (t.ex. '(2001:453)')"),
+_GROUPS: list[tuple[frozenset[str], tuple[str, str]]] = [
+    (frozenset({"NUMBER", "PARA"}), ("ett paragrafnummer (t.ex. '1 §')", "a paragraph number (e.g. '1 §')")),
+    (frozenset({"SOL", "LSS", "SFB"}), ("en lag (SoL, LSS eller SFB)", "a law (SoL, LSS or SFB)")),
+    (frozenset({"SFS_SOL", "SFS_LSS", "SFS_SFB"}),
+     ("ett SFS-nummer (t.ex. '(2001:453)')", "an SFS number (e.g. '(2001:453)')")),
 ]
-_SINGLE = {
-    "NUMBER": "ett nummer (t.ex. '1')",
-    "PARA": "paragraftecknet '§'",
-    "LETTER": "en paragrafbokstav (t.ex. '2 a §')",
-    "DASH": "ett intervall (t.ex. '5–6 §§')",
-    "KAP": "'kap.'",
-    "CHAP_PARA": "kapitel och paragraf (t.ex. '4:1')",
-    "ORDINAL": "ett stycke i ord (t.ex. 'första stycket')",
-    "ST": "'stycket' (t.ex. 'första stycket' eller '1 st.')",
-    "POINT": "'punkt' (t.ex. 'p. 10')",
-    "SOL": "lagen SoL",
-    "LSS": "lagen LSS",
-    "SFB": "lagen SFB",
-    "SFS_SOL": "SoL:s SFS-nummer (2001:453 eller 2025:400)",
-    "SFS_LSS": "LSS SFS-nummer (1993:387)",
-    "SFS_SFB": "SFB:s SFS-nummer (2010:110)",
-    "RPAR": "')'",
-    "$END": "slutet av texten",
+_SINGLE: dict[str, tuple[str, str]] = {
+    "NUMBER": ("ett nummer (t.ex. '1')", "a number (e.g. '1')"),
+    "PARA": ("paragraftecknet '§'", "the paragraph sign '§'"),
+    "LETTER": ("en paragrafbokstav (t.ex. '2 a §')", "a paragraph letter (e.g. '2 a §')"),
+    "DASH": ("ett intervall (t.ex. '5–6 §§')", "a range (e.g. '5–6 §§')"),
+    "KAP": ("'kap.'", "'kap.'"),
+    "CHAP_PARA": ("kapitel och paragraf (t.ex. '4:1')", "chapter and paragraph (e.g. '4:1')"),
+    "ORDINAL": ("ett stycke i ord (t.ex. 'första stycket')", "a subsection in words (e.g. 'första stycket')"),
+    "ST": ("'stycket' (t.ex. 'första stycket' eller '1 st.')", "'stycket' (e.g. 'första stycket' or '1 st.')"),
+    "POINT": ("'punkt' (t.ex. 'p. 10')", "'punkt' (e.g. 'p. 10')"),
+    "SOL": ("lagen SoL", "the law SoL"),
+    "LSS": ("lagen LSS", "the law LSS"),
+    "SFB": ("lagen SFB", "the law SFB"),
+    "SFS_SOL": ("SoL:s SFS-nummer (2001:453 eller 2025:400)", "SoL's SFS number (2001:453 or 2025:400)"),
+    "SFS_LSS": ("LSS SFS-nummer (1993:387)", "LSS's SFS number (1993:387)"),
+    "SFS_SFB": ("SFB:s SFS-nummer (2010:110)", "SFB's SFS number (2010:110)"),
+    "RPAR": ("')'", "')'"),
+    "$END": ("slutet av texten", "the end of the text"),
 }
-_QUIET = {"COMMA": "','", "LPAR": "'('", "TRAIL": "ett avslutande tecken"}
+_QUIET: dict[str, tuple[str, str]] = {
+    "COMMA": ("','", "','"), "LPAR": ("'('", "'('"), "TRAIL": ("ett avslutande tecken", "a closing character"),
+}
 
 
-def _describe(names: set[str]) -> list[str]:
+def _describe(names: set[str], lang: int = 0) -> list[str]:
+    """What was expected, in Swedish (``lang`` 0) or English (1)."""
     names = {"$END" if n == "<END-OF-FILE>" else n for n in names}  # lark spells it both ways
     loud = {n for n in names if n not in _QUIET}
     if not loud:
-        return sorted(_QUIET[n] for n in names if n in _QUIET)
+        return sorted(_QUIET[n][lang] for n in names if n in _QUIET)
     described = []
-    for group, text in _GROUPS:
+    for group, texts in _GROUPS:
         if group <= loud:
-            described.append(text)
+            described.append(texts[lang])
             loud -= group
     order = {name: i for i, name in enumerate(_SINGLE)}
-    described += [_SINGLE.get(n, n) for n in sorted(loud, key=lambda n: (order.get(n, 99), n))]
+    described += [_SINGLE[n][lang] if n in _SINGLE else n for n in sorted(loud, key=lambda n: (order.get(n, 99), n))]
     return described
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " eller " + items[-1]
+def _join(items: list[str], lang: int = 0) -> str:
+    last = " eller " if lang == 0 else " or "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + last + items[-1]
 
 
 def _error(text: str, err: UnexpectedInput) -> LagrumError:
-    if isinstance(err, UnexpectedCharacters):
+    if isinstance(err, UnexpectedCharacters) and err.pos_in_stream is not None:
         column, found, names = err.pos_in_stream + 1, text[err.pos_in_stream], err.allowed
     elif isinstance(err, UnexpectedToken) and err.token.type != "$END":
         column, found = err.token.start_pos + 1, str(err.token)
@@ -246,33 +258,38 @@ def _error(text: str, err: UnexpectedInput) -> LagrumError:
     else:  # the text ended too early
         column, found = len(text.rstrip()) + 1, None
         names = getattr(err, "accepts", None) or getattr(err, "expected", None) or set()
-    expected = _describe(set(names))
+    expected, expected_en = _describe(set(names)), _describe(set(names), 1)
     where = (
         f"oväntat '{found}' i kolumn {column}" if found else f"texten tar slut i kolumn {column}"
     )
+    where_en = f"unexpected '{found}' at column {column}" if found else f"the text ends at column {column}"
     message = f"Felaktigt lagrum '{text}': {where}, väntade {_join(expected)}"
-    return LagrumError(text, column, expected, message)
+    message_en = f"Invalid law reference '{text}': {where_en}, expected {_join(expected_en, 1)}"
+    return LagrumError(text, column, expected, message, expected_en, message_en)
 
 
 @lru_cache(maxsize=4096)
 def parse_lagrum(text: str) -> LawRef:
     """Read one law reference; raises LagrumError with column and what was expected."""
     if not text.strip():
-        expected = [_GROUPS[0][1]]
-        raise LagrumError(text, 1, expected, f"Tomt lagrum: väntade {expected[0]}")
+        sv, en = _GROUPS[0][1]
+        raise LagrumError(text, 1, [sv], f"Tomt lagrum: väntade {sv}", [en], f"Empty law reference: expected {en}")
     if len(text) > MAX_LENGTH:
         raise LagrumError(
             text, MAX_LENGTH + 1, [],
             f"Felaktigt lagrum: för lång lagrumshänvisning ({len(text)} tecken, högst {MAX_LENGTH})",
+            [], f"Invalid law reference: too long ({len(text)} characters, at most {MAX_LENGTH})",
         )  # fmt: skip
     try:
-        fields = _parser().parse(text)
+        fields = _parser().parse(text)  # the transformer gives LawRef's fields
     except UnexpectedInput as err:
         raise _error(text, err) from None
+    assert isinstance(fields, dict)
     try:
         return LawRef(**fields)
     except pydantic.ValidationError as err:  # the grammar should rule this out
-        raise LagrumError(text, 1, [], f"Felaktigt lagrum '{text}': {err}") from None
+        raise LagrumError(text, 1, [], f"Felaktigt lagrum '{text}': {err}",
+                          [], f"Invalid law reference '{text}': {err}") from None
 
 
 def try_parse_lagrum(text: str) -> LawRef | None:

@@ -7,7 +7,6 @@ live in ``validation``, evaluation in ``evaluation``.
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from fractions import Fraction
 from typing import Annotated, Literal
@@ -15,7 +14,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bistandsregler.language.lagrum import LawRef
-from bistandsregler.language.units import Quantity
+from bistandsregler.language.units import Quantity, round_to_step
+
+# The closed word sets of the language, as the grammar spells them.
+CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
+ArithOp = Literal["+", "-", "*", "/"]
+SpanUnit = Literal["dag", "vecka", "månad", "år"]
 
 
 class _Model(BaseModel):
@@ -105,7 +109,7 @@ class ValueRef(_Model):
 
 class Arith(_Model):
     kind: Literal["aritmetik"] = "aritmetik"
-    op: Literal["+", "-", "*", "/"]
+    op: ArithOp
     left: Expr
     right: Expr
     pos: Pos
@@ -116,7 +120,7 @@ Expr = Annotated[Field_ | Number | DateLit | Text | ValueRef | Arith, Field(disc
 
 class Compare(_Model):
     kind: Literal["jamfor"] = "jamfor"
-    op: Literal["=", "!=", "<", "<=", ">", ">="]
+    op: CompareOp
     left: Expr
     right: Expr
     pos: Pos
@@ -207,7 +211,7 @@ class AgeRange(_Model):
 class TargetGroup(_Model):
     ages: AgeRange | None = None
     personkrets: list[int] | None = None
-    housing: list[str] | None = None
+    housing: list[str] | None = None  # recorded, not checked (no housing in a decision)
 
 
 class Bounds(_Model):
@@ -222,7 +226,7 @@ class Norm(Documented):
 
 class Span(_Model):
     amount: int
-    unit: Literal["dag", "vecka", "månad", "år"]
+    unit: SpanUnit
 
     def text(self, lang: str = "sv") -> str:
         if lang == "en":
@@ -240,8 +244,8 @@ class Requirements(_Model):
     max_duration: Span | None = None
     until_further_allowed: bool | None = None
     follow_up_within: Span | None = None
-    plan_within: Span | None = None
-    plan_from: str | None = None
+    plan_within: Span | None = None  # genomförandeplan: recorded, not checked (the provider's plan
+    plan_from: str | None = None     # is not part of a decision)
     executed_within: Span | None = None
     tolerance_percent: Fraction | None = None
     positions: dict[str, Pos] = {}
@@ -265,7 +269,7 @@ class Insats(Documented):
     lss_counterpart: str | None = None
     responsible: str | None = None
     simplified: Literal["tillåten", "utesluten"] | None = None
-    standard_activities: list[str] = []
+    standard_activities: list[str] = []  # "schablon": names checked, not used when checking decisions
     norms: list[Norm] = []
     scope: Bounds | None = None
     requirements: Requirements = Requirements()
@@ -313,10 +317,13 @@ class Bands(Documented):
     step: Fraction = Fraction(0)
     bands: list[Band] = []
 
+    def rounded(self, value: Fraction) -> Fraction:
+        """The value the bands are compared with: rounded to the step, half up (exact without one)."""
+        return round_to_step(value, self.step)
+
     def band_for(self, value: Fraction) -> Band | None:
         """The band a value falls in; with a step, values are first rounded to that step."""
-        if self.step:  # to the nearest step, a half rounded up as everywhere in the library
-            value = math.floor(value / self.step + Fraction(1, 2)) * self.step
+        value = self.rounded(value)
         found = None
         for band in self.bands:
             if value >= band.low and (band.high is None or value <= band.high):

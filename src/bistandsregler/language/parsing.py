@@ -7,11 +7,13 @@ in it is ever executed.
 
 from __future__ import annotations
 
+import datetime
 import re
 import textwrap
 from datetime import date
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -184,7 +186,8 @@ def parse_text(text: str, path: str, kind: str) -> tuple[m.Document | None, list
 
 def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, line_of) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        at = error.pos_in_stream if error.pos_in_stream is not None else len(text)
+        char = text[at] if at < len(text) else ""
         args = {
             "char": repr(char),
             "expected": _expected_text(kind, set(error.allowed or ()), 0),
@@ -198,6 +201,7 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
             "syntax.slut_saknas", Severity.ERROR, path, line, 1, {"block": block}, line_of(line)
         )
     assert isinstance(error, UnexpectedToken)
+    token = error.token
     expected = set(error.expected)
     found = str(token)
     keywords = [w for w in (_keyword(kind, n) for n in expected) if w]
@@ -282,8 +286,23 @@ def _number(token: Token) -> Fraction:
     return Fraction(str(token).replace(",", "."))
 
 
-_UNITS = {"dag": "dag", "dagar": "dag", "vecka": "vecka", "veckor": "vecka", "månad": "månad", "månader": "månad", "år": "år"}
-_COMPARISONS = {"≤": "<=", "≥": ">=", "≠": "!="}
+def _leaf(tree: Tree, index: int = 0) -> Token:
+    """The token the grammar puts at ``index`` among ``tree``'s children."""
+    child = tree.children[index]
+    assert isinstance(child, Token), child  # the grammar's shape, not the input's
+    return child
+
+
+def _line_col(token: Token) -> tuple[int, int]:
+    # Lexed tokens always carry their position; lark types it Optional for hand-made ones.
+    assert token.line is not None and token.column is not None
+    return token.line, token.column
+
+
+_UNITS: dict[str, m.SpanUnit] = {"dag": "dag", "dagar": "dag", "vecka": "vecka", "veckor": "vecka", "månad": "månad", "månader": "månad", "år": "år"}
+_COMPARISONS: dict[str, m.CompareOp] = {
+    "≤": "<=", "≥": ">=", "≠": "!=", "<=": "<=", ">=": ">=", "!=": "!=", "<": "<", ">": ">", "=": "=",
+}
 
 
 class _Builder:
@@ -296,14 +315,18 @@ class _Builder:
     # -- helpers --
     def pos(self, item: Tree | Token) -> m.Pos:
         if isinstance(item, Token):
-            return m.Pos(file=self.path, line=item.line, column=item.column)
+            line, column = _line_col(item)
+            return m.Pos(file=self.path, line=line, column=column)
         return m.Pos(file=self.path, line=item.meta.line, column=item.meta.column)
 
-    def invalid(self, token: Token, what: tuple[str, str], reason: str, offset: int = 0) -> None:
+    def invalid(self, token: Token, what: tuple[str, str], reason: str, offset: int = 0,
+                reason_en: str | None = None) -> None:
+        line, column = _line_col(token)
         self.diagnostics.append(
             Diagnostic(
-                "varde.ogiltigt", Severity.ERROR, self.path, token.line, token.column + offset,
-                {"what": what[0], "what_en": what[1], "reason": reason}, self.line_of(token.line),
+                "varde.ogiltigt", Severity.ERROR, self.path, line, column + offset,
+                {"what": what[0], "what_en": what[1], "reason": reason,
+                 "reason_en": reason if reason_en is None else reason_en}, self.line_of(line),
                 max(1, len(str(token)) - offset) if offset == 0 else 1,
             )
         )
@@ -312,7 +335,8 @@ class _Builder:
         try:
             return date.fromisoformat(str(token))
         except ValueError:
-            self.invalid(token, ("ogiltigt datum", "invalid date"), f"'{token}' finns inte i kalendern")
+            self.invalid(token, ("ogiltigt datum", "invalid date"), f"'{token}' finns inte i kalendern",
+                         reason_en=f"'{token}' is not in the calendar")
             return None
 
     def amount(self, token: Token) -> m.Amount | None:
@@ -328,7 +352,8 @@ class _Builder:
         try:
             return parse_lagrum(written)
         except LagrumError as error:
-            self.invalid(token, ("ogiltigt lagrum", "invalid law reference"), error.message, error.column)
+            self.invalid(token, ("ogiltigt lagrum", "invalid law reference"), error.message, error.column,
+                         error.message_en)
             return None
 
     def citation(self, token: Token, validity: m.Validity = m.ALWAYS) -> m.Citation | None:
@@ -341,31 +366,31 @@ class _Builder:
         kind = _rule(tree)
         start = until = None
         if kind == "validity_from":
-            start = self.date(tree.children[0])
+            start = self.date(_leaf(tree))
             if len(tree.children) > 1:
                 until = self.until(tree.children[1])
         else:
             until = self.until(tree.children[0])
         if start and until and until < start:
-            token = tree.children[0]
+            line, column = _line_col(_leaf(tree))
             self.diagnostics.append(
-                Diagnostic("period.omvand", Severity.ERROR, self.path, token.line, token.column,
-                           {"start": start.isoformat(), "until": until.isoformat()}, self.line_of(token.line))
+                Diagnostic("period.omvand", Severity.ERROR, self.path, line, column,
+                           {"start": start.isoformat(), "until": until.isoformat()}, self.line_of(line))
             )
         return m.Validity(valid_from=start, valid_until=until)
 
-    def until(self, tree: Tree) -> date | None:
-        return self.date(tree.children[0]) if _rule(tree) == "until_date" else None
+    def until(self, tree: Tree) -> datetime.date | None:
+        return self.date(_leaf(tree)) if _rule(tree) == "until_date" else None
 
     def documented(self, statement: Tree, fields: dict) -> bool:
         """Fill section/source/text from a shared statement; False if it is not one."""
         kind = _rule(statement)
         if kind == "section_stmt":
-            fields["section"] = _unquote(statement.children[0])
+            fields["section"] = _unquote(_leaf(statement))
         elif kind == "source_stmt":
-            fields["source"] = _unquote(statement.children[0])
+            fields["source"] = _unquote(_leaf(statement))
         elif kind == "text_stmt":
-            prose = _unquote(statement.children[0])
+            prose = _unquote(_leaf(statement))
             fields["text"] = f"{fields['text']}\n\n{prose}" if fields.get("text") else prose
         else:
             return False
@@ -388,7 +413,7 @@ class _Builder:
         return self.guideline(tree)
 
     def guideline(self, tree: Tree) -> m.Guideline:
-        parts: dict[str, list] = {
+        parts: dict[str, Any] = {
             "laws": [], "insatser": [], "activities": [], "values": [], "bands": [], "rules": [], "delegations": []
         }
         meta = defaults = None
@@ -458,15 +483,16 @@ class _Builder:
 
     def paragraph(self, tree: Tree) -> m.Paragraph | None:
         children = tree.children
-        ref = self.lawref(children[0])
-        fields: dict = {"written": _unquote(children[0]), "pos": self.pos(children[0]), "replaces": []}
+        ref = self.lawref(_leaf(tree))
+        fields: dict = {"written": _unquote(_leaf(tree)), "pos": self.pos(children[0]), "replaces": []}
         for child in children[1:]:
             if isinstance(child, Token):
                 fields["title"] = _unquote(child)
             elif _rule(child).startswith("validity"):
                 fields["validity"] = self.validity(child)
             elif _rule(child) == "string_list":
-                fields["replaces"] = [r for r in (self.lawref(t) for t in child.children) if r is not None]
+                fields["replaces"] = [r for r in (self.lawref(_leaf(child, i)) for i in range(len(child.children)))
+                                      if r is not None]
         if ref is None:
             return None
         return m.Paragraph(ref=ref, **fields)
@@ -474,7 +500,9 @@ class _Builder:
     def insats(self, tree: Tree) -> m.Insats:
         name, title, rest = self.header(tree)
         fields: dict = {"id": name, "name": title, "pos": self.pos(tree)}
-        citations, aliases, norms = [], [], []
+        citations: list[m.Citation] = []
+        aliases: list[str] = []
+        norms: list[m.Norm] = []
         target: dict = {}
         requirement_statements = []
         for statement in rest:
@@ -495,7 +523,7 @@ class _Builder:
                 fields["responsible"] = str(children[0])
             elif kind == "forenklad":
                 fields["simplified"] = str(children[0])
-            elif kind == "schablon":
+            elif kind == "schablon":  # recorded and name-checked; no decision check reads it
                 fields["standard_activities"] = [str(t) for t in children[0].children]
             elif kind == "norm":
                 section = _unquote(children[2]) if len(children) > 2 else None
@@ -512,15 +540,17 @@ class _Builder:
         kind = _rule(tree)
         if kind == "personkrets":
             groups = set()
-            for token in tree.children:
+            for index in range(len(tree.children)):
+                token = _leaf(tree, index)
                 value = _number(token)
                 if value not in (1, 2, 3):  # "1,2" lexes as a decimal number: say so, never misread it
                     self.invalid(token, ("ogiltig personkrets", "invalid personkrets"),
-                                 f"'{token}' är inte 1, 2 eller 3 (skriv listor som '1, 2')")
+                                 f"'{token}' är inte 1, 2 eller 3 (skriv listor som '1, 2')",
+                                 reason_en=f"'{token}' is not 1, 2 or 3 (write lists as '1, 2')")
                 else:
                     groups.add(int(value))
             target["personkrets"] = sorted(groups)
-        elif kind == "boende":
+        elif kind == "boende":  # recorded, not checked: a decision does not say how the person lives
             target["housing"] = [str(t) for t in tree.children[0].children]
         elif kind == "alder":
             target["ages"] = self.ages(tree.children[0])
@@ -540,7 +570,7 @@ class _Builder:
         return m.AgeRange(maximum=bounds[0], pos=pos)
 
     def age_bound(self, tree: Tree) -> m.AgeBound:
-        token = tree.children[0]
+        token = _leaf(tree)
         if _rule(tree) == "varde":
             return m.AgeBound(value=str(token))
         return m.AgeBound(years=int(_number(token)))
@@ -549,15 +579,15 @@ class _Builder:
         fields = {}
         for child in tree.children:
             key = "normal" if _rule(child) == "normal_bound" else "maximum"
-            fields[key] = self.amount(child.children[0])
+            fields[key] = self.amount(_leaf(child))
         return m.Bounds(**fields)
 
     def requirements(self, statements: list, fields: dict) -> m.Requirements:
         values: dict = {}
         positions: dict[str, m.Pos] = {}
 
-        def span(number: Token, unit: Token) -> m.Span:
-            return m.Span(amount=int(_number(number)), unit=_UNITS[str(unit)])
+        def span(statement: Tree) -> m.Span:  # "NUMBER UNIT" at the start of the statement
+            return m.Span(amount=int(_number(_leaf(statement))), unit=_UNITS[str(statement.children[1])])
 
         for statement in statements:
             if not isinstance(statement, Tree):
@@ -570,18 +600,18 @@ class _Builder:
             elif kind == "kraver_motivering":
                 key, values["reasons_required_on"] = "reasons_required_on", [str(t) for t in children[0].children]
             elif kind == "tidsbegransning":
-                key, values["max_duration"] = "max_duration", span(children[0], children[1])
+                key, values["max_duration"] = "max_duration", span(statement)
             elif kind == "tills_vidare":
                 key, values["until_further_allowed"] = "until_further_allowed", True
             elif kind == "uppfoljning":
-                key, values["follow_up_within"] = "follow_up_within", span(children[0], children[1])
-            elif kind == "genomforandeplan":
-                key, values["plan_within"] = "plan_within", span(children[0], children[1])
+                key, values["follow_up_within"] = "follow_up_within", span(statement)
+            elif kind == "genomforandeplan":  # recorded, not checked: the plan is not in the decision
+                key, values["plan_within"] = "plan_within", span(statement)
                 values["plan_from"] = str(children[2])
             elif kind == "verkstallighet":
-                key, values["executed_within"] = "executed_within", span(children[0], children[1])
+                key, values["executed_within"] = "executed_within", span(statement)
             elif kind == "tolerans":
-                key, values["tolerance_percent"] = "tolerance_percent", _number(children[0])
+                key, values["tolerance_percent"] = "tolerance_percent", _number(_leaf(statement))
             else:
                 self.documented(statement, fields)
             if key:
@@ -676,7 +706,7 @@ class _Builder:
             if kind == "beslutar":
                 fields["decides"] = [str(t) for t in children[0].children]
             elif kind == "efter":
-                fields["after"] = m.Span(amount=int(_number(children[0])), unit=_UNITS[str(children[1])])
+                fields["after"] = m.Span(amount=int(_number(_leaf(statement))), unit=_UNITS[str(children[1])])
             else:
                 self.documented(statement, fields)
         return m.Delegation(**fields)
@@ -699,7 +729,7 @@ class _Builder:
             return m.Not(item=self.condition(tree.children[0]), pos=pos)
         if kind == "jamfor":
             left, op, right = tree.children
-            return m.Compare(op=_COMPARISONS.get(str(op), str(op)), left=self.expr(left), right=self.expr(right), pos=pos)
+            return m.Compare(op=_COMPARISONS[str(op)], left=self.expr(left), right=self.expr(right), pos=pos)
         if kind == "i_lista":
             item, *options = tree.children
             return m.InList(item=self.expr(item), options=[self.expr(o) for o in options], pos=pos)
@@ -710,18 +740,17 @@ class _Builder:
     def expr(self, tree: Tree) -> m.Expr:
         kind = _rule(tree)
         pos = self.pos(tree)
-        token = tree.children[0]
         if kind == "falt":
-            return m.Field_(name=str(token), pos=pos)
+            return m.Field_(name=str(_leaf(tree)), pos=pos)
         if kind == "tal":
-            return m.Number(value=_number(token), pos=pos)
+            return m.Number(value=_number(_leaf(tree)), pos=pos)
         if kind == "datum":
-            return m.DateLit(value=self.date(token) or date.min, pos=pos)
+            return m.DateLit(value=self.date(_leaf(tree)) or date.min, pos=pos)
         if kind == "text":
-            return m.Text(value=_unquote(token), pos=pos)
+            return m.Text(value=_unquote(_leaf(tree)), pos=pos)
         if kind == "varde":
-            return m.ValueRef(name=str(token), pos=pos)
-        ops = {"plus": "+", "minus": "-", "ganger": "*", "delat": "/"}
+            return m.ValueRef(name=str(_leaf(tree)), pos=pos)
+        ops: dict[str, m.ArithOp] = {"plus": "+", "minus": "-", "ganger": "*", "delat": "/"}
         return m.Arith(op=ops[kind], left=self.expr(tree.children[0]), right=self.expr(tree.children[1]), pos=pos)
 
     # -- standard-time tables --

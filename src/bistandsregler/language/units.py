@@ -3,8 +3,9 @@
 One parser (``grammar/frekvens.lark``) for the notations used in decisions, guidelines and
 standard-time tables. Results are exact (``fractions.Fraction``) under the calendar
 convention: a month is 1/12 of a year, so a month holds 365/12 days, 52/12 = 13/3 weeks and
-1/12 year. Nothing is rounded inside this module; ``round_minutes`` and ``format_hours`` are
-the only places that round, and they round half up (towards plus infinity).
+1/12 year. Nothing is rounded inside this module; ``round_minutes``, ``format_hours`` and
+``round_to_step`` (fee bands) are the only places that round, and they round half up
+(towards plus infinity).
 """
 
 from __future__ import annotations
@@ -159,6 +160,16 @@ def round_minutes(minutes: Fraction) -> int:
 
 def _half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
+
+
+def round_to_step(value: Fraction, step: Fraction) -> Fraction:
+    """``value`` to the nearest multiple of ``step``, half up: 2.5 at step 1 -> 3, 2.25 at 1/2 -> 5/2.
+
+    The one rounding of fee bands (``nivåer`` with ``steg``); a step of 0 leaves the value exact.
+    """
+    if not step:
+        return Fraction(value)
+    return _half_up(Fraction(value) / step) * Fraction(step)
 
 
 def format_hours(minutes: Fraction, lang: str = "sv") -> str:
@@ -324,7 +335,7 @@ def _error(text: str, error: UnexpectedInput) -> FrequencyError:
         else:
             column = error.token.start_pos + 1
     elif isinstance(error, UnexpectedCharacters):
-        expected, column = set(error.allowed or ()), error.pos_in_stream + 1
+        expected, column = set(error.allowed or ()), (error.pos_in_stream or 0) + 1
     else:  # UnexpectedEOF; not raised by LALR, kept for safety
         expected, column = set(getattr(error, "expected", ())), len(text.rstrip()) + 1
     return FrequencyError(text, column, _expected_message(expected))
@@ -346,7 +357,7 @@ def parse_quantity(text: str) -> Quantity:
     except VisitError as error:
         if isinstance(error.orig_exc, _Invalid):
             invalid = error.orig_exc
-            raise FrequencyError(text, invalid.token.start_pos + 1, invalid.message) from None
+            raise FrequencyError(text, (invalid.token.start_pos or 0) + 1, invalid.message) from None
         raise
 
 

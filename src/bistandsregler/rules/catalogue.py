@@ -20,8 +20,9 @@ A step that finds more than one insats stops with no id and the ids as ``candida
 ("Kontaktperson" is both the SoL and the LSS contact person), unless the law hint ``lag``
 ("SoL"/"LSS") leaves one. Nothing found gives no id and the nearest ids as candidates.
 
-Results are memoised per (text, catalogue, lag); a catalogue is recognised by its content, so
-the dict that ``RuleBook.insatser()`` builds anew on every call still hits the cache.
+Results are memoised per (text, lag) on a prepared ``Catalogue``; catalogues are shared by
+content, so the dict that ``RuleBook.insatser()`` builds anew on every call still hits the
+cache. Both memos are bounded (``CATALOGUES_KEPT``, ``RESOLUTIONS_KEPT``).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 if TYPE_CHECKING:
     from bistandsregler.language.model import Insats
 
-__all__ = ["ABBREVIATIONS", "CUTOFF", "Resolution", "resolve_insats"]
+__all__ = ["ABBREVIATIONS", "CUTOFF", "Catalogue", "Resolution", "prepare", "resolve_insats"]
 
 How = Literal["exakt", "alias", "förkortning", "ungefärlig"]
 
@@ -137,7 +138,7 @@ def _content(text: str) -> frozenset[str]:
     return frozenset(w for w in text.split() if w not in _STOPWORDS)
 
 
-class _Catalogue:
+class _Index:
     """The spellings of one catalogue, normalised three ways, for lookup."""
 
     def __init__(self, entries: tuple[tuple[str, str | None, tuple[str, ...]], ...], laws: dict[str, frozenset[str]]):
@@ -189,7 +190,7 @@ class _Catalogue:
 # ---- the steps -------------------------------------------------------------------------------
 
 
-def _decide(text: str, found: Iterable[tuple[str, str]], how: How, catalogue: _Catalogue,
+def _decide(text: str, found: Iterable[tuple[str, str]], how: How, catalogue: _Index,
             lag: str | None) -> Resolution | None:  # fmt: skip
     """A Resolution when ``found`` (id, spelling) names one insats, or several (ambiguous)."""
     found = sorted(set(found))
@@ -208,7 +209,7 @@ def _decide(text: str, found: Iterable[tuple[str, str]], how: How, catalogue: _C
     return Resolution(text=text, id=ids[0], how=how, matched=spelling)
 
 
-def _contained(text_words: frozenset[str], catalogue: _Catalogue) -> list[tuple[str, str]]:
+def _contained(text_words: frozenset[str], catalogue: _Index) -> list[tuple[str, str]]:
     """Spellings whose words are all in the text, longest first; else the text's words all in one spelling."""
     if not text_words:
         return []
@@ -233,7 +234,7 @@ def _correct(words: Iterable[str], vocabulary: list[str]) -> str:
     return " ".join(out)
 
 
-def _resolve(text: str, catalogue: _Catalogue, lag: str | None) -> Resolution:
+def _resolve(text: str, catalogue: _Index, lag: str | None) -> Resolution:
     words = _words(text)
     light = " ".join(w for w, _ in words)
     if not light:
@@ -291,11 +292,10 @@ def _resolve(text: str, catalogue: _Catalogue, lag: str | None) -> Resolution:
 
 # ---- memoisation ------------------------------------------------------------------------------
 
-_catalogues: dict[tuple, int] = {}  # content key -> number
-_built: dict[int, _Catalogue] = {}
-# id(dict) -> (dict, number, size): a fast path for the same dict passed again. Holding the dict
-# keeps its id from being reused; a dict changed in place after use is not noticed (do not).
-_recent: dict[int, tuple[Mapping[str, Insats], int, int]] = {}
+# How many prepared catalogues are kept (a run meets one per guideline layer), and how many
+# resolutions each keeps. Both are bounded: a long-running host never grows without end.
+CATALOGUES_KEPT = 8
+RESOLUTIONS_KEPT = 4096
 
 
 def _laws_of(insats: Insats) -> frozenset[str]:
@@ -307,38 +307,53 @@ def _laws_of(insats: Insats) -> frozenset[str]:
     return frozenset(laws)
 
 
-def _catalogue_number(insatser: Mapping[str, Insats]) -> int:
-    recent = _recent.get(id(insatser))
-    if recent is not None and recent[0] is insatser and recent[2] == len(insatser):
-        return recent[1]
+_Key = tuple[tuple[tuple[str, str | None, tuple[str, ...]], ...], tuple[tuple[str, frozenset[str]], ...]]
+
+
+def _content_key(insatser: Mapping[str, Insats]) -> _Key:
+    """What resolving reads from a catalogue: ids, names, aliases and laws."""
     entries = tuple(sorted((key, insats.name, tuple(insats.aliases)) for key, insats in insatser.items()))
     laws = tuple(sorted((key, _laws_of(insats)) for key, insats in insatser.items()))
-    key = (entries, laws)
-    number = _catalogues.get(key)
-    if number is None:
-        number = len(_catalogues)
-        _catalogues[key] = number
-        _built[number] = _Catalogue(entries, dict(laws))
-    if len(_recent) >= 16:
-        _recent.pop(next(iter(_recent)))
-    _recent[id(insatser)] = (insatser, number, len(insatser))
-    return number
+    return entries, laws
 
 
-@lru_cache(maxsize=16384)
-def _resolve_cached(text: str, number: int, lag: str | None) -> Resolution:
-    return _resolve(text, _built[number], lag)
+class Catalogue:
+    """A catalogue prepared for resolving, with its own bounded memo of resolutions.
+
+    ``prepare(insatser)`` gives the one for a catalogue's content; a caller that resolves
+    many names against one catalogue (``Lookups``) keeps it and passes it instead of the dict.
+    """
+
+    def __init__(self, key: _Key) -> None:
+        entries, laws = key
+        self._index = _Index(entries, dict(laws))
+        self.resolve = lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve)
+
+    def _resolve(self, text: str, lag: str | None) -> Resolution:
+        return _resolve(text, self._index, lag)
 
 
-def resolve_insats(text: str | None, insatser: Mapping[str, Insats], lag: str | None = None) -> Resolution:
+@lru_cache(maxsize=CATALOGUES_KEPT)
+def _prepared(key: _Key) -> Catalogue:
+    return Catalogue(key)
+
+
+def prepare(insatser: Mapping[str, Insats]) -> Catalogue:
+    """The prepared catalogue for ``insatser`` (``RuleBook.insatser()``), shared by content."""
+    return _prepared(_content_key(insatser))
+
+
+def resolve_insats(text: str | None, insatser: Mapping[str, Insats] | Catalogue, lag: str | None = None) -> Resolution:
     """The catalogue insats a written name means (see the module text for the steps).
 
-    ``insatser`` is ``RuleBook.insatser()`` (id -> Insats); ``lag`` ("SoL", "LSS"), when
-    known from the decision's law reference, settles names both laws use.
+    ``insatser`` is ``RuleBook.insatser()`` (id -> Insats) or a ``Catalogue`` from ``prepare``;
+    ``lag`` ("SoL", "LSS"), when known from the decision's law reference, settles names both
+    laws use.
 
         >>> resolve_insats("Hemtj.", book.insatser()).id          # doctest: +SKIP
         'hemtjänst'
     """
     if not isinstance(text, str) or not text.strip():
         return Resolution(text=text or "")
-    return _resolve_cached(text, _catalogue_number(insatser), lag)
+    catalogue = insatser if isinstance(insatser, Catalogue) else prepare(insatser)
+    return catalogue.resolve(text, lag)

@@ -7,7 +7,8 @@ and bands cover time and values without gaps or overlaps.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -81,7 +82,8 @@ class _Checker:
                     self.unknown(("insats", "service"), name, delegation.pos, insatser)
 
     def duplicates(self, g: m.Guideline) -> None:
-        groups = [
+        Named = m.Insats | m.Activity | m.DatedValue | m.Bands | m.Rule | m.Law | m.Delegation
+        groups: list[tuple[Sequence[Named], tuple[str, str] | None]] = [
             (g.insatser, None), (g.activities, ("aktivitet", "activity")), (g.values, ("värde", "value")),
             (g.bands, ("nivåer", "bands")), (g.rules, ("regel", "rule")), (g.laws, ("lag", "law")),
             (g.delegations, ("delegation", "delegation")),
@@ -184,7 +186,7 @@ class _Checker:
             elif current.low - previous.high > bands.step:
                 self.add("nivaer.lucka", current.pos, first=previous.name, second=current.name, name=bands.id)
 
-    def rule(self, rule: m.Rule, symbols: set[str], values, start: date | None) -> None:
+    def rule(self, rule: m.Rule, symbols: AbstractSet[str], values, start: date | None) -> None:
         if rule.when is None or rule.severity is None:
             self.add("regel.villkor_saknas", rule.pos, len("regel"), name=rule.id)
         if rule.citation:
@@ -197,7 +199,7 @@ class _Checker:
                 elif isinstance(expr, m.ValueRef) and expr.name not in values:
                     self.unknown(("värde", "value"), expr.name, expr.pos, values)
 
-    def types(self, condition: m.Condition, values: dict[str, m.DatedValue], symbols: set[str]) -> None:
+    def types(self, condition: m.Condition, values: dict[str, m.DatedValue], symbols: AbstractSet[str]) -> None:
         """Comparisons of different kinds of value would be false for every decision: say so."""
         for node in _conditions(condition):
             if not isinstance(node, m.Compare):
@@ -279,7 +281,7 @@ def _conditions(condition: m.Condition) -> Iterator[m.Condition]:
             stack.append(node.item)
 
 
-def _kind(expr: m.Expr, values: dict[str, m.DatedValue], symbols: set[str]) -> str | None:
+def _kind(expr: m.Expr, values: dict[str, m.DatedValue], symbols: AbstractSet[str]) -> str | None:
     """The kind of value an expression has: "tal", "text", "datum", "ja/nej" (None: cannot tell,
     e.g. an unknown name, which has its own diagnostic)."""
     if isinstance(expr, m.Field_):

@@ -606,7 +606,7 @@ def _vignette_text(comparison: VignetteComparison, lang: str) -> list[str]:
         if e.kind == "ersättning":
             out.append(f"  {e.table}: " + ("reimbursement times (what the provider is paid), not assessment" if en
                                            else "ersättningstider (vad utföraren får betalt), inte bedömning"))
-        for line in e.lines:
-            if line.status in ("omatchad", "ej_prissatt"):
-                out.append(f"  {e.table}: {line.written}: {line.reason}")
+        for priced in e.lines:
+            if priced.status in ("omatchad", "ej_prissatt"):
+                out.append(f"  {e.table}: {priced.written}: {priced.reason}")
     return out

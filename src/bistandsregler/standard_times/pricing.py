@@ -34,8 +34,10 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -287,22 +289,21 @@ def vignette_from_data(data: object, where: str, default_name: str = "vinjett") 
 def _vocabulary(vocabulary: object) -> Mapping[str, m.Activity]:
     if vocabulary is None:
         return shipped_vocabulary()
-    if hasattr(vocabulary, "activities") and not isinstance(vocabulary, Mapping):
-        return vocabulary.activities  # a RuleBook
-    return vocabulary  # type: ignore[return-value]
+    if isinstance(vocabulary, Mapping):
+        return vocabulary
+    activities = getattr(vocabulary, "activities", None)  # a RuleBook
+    if isinstance(activities, Mapping):
+        return activities
+    raise TypeError(f"vocabulary: a mapping of activities or a RuleBook, not {type(vocabulary).__name__}")
 
 
-_SHIPPED: dict[str, m.Activity] | None = None
+@cache
+def shipped_vocabulary() -> Mapping[str, m.Activity]:
+    """The national activity vocabulary shipped with the package: read once, and read-only, so
+    that no caller can change it for the next."""
+    from bistandsregler.rules.loading import read
 
-
-def shipped_vocabulary() -> dict[str, m.Activity]:
-    """The national activity vocabulary shipped with the package."""
-    global _SHIPPED
-    if _SHIPPED is None:
-        from bistandsregler.rules.loading import read
-
-        _SHIPPED = dict(read([]).activities)
-    return _SHIPPED
+    return MappingProxyType(dict(read([]).activities))
 
 
 class _Index:
@@ -359,8 +360,8 @@ class _Index:
         if not found and national:  # a national activity the table lacks: show its kin by name
             close = difflib.get_close_matches(_norm(national), list(keys), n=8, cutoff=0.5)
             found = list(dict.fromkeys(keys[k] for k in close))[:3]
-        return [f"{options[i].id}" + (f" ({options[i].name})" if options[i].name and _norm(options[i].name) != _norm(i) else "")
-                for i in found]
+        shown = [options[i] for i in found]
+        return [a.id + (f" ({a.name})" if a.name and _norm(a.name) != _norm(a.id) else "") for a in shown]
 
 
 # ---- pricing -------------------------------------------------------------------------------
@@ -396,12 +397,6 @@ def _number(value: Fraction, lang: str = "sv") -> str:
         return str(Fraction(value).numerator)
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
     return text if lang == "en" else text.replace(".", ",")
-
-
-def _duration(minutes: Fraction, lang: str) -> str:
-    if lang == "en":
-        return f"{_number(minutes, lang)} min"
-    return f"{_number(minutes, lang)} minuter"
 
 
 def estimate(
@@ -487,7 +482,7 @@ def _band_list(bands: m.Bands | Sequence[m.Bands] | None) -> list[m.Bands]:
 
 def _band(bands: m.Bands, hours: Fraction) -> BandResult:
     found = bands.band_for(hours)
-    value = round(hours / bands.step) * bands.step if bands.step else hours  # as band_for does
+    value = bands.rounded(hours)  # what band_for compared
     return BandResult(
         bands=bands.id, bands_name=bands.name,
         band=found.name if found else None, label=found.label if found else None,
@@ -550,7 +545,7 @@ def _price(text: str, name: str, quantity: Quantity | None, activity: m.Standard
            lang: str) -> Line:
     category = vocab[nid].category if nid and nid in vocab else None
     frequency_text = _written_frequency(text, name, quantity)
-    base = {"written": text, "name": name, "national": nid, "category": category}
+    base: dict[str, Any] = {"written": text, "name": name, "national": nid, "category": category}
     if activity is None:
         if nid:
             reason = _t(lang, f"'{name}' är '{nid}' i det nationella ordförrådet, men tabellen har ingen aktivitet som motsvarar den",
@@ -658,7 +653,7 @@ def _written_frequency(text: str, name: str, quantity: Quantity | None) -> str |
     return rest.strip(" ,:") or None
 
 
-def _finish(base: dict, activity: m.StandardActivity, minutes: Fraction, household: int, lang: str,
+def _finish(base: dict[str, Any], activity: m.StandardActivity, minutes: Fraction, household: int, lang: str,
             notes: list[str], **fields) -> Line:
     if activity.maximum is not None:
         notes.extend(_over_maximum(activity, minutes, fields.get("occasions_per_month"), lang))

@@ -188,7 +188,7 @@ def chart_svg(comparison: Comparison) -> str:
 
 def _legend_svg(comparison: Comparison) -> str:
     out = [_defs(comparison)]
-    x = 150
+    x: float = 150
     for index, info in enumerate(comparison.tables):
         label = f"{info.municipality or info.id} ({info.kind})"
         out.append(f'<rect x="{x}" y="10" width="14" height="14" fill="{_fill(comparison, index)}" stroke="{_colour(index)}"/>')
@@ -304,7 +304,8 @@ def _vignette_chart(comparison: Comparison, width: int = 1000) -> str:
         out.append(f'<text x="{x + 6:.1f}" y="{y + bar / 2 + 4:.1f}" font-size="12" font-weight="600" fill="#1d2329">{_e(total_text)}</text>')
         y += bar + gap
     # legend for activities
-    lx, ly = left, height - 18
+    lx: float = left
+    ly = height - 18
     for a_index, written in enumerate(activities):
         colour = ACTIVITY_COLOURS[a_index % len(ACTIVITY_COLOURS)]
         out.append(f'<rect x="{lx}" y="{ly - 10}" width="11" height="11" fill="{colour}"/>')

@@ -431,9 +431,9 @@ def _all_mapped(suite: Suite, args: dict) -> tuple[bool, str, dict]:
         problems.append(f"omappade: {', '.join(failing)}")
     if stale:
         missing = [s for s in stale if s not in ids]
-        mapped = [s for s in stale if s in ids]
-        if mapped:
-            problems.append(f"'utom' nämner {', '.join(mapped)} som är mappade (ta bort dem)")
+        listed = [s for s in stale if s in ids]
+        if listed:
+            problems.append(f"'utom' nämner {', '.join(listed)} som är mappade (ta bort dem)")
         if missing:
             problems.append(f"'utom' nämner {', '.join(missing)} som inte finns i tabellen")
     total = len(table.activities)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bistandsregler.checking.case import Case
+from bistandsregler.language import model as m
 
 ASSISTANCE = "personlig_assistans"
 
@@ -53,7 +54,7 @@ def check(case: Case) -> None:
                      values={"personkrets": krets, "insatsens_personkrets": target.personkrets})
 
     if target.ages is not None and case.granted:
-        _age_group(case, lo, hi)
+        _age_group(case, target.ages, lo, hi)
 
     if insats.simplified == "utesluten" and _cites_simplified(case):
         case.add("klassning.forenklad", insats=case.insats_name, source=insats)
@@ -80,8 +81,7 @@ def _assistance(case: Case, lo, hi) -> None:
         case.cannot_assess("åldersgräns för personlig assistans (bara födelseår känt)", "the age limit for personal assistance (only the birth year is known)")
 
 
-def _age_group(case: Case, lo, hi) -> None:
-    ages = case.insats.target.ages
+def _age_group(case: Case, ages: m.AgeRange, lo, hi) -> None:
     if lo is None:
         case.cannot_assess("åldersgrupp (ålder okänd)", "the age group (age unknown)")
         return

@@ -20,7 +20,7 @@ def check(case: Case) -> None:
     try:
         ref = parse_lagrum(d.lagrum)
     except LagrumError as error:
-        case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" ({error.message})", detalj_en="")
+        case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" ({error.message})", detalj_en=f" ({error.message_en})")
         return
     if ref.law is None and ref.sfs is None:
         ref = _law_from_insats(case, ref)
@@ -55,6 +55,7 @@ def check(case: Case) -> None:
 
 
 def _repealed(case: Case, canonical: str, suggestion: str | None) -> None:
+    assert case.day is not None  # only a dated decision is judged repealed
     ersatt, ersatt_en = (f"; använd {suggestion}", f"; use {suggestion}") if suggestion else ("", "")
     case.add("lagrum.upphavd", paragraf=canonical, datum=case.day.isoformat(), ersatt=ersatt, ersatt_en=ersatt_en,
              lagrum=canonical, values={"lagrum": canonical, "beslutsdatum": case.day})

@@ -26,8 +26,7 @@ def check(case: Case) -> None:
         if until == "tills_vidare" or (until is None and known(d, "valid_until")):  # null: no end date
             case.add("tid.tidsbegransning_saknas", max=limit.text(), max_en=limit.text("en"), deviation=True,
                      where=case.requirement_source("max_duration", source))
-        elif isinstance(until, date) and (start or d.decided_on):
-            begin = start or d.decided_on
+        elif isinstance(until, date) and (begin := start or d.decided_on) is not None:
             if until > add_span(begin, limit):
                 months = (until.year - begin.year) * 12 + until.month - begin.month
                 case.add("tid.for_lang", langd=f"{months} månader", langd_en=f"{months} months", max=limit.text(), max_en=limit.text("en"), deviation=True,
