@@ -67,11 +67,14 @@ SPELLINGS = [
     ("4 kap. 1 § femte stycket SoL", LawRef(law="SoL", chapter=4, paragraph=1, stycke=5)),
     ("4 kap. 1 § SoL (2001:453)", LawRef(law="SoL", sfs="2001:453", chapter=4, paragraph=1)),
     ("4 kap. 1 § SoL 2001:453", LawRef(law="SoL", sfs="2001:453", chapter=4, paragraph=1)),
-    # The SFS number alone names the law.
-    ("4 kap. 1 § (2001:453)", LawRef(law="SoL", sfs="2001:453", chapter=4, paragraph=1)),
-    ("11 kap. 1 § (2025:400)", LawRef(law="SoL", sfs="2025:400", chapter=11, paragraph=1)),
-    ("9 § 2 (1993:387)", LawRef(law="LSS", sfs="1993:387", paragraph=9, point=2)),
-    ("51 kap. 3 § (2010:110)", LawRef(law="SFB", sfs="2010:110", chapter=51, paragraph=3)),
+    # The SFS number alone: the law it names is national data, filled in by the rule book
+    # (tests/test_rulebook.py, test_an_sfs_number_alone_names_its_law).
+    ("4 kap. 1 § (2001:453)", LawRef(sfs="2001:453", chapter=4, paragraph=1)),
+    ("11 kap. 1 § (2025:400)", LawRef(sfs="2025:400", chapter=11, paragraph=1)),
+    ("9 § 2 (1993:387)", LawRef(sfs="1993:387", paragraph=9, point=2)),
+    ("51 kap. 3 § (2010:110)", LawRef(sfs="2010:110", chapter=51, paragraph=3)),
+    # Any well-formed SFS number is read; whether it is known is the rule book's question.
+    ("4 kap. 1 § SoL (2030:1234)", LawRef(law="SoL", sfs="2030:1234", chapter=4, paragraph=1)),
 ]
 
 
@@ -102,9 +105,10 @@ def test_canonical_and_key(text: str, canonical: str, key: str) -> None:
 
 def test_with_sfs() -> None:
     assert SOL_1.with_sfs("2001:453") == LawRef(law="SoL", sfs="2001:453", chapter=4, paragraph=1)
-    assert LawRef(paragraph=9).with_sfs("(1993:387)").law == "LSS"
+    assert LawRef(paragraph=9).with_sfs("( 1993 : 387 )").sfs == "1993:387"
     with pytest.raises(ValueError):
-        SOL_1.with_sfs("1993:387")  # that is LSS
+        SOL_1.with_sfs("1993")  # not an SFS number
+    # Which law 1993:387 is, and that it is not SoL's: tests/test_rulebook.py.
 
 
 @pytest.mark.parametrize(
@@ -114,7 +118,7 @@ def test_with_sfs() -> None:
         ("   ", 1, "ett paragrafnummer (t.ex. '1 §')"),
         ("4 kap. SoL", 8, "ett paragrafnummer (t.ex. '1 §')"),
         ("4 kap. 1 SoL", 10, "paragraftecknet '§'"),
-        ("4 kap. 1 § SoL (1993:387)", 17, "SoL:s SFS-nummer (2001:453 eller 2025:400)"),
+        ("4 kap. 1 § SoL (1993)", 17, "ett SFS-nummer (t.ex. '(2001:453)')"),
         ("SoL 4 kap. 1 § LSS", 16, "slutet av texten"),
         ("4 kap.", 7, "ett paragrafnummer (t.ex. '1 §')"),
         ("0 § SoL", 1, "ett paragrafnummer (t.ex. '1 §')"),
@@ -198,9 +202,7 @@ EXPLICIT = {
         "lagen (1993:387) om stöd och service till vissa funktionshindrade",
     ),  # fmt: skip
     "SFB": _spaced("SFB", "socialförsäkringsbalken"),
-    "SFS_SOL": _spaced("2001:453", "2025:400", "2001 : 453"),
-    "SFS_LSS": _spaced("1993:387"),
-    "SFS_SFB": _spaced("2010:110"),
+    "SFS": _spaced("2001:453", "2025:400", "2001 : 453", "1993:387", "2010:110", "2030:1234"),
 }
 
 

@@ -18,7 +18,7 @@ from bistandsregler.checking.findings import CODES, Finding
 from bistandsregler.checking.lookups import Lookups
 from bistandsregler.language import model as m
 from bistandsregler.language.facts import ABSENT
-from bistandsregler.language.lagrum import LawRef, try_parse_lagrum
+from bistandsregler.language.lagrum import LawRef
 
 
 def age_on(person, day: date | None) -> int | tuple[int, int] | None:
@@ -139,7 +139,7 @@ def build_case(decision: Decision, lookups: Lookups) -> Case:
     case = Case(decision=decision, lookups=lookups)
     insatser = lookups.insatser
     if decision.lagrum:
-        case.ref = try_parse_lagrum(decision.lagrum)
+        case.ref = lookups.law_ref(decision.lagrum)
     if decision.insats:
         # "Kontaktperson" is both a SoL and an LSS insats: the cited law tells which.
         lag = case.ref.law if case.ref is not None else None

@@ -7,6 +7,7 @@ is checked under. The checks ask it, never the checker, so checking has no way b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
@@ -21,6 +22,7 @@ from bistandsregler.checking.compiler import (
 )
 from bistandsregler.checking.findings import CODES, Finding
 from bistandsregler.language import model as m
+from bistandsregler.language.lagrum import LawRef, try_parse_lagrum
 from bistandsregler.rules.catalogue import Catalogue, Resolution, prepare, resolve_insats
 from bistandsregler.rules.rulebook import RuleBook
 from bistandsregler.standard_times.pricing import national_activity
@@ -37,6 +39,7 @@ class Lookups:
         self.as_of = as_of  # the day "not carried out within three months" is judged on
         self._activity_index = activity_index
         self._requirements: dict[str | None, m.Requirements] = {}
+        self._phrases: dict[str, tuple[str, ...]] = {}
 
     @cached_property
     def insatser(self) -> dict[str, m.Insats]:
@@ -44,11 +47,27 @@ class Lookups:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return prepare(self.insatser)
+        return prepare(self.insatser, self.book.abbreviations(self.guideline))
 
     def resolve_insats(self, text: str, lag: str | None = None) -> Resolution:
         """The catalogue insats a written name means; ``lag`` settles names both laws use."""
         return resolve_insats(text, self.catalogue, lag)
+
+    def insatser_of_kind(self, kind: str) -> list[m.Insats]:
+        """The insatser marked ``slag kind`` (``m.INSATS_KINDS``) in this layer."""
+        return [insats for insats in self.insatser.values() if kind in insats.kinds]
+
+    def phrases(self, kind: str) -> tuple[str, ...]:
+        """The entries of the word list ``kind`` (``m.WORD_LISTS``), as ``normal_words`` writes them."""
+        if kind not in self._phrases:
+            normal = (normal_words(entry.text) for entry, _ in self.book.word_list(kind, self.guideline))
+            self._phrases[kind] = tuple(dict.fromkeys(p for p in normal if p))
+        return self._phrases[kind]
+
+    def law_ref(self, text: str | None) -> LawRef | None:
+        """A decision's law reference, read, with the law its SFS number names filled in."""
+        ref = try_parse_lagrum(text) if text else None
+        return self.book.complete(ref) if ref is not None else None
 
     def requirements_for(self, insats_id: str | None) -> m.Requirements:
         if insats_id not in self._requirements:
@@ -85,6 +104,14 @@ class Lookups:
         static = compiled.static_table({i: static_facts(insats) for i, insats in self.insatser.items()})
         reads = [(r.id, out.where, frozenset(out.fields), r.when) for r, out in zip(rules, outputs, strict=True)]
         return GeneralRules(reads, compiled, static)
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def normal_words(text: str) -> str:
+    """Lower-case words, one space between, digits and punctuation gone: how phrases are compared."""
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 class GeneralRules:

@@ -99,6 +99,18 @@ CATALOGUE: dict[str, Message] = {
         "the law in '{ref}' is unknown",
         "Hänvisningen anger en lag som inte finns i det nationella lagret.",
     ),
+    "lagrum.okant_sfs": Message(
+        Severity.ERROR,
+        "SFS-numret {sfs} är okänt (kända: {known})",
+        "the SFS number {sfs} is unknown (known: {known})",
+        "Hänvisningen anger ett SFS-nummer som inget lag-block har (sfs \"...\" i det nationella lagret).",
+    ),
+    "lagrum.sfs_annan_lag": Message(
+        Severity.ERROR,
+        "SFS-numret {sfs} hör till {owner}, inte {law}",
+        "the SFS number {sfs} belongs to {owner}, not {law}",
+        "Hänvisningen anger en lag och ett SFS-nummer som hör till en annan lag.",
+    ),
     "lagrum.ej_i_kraft": Message(
         Severity.ERROR,
         "'{ref}' gäller inte {date}{replacement}",
@@ -182,6 +194,18 @@ CATALOGUE: dict[str, Message] = {
         "filen saknar ett '{block}'-block med kommun och giltighet",
         "the file has no '{block}' block with municipality and validity",
         "En riktlinje eller schablontabell utan huvud kan inte dateras.",
+    ),
+    "ordlista.form": Message(
+        Severity.ERROR,
+        "posten '{text}' i ordlistan '{list}' {problem}",
+        "the entry '{text}' in the word list '{list}' {problem_en}",
+        "En förkortning utan 'betyder', eller 'betyder' i en lista som inte har betydelser.",
+    ),
+    "ordlista.kalla_saknas": Message(
+        Severity.WARNING,
+        "posten '{text}' i ordlistan '{list}' saknar källa (skriv 'källa \"...\"' på raden eller i blocket)",
+        "the entry '{text}' in the word list '{list}' has no source (write 'källa \"...\"' on the line or in the block)",
+        "Varje post i en ordlista ska ha en källa: en offentlig adress eller en fil i projektet.",
     ),
     "schablon.tid_saknas": Message(
         Severity.ERROR,

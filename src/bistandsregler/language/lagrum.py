@@ -11,8 +11,9 @@ and a message in Swedish and English; no lark exception ever leaves this module.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import pydantic
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -23,13 +24,11 @@ __all__ = ["LagrumError", "LawRef", "parse_lagrum", "try_parse_lagrum"]
 
 MAX_LENGTH = 200
 
-# Which law each known SFS number belongs to.
-SFS_LAW: dict[str, str] = {
-    "2001:453": "SoL",
-    "2025:400": "SoL",
-    "1993:387": "LSS",
-    "2010:110": "SFB",
-}
+# A well-formed SFS number ("2025:400"): which ones exist, and which law each belongs to, is
+# data (the "lag" blocks of the national layer), checked by the rule book.
+SFS_PATTERN = re.compile(r"(\d{4})\s*:\s*([1-9]\d{0,3})")
+Law = Literal["SoL", "LSS", "SFB"]
+LAWS: tuple[str, ...] = get_args(Law)
 
 ORDINALS = ("första", "andra", "tredje", "fjärde", "femte",
             "sjätte", "sjunde", "åttonde", "nionde", "tionde")  # fmt: skip
@@ -40,8 +39,8 @@ Number = Annotated[int, pydantic.Field(ge=1)]
 class LawRef(pydantic.BaseModel, frozen=True):
     """One law reference, e.g. 4 kap. 2 a § SoL or 9 § 10 LSS."""
 
-    law: Literal["SoL", "LSS", "SFB"] | None = None
-    sfs: str | None = None
+    law: Law | None = None  # as written; an SFS number alone leaves it to the rule book
+    sfs: str | None = pydantic.Field(default=None, pattern=r"^\d{4}:[1-9]\d{0,3}$")
     chapter: Number | None = None
     paragraph: Number
     letter: str | None = pydantic.Field(default=None, pattern=r"^[a-z]$")
@@ -53,22 +52,6 @@ class LawRef(pydantic.BaseModel, frozen=True):
     @classmethod
     def _lower_letter(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
-
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _law_from_sfs(cls, data: object) -> object:
-        # An SFS number alone names the law: (1993:387) is LSS.
-        if isinstance(data, dict) and data.get("sfs") in SFS_LAW and data.get("law") is None:
-            data = {**data, "law": SFS_LAW[data["sfs"]]}
-        return data
-
-    @pydantic.model_validator(mode="after")
-    def _sfs_matches_law(self) -> LawRef:
-        if self.sfs is not None and self.sfs not in SFS_LAW:
-            raise ValueError(f"okänt SFS-nummer {self.sfs} (kända: {', '.join(SFS_LAW)})")
-        if self.sfs is not None and SFS_LAW[self.sfs] != self.law:
-            raise ValueError(f"SFS-nummer {self.sfs} hör till {SFS_LAW[self.sfs]}, inte {self.law}")
-        return self
 
     def key(self) -> str:
         """Chapter and paragraph only, e.g. "4 kap. 2 a §": for looking paragraphs up."""
@@ -100,7 +83,8 @@ class LawRef(pydantic.BaseModel, frozen=True):
         return " ".join(parts)
 
     def with_sfs(self, sfs: str) -> LawRef:
-        """The same reference with an SFS number ("2025:400" or "(2025:400)")."""
+        """The same reference with an SFS number ("2025:400" or "(2025:400)"); whether the number
+        is known, and belongs to the law, the rule book says (``RuleBook.sfs_problem``)."""
         sfs = "".join(sfs.split()).strip("()")
         return LawRef(**{**self.model_dump(), "sfs": sfs})
 
@@ -179,16 +163,16 @@ class _ToFields(Transformer):
         for part in parts:
             if isinstance(part, Token):
                 fields["law"] = part.type.replace("SOL", "SoL")
-                if part.type == "LSS" and "1993" in part:  # "lagen (1993:387) om stöd ..."
-                    fields["sfs"] = "1993:387"
+                written = SFS_PATTERN.search(part)  # "lagen (1993:387) om stöd ..."
+                if written is not None:
+                    fields["sfs"] = f"{written.group(1)}:{written.group(2)}"
             else:
                 fields["sfs"] = part
         return fields
 
-    def _sfs_rule(self, parts):
-        return next("".join(p.split()) for p in parts if p.type.startswith("SFS_"))
-
-    sol_sfs = lss_sfs = sfb_sfs = _sfs_rule
+    def sfs(self, parts):
+        written = next(p for p in parts if p.type == "SFS")
+        return "".join(written.split())
 
 
 @lru_cache(maxsize=1)
@@ -201,8 +185,6 @@ def _parser() -> Lark:
 _GROUPS: list[tuple[frozenset[str], tuple[str, str]]] = [
     (frozenset({"NUMBER", "PARA"}), ("ett paragrafnummer (t.ex. '1 §')", "a paragraph number (e.g. '1 §')")),
     (frozenset({"SOL", "LSS", "SFB"}), ("en lag (SoL, LSS eller SFB)", "a law (SoL, LSS or SFB)")),
-    (frozenset({"SFS_SOL", "SFS_LSS", "SFS_SFB"}),
-     ("ett SFS-nummer (t.ex. '(2001:453)')", "an SFS number (e.g. '(2001:453)')")),
 ]
 _SINGLE: dict[str, tuple[str, str]] = {
     "NUMBER": ("ett nummer (t.ex. '1')", "a number (e.g. '1')"),
@@ -217,9 +199,7 @@ _SINGLE: dict[str, tuple[str, str]] = {
     "SOL": ("lagen SoL", "the law SoL"),
     "LSS": ("lagen LSS", "the law LSS"),
     "SFB": ("lagen SFB", "the law SFB"),
-    "SFS_SOL": ("SoL:s SFS-nummer (2001:453 eller 2025:400)", "SoL's SFS number (2001:453 or 2025:400)"),
-    "SFS_LSS": ("LSS SFS-nummer (1993:387)", "LSS's SFS number (1993:387)"),
-    "SFS_SFB": ("SFB:s SFS-nummer (2010:110)", "SFB's SFS number (2010:110)"),
+    "SFS": ("ett SFS-nummer (t.ex. '(2001:453)')", "an SFS number (e.g. '(2001:453)')"),
     "RPAR": ("')'", "')'"),
     "$END": ("slutet av texten", "the end of the text"),
 }

@@ -273,6 +273,7 @@ class Insats(Documented):
     norms: list[Norm] = []
     scope: Bounds | None = None
     requirements: Requirements = Requirements()
+    kinds: list[str] = []  # "slag": what the checks treat it as (INSATS_KINDS)
 
 
 class Activity(Documented):
@@ -369,6 +370,42 @@ class GuidelineMeta(Documented):
     builds_on: str | None = None
 
 
+# ---- word lists ------------------------------------------------------------------------------
+
+# The lists a guideline may write ("ordlista NAME"), what each is for, and whether its entries
+# are abbreviations ("hemtj" betyder "hemtjänst"). A municipal guideline adds to the lists of
+# the layers beneath it. The checks that read each list are named in docs/riktlinjespraket/ordlistor.md.
+WORD_LISTS: dict[str, tuple[str, bool]] = {
+    "standardfraser": ("motiveringar som är standardfraser (motivering.standardfras)", False),
+    "annat_sätt": ("fraser om att behovet kan tillgodoses på annat sätt (motivering.alternativ_saknas)", False),
+    "allmänna_syften": ("lagarnas allmänna syften, som inte är individuella mål (mal.generellt)", False),
+    "förkortningar": ("förkortningar i insatsnamn (hemtj betyder hemtjänst)", True),
+}
+
+# What an insats may be marked as ("slag NAME") for the checks that concern it.
+INSATS_KINDS: dict[str, str] = {
+    "personlig_assistans": "personlig assistans enligt 9 § 2 LSS: åldersgränsen i 9 b § LSS och "
+                           "grundbehoven i 51 kap. 3 § SFB prövas (klassning.pa_alder, klassning.lass_mojlig)",
+    "utan_behovsprövning": "insats utan individuell behovsprövning: dess lagrum får inte anges för en "
+                           "insats med 'förenklad utesluten' (klassning.forenklad)",
+}
+
+
+class ListEntry(_Model):
+    """One entry of a word list: a text, for an abbreviation what it means, and its source."""
+
+    text: str
+    meaning: str | None = None
+    source: str | None = None  # the entry's own "källa"; else the block's
+    pos: Pos
+
+
+class WordList(Documented):
+    id: str  # which list (WORD_LISTS)
+    name: str | None = None
+    entries: list[ListEntry] = []
+
+
 class Guideline(_Model):
     """One ``.riktlinje`` file."""
 
@@ -383,6 +420,7 @@ class Guideline(_Model):
     rules: list[Rule] = []
     defaults: Requirements | None = None
     delegations: list[Delegation] = []
+    word_lists: list[WordList] = []
 
 
 # ---- standard times ---------------------------------------------------------------------------

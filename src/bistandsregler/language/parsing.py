@@ -234,7 +234,7 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
 
 
 _BLOCK_OPENERS = re.compile(
-    r"^\s*(riktlinje|lag|insats|aktivitet|värde|nivåer|regel|förval|delegation|schablon)\b"
+    r"^\s*(riktlinje|lag|insats|aktivitet|värde|nivåer|regel|förval|delegation|ordlista|schablon)\b"
 )
 
 
@@ -414,7 +414,8 @@ class _Builder:
 
     def guideline(self, tree: Tree) -> m.Guideline:
         parts: dict[str, Any] = {
-            "laws": [], "insatser": [], "activities": [], "values": [], "bands": [], "rules": [], "delegations": []
+            "laws": [], "insatser": [], "activities": [], "values": [], "bands": [], "rules": [], "delegations": [],
+            "word_lists": [],
         }
         meta = defaults = None
         for block in tree.children:
@@ -439,6 +440,8 @@ class _Builder:
                 defaults = requirements if defaults is None else requirements.merged_over(defaults)
             elif kind == "delegation_block":
                 parts["delegations"].append(self.delegation(block))
+            elif kind == "ordlista_block":
+                parts["word_lists"].append(self.word_list(block))
         return m.Guideline(path=self.path, meta=meta, defaults=defaults, **parts)
 
     def meta(self, tree: Tree) -> m.GuidelineMeta:
@@ -525,6 +528,9 @@ class _Builder:
                 fields["simplified"] = str(children[0])
             elif kind == "schablon":  # recorded and name-checked; no decision check reads it
                 fields["standard_activities"] = [str(t) for t in children[0].children]
+            elif kind == "slag":
+                self.insats_kind(children[0])
+                fields.setdefault("kinds", []).append(str(children[0]))
             elif kind == "norm":
                 section = _unquote(children[2]) if len(children) > 2 else None
                 norms.append(m.Norm(activity=str(children[0]), bounds=self.bounds(children[1]),
@@ -710,6 +716,33 @@ class _Builder:
             else:
                 self.documented(statement, fields)
         return m.Delegation(**fields)
+
+    def insats_kind(self, token: Token) -> None:
+        """An unknown "slag" is an error here: the kinds are the engine's, not the file's."""
+        name = str(token)
+        if name not in m.INSATS_KINDS:
+            self.diagnostics.append(Diagnostic(
+                "namn.okant", Severity.ERROR, self.path, token.line, token.column,
+                {"kind": "slag", "kind_en": "kind", "name": name,
+                 "suggestion": did_you_mean(name, m.INSATS_KINDS), "suggestion_en": did_you_mean(name, m.INSATS_KINDS, "en")},
+                self.line_of(token.line), len(name),
+            ))
+
+    def word_list(self, tree: Tree) -> m.WordList:
+        name, title, rest = self.header(tree)
+        fields: dict = {"id": name, "name": title, "pos": self.pos(tree)}
+        entries = []
+        for statement in rest:
+            if _rule(statement) != "post":
+                self.documented(statement, fields)
+                continue
+            text, *parts = statement.children
+            entry: dict = {"text": _unquote(text), "pos": self.pos(text)}
+            for part in parts:
+                key = "meaning" if _rule(part) == "betyder" else "source"
+                entry[key] = _unquote(part.children[0])
+            entries.append(m.ListEntry(**entry))
+        return m.WordList(entries=entries, **fields)
 
     # -- conditions --
     def condition(self, tree: Tree) -> m.Condition:

@@ -7,9 +7,10 @@ text to the id of an insats in a catalogue (``RuleBook.insatser()``: id -> Insat
 
 1. ``exakt``: the text is the id or the name (case, spacing and punctuation aside);
    ``alias``: it is one of the aliases ("kallas").
-2. ``förkortning``: the same after expanding abbreviations: a small table (hemtj ->
-   hemtjänst, förenkl -> förenklad, säbo -> särskilt boende, ...) and any word written with a
-   full stop that begins exactly one word of the catalogue ("Korttidsv." -> korttidsvistelse).
+2. ``förkortning``: the same after expanding abbreviations: the guideline layer's list
+   ``ordlista förkortningar`` (hemtj -> hemtjänst, säbo -> särskilt boende, ...; in
+   guidelines/nationell/ordlistor.riktlinje, ``RuleBook.abbreviations()``) and any word written
+   with a full stop that begins exactly one word of the catalogue ("Korttidsv." -> korttidsvistelse).
 3. ``ungefärlig``: the same with å/ä/ö folded (OCR copies lose them); then the catalogue
    spelling whose words are all in the text, the longest winning ("Hemtjänst Natt" ->
    hemtjänst); then the text whose words are all in one spelling ("Korttidsvistelse");
@@ -38,7 +39,7 @@ from pydantic import BaseModel, ConfigDict
 if TYPE_CHECKING:
     from bistandsregler.language.model import Insats
 
-__all__ = ["ABBREVIATIONS", "CUTOFF", "Catalogue", "Resolution", "prepare", "resolve_insats"]
+__all__ = ["CUTOFF", "Catalogue", "Resolution", "prepare", "resolve_insats"]
 
 How = Literal["exakt", "alias", "förkortning", "ungefärlig"]
 
@@ -46,44 +47,6 @@ How = Literal["exakt", "alias", "förkortning", "ungefärlig"]
 # WORD_CUTOFF. High on purpose: a wrong insats is worse than an unresolved one.
 CUTOFF = 0.85
 WORD_CUTOFF = 0.84
-
-# Abbreviations seen in case-system exports, lower case without the full stop. A value may
-# be several words.
-ABBREVIATIONS: dict[str, str] = {
-    "hemtj": "hemtjänst",
-    "hemtjän": "hemtjänst",
-    "ht": "hemtjänst",
-    "förenkl": "förenklad",
-    "förenk": "förenklad",
-    "handläggn": "handläggning",
-    "handl": "handläggning",
-    "handlägg": "handläggning",
-    "säbo": "särskilt boende",
-    "särsk": "särskilt",
-    "särskb": "särskilt boende",
-    "vobo": "vård och omsorgsboende",
-    "vob": "vård och omsorgsboende",
-    "bmss": "bostad med särskild service",
-    "bost": "bostad",
-    "serv": "service",
-    "pers": "personlig",
-    "ass": "assistans",
-    "assist": "assistans",
-    "pa": "personlig assistans",
-    "dv": "daglig verksamhet",
-    "dagl": "daglig",
-    "verks": "verksamhet",
-    "kontaktpers": "kontaktperson",
-    "kp": "kontaktperson",
-    "ledsagn": "ledsagning",
-    "trygghetsl": "trygghetslarm",
-    "larm": "trygghetslarm",
-    "boendest": "boendestöd",
-    "korttidsv": "korttidsvistelse",
-    "korttidst": "korttidstillsyn",
-    "matdist": "matdistribution",
-    "avlösn": "avlösning",
-}
 
 # Words that say nothing about which insats is meant.
 _STOPWORDS = frozenset(
@@ -141,8 +104,10 @@ def _content(text: str) -> frozenset[str]:
 class _Index:
     """The spellings of one catalogue, normalised three ways, for lookup."""
 
-    def __init__(self, entries: tuple[tuple[str, str | None, tuple[str, ...]], ...], laws: dict[str, frozenset[str]]):
+    def __init__(self, entries: tuple[tuple[str, str | None, tuple[str, ...]], ...], laws: dict[str, frozenset[str]],
+                 abbreviations: Mapping[str, str]):
         self.laws = laws
+        self.abbreviations = abbreviations
         # (normalised spelling, id, original spelling, is_alias)
         self.spellings: list[tuple[str, str, str, bool]] = []
         self.own: dict[str, tuple[str, ...]] = {i: (i, name) if name else (i,) for i, name, _ in entries}
@@ -174,7 +139,7 @@ class _Index:
         out: list[str] = []
         changed = False
         for word, marked in zip(words, marks, strict=True):
-            replacement = ABBREVIATIONS.get(word)
+            replacement = self.abbreviations.get(word)
             if replacement is None and marked and len(word) >= 3 and word not in self.vocabulary:
                 longer = [v for v in self.vocabulary if v.startswith(word) and v != word]
                 if len(longer) == 1:
@@ -307,14 +272,15 @@ def _laws_of(insats: Insats) -> frozenset[str]:
     return frozenset(laws)
 
 
-_Key = tuple[tuple[tuple[str, str | None, tuple[str, ...]], ...], tuple[tuple[str, frozenset[str]], ...]]
+_Key = tuple[tuple[tuple[str, str | None, tuple[str, ...]], ...], tuple[tuple[str, frozenset[str]], ...],
+             tuple[tuple[str, str], ...]]
 
 
-def _content_key(insatser: Mapping[str, Insats]) -> _Key:
-    """What resolving reads from a catalogue: ids, names, aliases and laws."""
+def _content_key(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str]) -> _Key:
+    """What resolving reads from a catalogue: ids, names, aliases and laws, and the abbreviations."""
     entries = tuple(sorted((key, insats.name, tuple(insats.aliases)) for key, insats in insatser.items()))
     laws = tuple(sorted((key, _laws_of(insats)) for key, insats in insatser.items()))
-    return entries, laws
+    return entries, laws, tuple(sorted(abbreviations.items()))
 
 
 class Catalogue:
@@ -325,8 +291,8 @@ class Catalogue:
     """
 
     def __init__(self, key: _Key) -> None:
-        entries, laws = key
-        self._index = _Index(entries, dict(laws))
+        entries, laws, abbreviations = key
+        self._index = _Index(entries, dict(laws), dict(abbreviations))
         self.resolve = lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve)
 
     def _resolve(self, text: str, lag: str | None) -> Resolution:
@@ -338,22 +304,36 @@ def _prepared(key: _Key) -> Catalogue:
     return Catalogue(key)
 
 
-def prepare(insatser: Mapping[str, Insats]) -> Catalogue:
-    """The prepared catalogue for ``insatser`` (``RuleBook.insatser()``), shared by content."""
-    return _prepared(_content_key(insatser))
+@lru_cache(maxsize=1)
+def _national_abbreviations() -> Mapping[str, str]:
+    """The shipped national layer's abbreviations, for callers that pass none."""
+    from bistandsregler.rules.loading import read  # loading reads files; needed only here
+
+    return read([]).abbreviations()
 
 
-def resolve_insats(text: str | None, insatser: Mapping[str, Insats] | Catalogue, lag: str | None = None) -> Resolution:
+def prepare(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | None = None) -> Catalogue:
+    """The prepared catalogue for ``insatser`` (``RuleBook.insatser()``) and ``abbreviations``
+    (``RuleBook.abbreviations()`` for the same guideline; None: the shipped national layer's),
+    shared by content."""
+    if abbreviations is None:
+        abbreviations = _national_abbreviations()
+    return _prepared(_content_key(insatser, abbreviations))
+
+
+def resolve_insats(text: str | None, insatser: Mapping[str, Insats] | Catalogue, lag: str | None = None,
+                   abbreviations: Mapping[str, str] | None = None) -> Resolution:
     """The catalogue insats a written name means (see the module text for the steps).
 
     ``insatser`` is ``RuleBook.insatser()`` (id -> Insats) or a ``Catalogue`` from ``prepare``;
     ``lag`` ("SoL", "LSS"), when known from the decision's law reference, settles names both
-    laws use.
+    laws use; ``abbreviations`` is ``RuleBook.abbreviations()`` for the same guideline (None: the
+    shipped national layer's; a prepared ``Catalogue`` has its own).
 
         >>> resolve_insats("Hemtj.", book.insatser()).id          # doctest: +SKIP
         'hemtjänst'
     """
     if not isinstance(text, str) or not text.strip():
         return Resolution(text=text or "")
-    catalogue = insatser if isinstance(insatser, Catalogue) else prepare(insatser)
+    catalogue = insatser if isinstance(insatser, Catalogue) else prepare(insatser, abbreviations)
     return catalogue.resolve(text, lag)

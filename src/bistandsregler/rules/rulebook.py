@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic
-from bistandsregler.language.lagrum import LawRef
+from bistandsregler.language.lagrum import LAWS, LawRef
 
 NATIONAL = "nationell"
 
@@ -65,6 +65,33 @@ class RuleBook:
                 return in_force[0]
         # Not in force on that date: the one nearest to it, so the finding can say "repealed".
         return max(candidates, key=lambda law: law.validity.valid_from or date.min)
+
+    @cached_property
+    def sfs_laws(self) -> dict[str, str]:
+        """SFS number -> the law's abbreviation, from the "lag" blocks: the known SFS numbers."""
+        return {law.sfs: law.abbreviation or law.id for law in self.laws if law.sfs}
+
+    def sfs_problem(self, ref: LawRef) -> tuple[str, dict[str, str]] | None:
+        """Why the SFS number in ``ref`` cannot be right: unknown, or another law's; else None.
+
+        The code and arguments are those of the diagnostics ``lagrum.okant_sfs`` and
+        ``lagrum.sfs_annan_lag``; a check on a decision words them its own way."""
+        if ref.sfs is None:
+            return None
+        owner = self.sfs_laws.get(ref.sfs)
+        if owner is None:
+            return "lagrum.okant_sfs", {"sfs": ref.sfs, "known": ", ".join(sorted(self.sfs_laws)) or "–"}
+        if ref.law is not None and ref.law != owner:
+            return "lagrum.sfs_annan_lag", {"sfs": ref.sfs, "owner": owner, "law": ref.law}
+        return None
+
+    def complete(self, ref: LawRef) -> LawRef:
+        """``ref`` with the law its SFS number names filled in ("11 kap. 1 § (2025:400)" is SoL)."""
+        if ref.law is None and ref.sfs is not None:
+            owner = self.sfs_laws.get(ref.sfs)
+            if owner in LAWS:
+                return ref.model_copy(update={"law": owner})
+        return ref
 
     def paragraph(self, law: m.Law, ref: LawRef, on: date | None = None) -> m.Paragraph | None:
         """The paragraph ``ref`` in ``law``: the version in force ``on`` that day if there is one."""
@@ -127,7 +154,28 @@ class RuleBook:
             for insats in layer.insatser:
                 base = merged.get(insats.id)
                 merged[insats.id] = insats if base is None else merge_insats(base, insats)
+        # A citation written with its SFS number alone ("11 kap. 1 § (2025:400)") names its law.
+        for key, insats in merged.items():
+            if any(c.ref.law is None and c.ref.sfs for c in insats.citations):
+                citations = [c.model_copy(update={"ref": self.complete(c.ref)}) for c in insats.citations]
+                merged[key] = insats.model_copy(update={"citations": citations})
         return merged
+
+    def word_list(self, kind: str, guideline: m.Guideline | None = None) -> list[tuple[m.ListEntry, m.WordList]]:
+        """The entries of the list ``kind`` as they stand in ``guideline``: the national layer's,
+        then what each guideline above it adds, each entry once, with the block it stands in."""
+        entries: dict[str, tuple[m.ListEntry, m.WordList]] = {}
+        for layer in self.layers(guideline):
+            for word_list in layer.word_lists:
+                if word_list.id == kind:
+                    for entry in word_list.entries:
+                        entries.setdefault(entry.text.casefold(), (entry, word_list))
+        return list(entries.values())
+
+    def abbreviations(self, guideline: m.Guideline | None = None) -> dict[str, str]:
+        """Abbreviations of insats names (lower case, no full stop) -> what they stand for."""
+        return {entry.text.casefold().rstrip("."): (entry.meaning or "").casefold()
+                for entry, _ in self.word_list("förkortningar", guideline) if entry.meaning}
 
     def defaults(self, guideline: m.Guideline | None = None) -> m.Requirements:
         requirements = m.Requirements()
@@ -185,5 +233,6 @@ def merge_insats(base: m.Insats, local: m.Insats) -> m.Insats:
     }
     inherited["target"] = m.TargetGroup(**target)
     inherited["aliases"] = list(dict.fromkeys([*base.aliases, *local.aliases]))
+    inherited["kinds"] = list(dict.fromkeys([*base.kinds, *local.kinds]))
     inherited["requirements"] = local.requirements.merged_over(base.requirements)
     return local.model_copy(update=inherited)

@@ -76,6 +76,8 @@ class _Checker:
         symbols = SYMBOLS | set(insatser) | set(self.book.activities)  # names a rule may compare with
         for rule in g.rules:
             self.rule(rule, symbols, values, start)
+        for word_list in g.word_lists:
+            self.word_list(word_list)
         for delegation in g.delegations:
             for name in delegation.decides:
                 if name not in insatser:
@@ -86,7 +88,7 @@ class _Checker:
         groups: list[tuple[Sequence[Named], tuple[str, str] | None]] = [
             (g.insatser, None), (g.activities, ("aktivitet", "activity")), (g.values, ("värde", "value")),
             (g.bands, ("nivåer", "bands")), (g.rules, ("regel", "rule")), (g.laws, ("lag", "law")),
-            (g.delegations, ("delegation", "delegation")),
+            (g.delegations, ("delegation", "delegation")), (g.word_lists, ("ordlista", "word list")),
         ]
         for items, kind in groups:
             seen: dict[str, m.Pos] = {}
@@ -105,6 +107,12 @@ class _Checker:
         ref = citation.ref
         validity = citation.validity
         on = validity.valid_from or validity.valid_until or start
+        problem = self.book.sfs_problem(ref)
+        if problem is not None:  # an SFS number no "lag" block has, or another law's
+            code, args = problem
+            self.add(code, citation.pos, len(citation.written) + 2, **args)
+            return
+        ref = self.book.complete(ref)
         law = self.book.resolve_law(ref, on)
         if law is None:
             if ref.law is None and ref.sfs is None:
@@ -133,6 +141,26 @@ class _Checker:
                 suggestion, suggestion_en = f"; ersatt av {text}", f"; replaced by {text}"
             self.add("lagrum.ej_i_kraft", citation.pos, len(citation.written) + 2, ref=citation.written,
                      date=on.isoformat(), replacement=suggestion, replacement_en=suggestion_en)
+
+    def word_list(self, word_list: m.WordList) -> None:
+        """A list the checks read, each entry in the list's form and with a source."""
+        if word_list.id not in m.WORD_LISTS:
+            self.unknown(("ordlista", "word list"), word_list.id, word_list.pos, m.WORD_LISTS)
+            return
+        pairs = m.WORD_LISTS[word_list.id][1]
+        for entry in word_list.entries:
+            width = len(entry.text) + 2
+            args = {"text": entry.text, "list": word_list.id}
+            if not entry.text.strip():
+                self.add("ordlista.form", entry.pos, width, problem="är tom", problem_en="is empty", **args)
+            elif pairs and not entry.meaning:
+                self.add("ordlista.form", entry.pos, width, problem="saknar 'betyder \"...\"'",
+                         problem_en="lacks 'betyder \"...\"'", **args)
+            elif not pairs and entry.meaning is not None:
+                self.add("ordlista.form", entry.pos, width, problem="har 'betyder', som bara förkortningar har",
+                         problem_en="has 'betyder', which only abbreviations have", **args)
+            if not (entry.source or word_list.source):
+                self.add("ordlista.kalla_saknas", entry.pos, width, **args)
 
     def insats(self, insats: m.Insats, insatser: dict[str, m.Insats], values, start: date | None) -> None:
         merged = insatser.get(insats.id, insats)

@@ -5,27 +5,12 @@ from __future__ import annotations
 import re
 
 from bistandsregler.checking.case import Case
+from bistandsregler.checking.lookups import normal_words
 
-# Stock phrases the audits found standing in for reasons (seeds 003 and 004, DOMAIN.md).
-STOCK_PHRASES = (
-    "behovet bedöms inte föreligga",
-    "behovet bedöms kunna tillgodoses med andra insatser",
-    "behovet bedöms kunna tillgodoses på annat sätt",
-    "behovet kan tillgodoses på annat sätt",
-    "behovet kan tillgodoses genom andra insatser",
-    "behovet bedöms tillgodosett",
-    "du har inte rätt till insatsen",
-    "beslut enligt riktlinjer",
-    "se utredning",
-)
-# "kan tillgodoses på annat sätt" without saying how.
-_ELSEWHERE = re.compile(r"tillgodoses\s+(på\s+annat\s+sätt|(genom|med)\s+andra\s+insatser|på\s+annat\s+vis)")
+# The stock phrases ("ordlista standardfraser") and the phrases saying the need can be met
+# "på annat sätt" ("ordlista annat_sätt") are data: guidelines/nationell/ordlistor.riktlinje,
+# added to by the guideline the decision is checked under.
 _GRANTS = re.compile(r"\b(beviljas|beviljar|beviljats|beviljad|beviljat)\b\s+(?:även\s+)?([^.;:]+)", re.I)
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
-def _normal(text: str) -> str:
-    return " ".join(_WORDS.findall(text.lower()))
 
 
 def check(case: Case) -> None:
@@ -47,12 +32,12 @@ def check(case: Case) -> None:
                      source=case.guideline.meta if case.guideline else None)
     if not text or not text.strip():
         return
-    normal = _normal(text)
-    for phrase in STOCK_PHRASES:
+    normal = normal_words(text)
+    for phrase in case.lookups.phrases("standardfraser"):
         if normal == phrase or (normal.startswith(phrase) and len(normal.split()) - len(phrase.split()) <= 2):
             case.add("motivering.standardfras", fras=phrase)
             break
-    if _ELSEWHERE.search(normal) and not _names_an_alternative(case, text):
+    if any(p in normal for p in case.lookups.phrases("annat_sätt")) and not _names_an_alternative(case, text):
         case.add("motivering.alternativ_saknas")
     if d.outcome == "avslag" and case.insats_id:
         _grants_what_it_refuses(case, text)

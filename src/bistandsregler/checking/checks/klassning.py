@@ -5,7 +5,9 @@ from __future__ import annotations
 from bistandsregler.checking.case import Case
 from bistandsregler.language import model as m
 
-ASSISTANCE = "personlig_assistans"
+# Which insats is personal assistance, and which are given without needs assessment, is data:
+# "slag personlig_assistans" and "slag utan_behovsprövning" in guidelines/nationell/insatser.riktlinje.
+ASSISTANCE, WITHOUT_ASSESSMENT = "personlig_assistans", "utan_behovsprövning"
 
 
 def _ages(case: Case):
@@ -37,7 +39,7 @@ def check(case: Case) -> None:
                  motsvarighet=(other.name if other and other.name else counterpart), source=insats,
                  values={"personkrets": krets, "lag": law})
 
-    if case.insats_id == ASSISTANCE:
+    if ASSISTANCE in insats.kinds:
         _assistance(case, lo, hi)
 
     target = insats.target
@@ -121,7 +123,6 @@ def _cites_simplified(case: Case) -> bool:
     """Does the decision cite a paragraph for decisions without needs assessment?"""
     if case.ref is None:
         return False
-    simplified = case.lookups.insatser.get("förenklad_hemtjänst")
-    if simplified is None:
-        return False
-    return any(c.ref.key() == case.ref.key() and c.ref.law == (case.ref.law or c.ref.law) for c in simplified.citations)
+    ref = case.ref
+    return any(c.ref.key() == ref.key() and c.ref.law == (ref.law or c.ref.law)
+               for simplified in case.lookups.insatser_of_kind(WITHOUT_ASSESSMENT) for c in simplified.citations)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bistandsregler.checking.case import Case
+from bistandsregler.language.diagnostics import CATALOGUE
 from bistandsregler.language.lagrum import LagrumError, parse_lagrum
 
 
@@ -22,6 +23,15 @@ def check(case: Case) -> None:
     except LagrumError as error:
         case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" ({error.message})", detalj_en=f" ({error.message_en})")
         return
+    book = case.lookups.book
+    problem = book.sfs_problem(ref)
+    if problem is not None:  # which SFS numbers exist, and whose they are, is national data
+        code, args = problem
+        message = CATALOGUE[code]  # the guideline diagnostic's words, in the finding's detail
+        case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" ({message.sv.format_map(args)})",
+                 detalj_en=f" ({message.en.format_map(args)})")
+        return
+    ref = book.complete(ref)
     if ref.law is None and ref.sfs is None:
         ref = _law_from_insats(case, ref)
         if ref is None:
@@ -29,7 +39,6 @@ def check(case: Case) -> None:
             return
     if _repealed_citation_of_insats(case, ref):
         return
-    book = case.lookups.book
     law = book.resolve_law(ref, case.day)
     if law is None:
         case.add("lagrum.okand", paragraf=d.lagrum, detalj="", detalj_en="")

@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 
 from bistandsregler.checking.case import Case
+from bistandsregler.checking.lookups import normal_words
 from bistandsregler.language.units import split_activities
 
-# The laws' general aims: a goal that only restates them is not the person's goal.
-GENERAL_AIMS = (
-    "skäliga levnadsförhållanden", "skälig levnadsnivå", "skäliga levnadsvillkor", "goda levnadsvillkor",
-    "leva och bo självständigt", "trygga förhållanden", "leva som andra", "ett självständigt liv",
-    "aktivt och meningsfullt liv", "trygghet i hemmet", "känna trygghet",
-)
+# The laws' general aims ("ordlista allmänna_syften", guidelines/nationell/ordlistor.riktlinje):
+# a goal that only restates them is not the person's goal.
 _NUMBER_WORDS = r"\b(en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|varje|varannan|dagligen|" \
                 r"minst|högst|procent)\b"
 _OBSERVABLE = re.compile(
@@ -43,7 +40,8 @@ def check(case: Case) -> None:
         text = goal.text.strip()
         short = text if len(text) <= 60 else text[:57] + "…"
         lowered = text.lower()
-        general = next((aim for aim in GENERAL_AIMS if aim in lowered), None)
+        words = normal_words(text)
+        general = next((aim for aim in case.lookups.phrases("allmänna_syften") if aim in words), None)
         if general is not None and not _OBSERVABLE.search(lowered):
             case.add("mal.generellt", mal=short, values={"allmänt_syfte": general})
         elif not _measurable(lowered):
