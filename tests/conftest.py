@@ -226,7 +226,7 @@ STATEMENTS = {
         _cat(st.just(["målgrupp", "boende"]), _list(names)),
         _cat(st.just("motsvarighet"), names), _cat(st.just("huvudman"), names),
         _cat(st.just("förenklad"), st.sampled_from(["tillåten", "utesluten"])),
-        _cat(st.just("schablon"), _list(names)), _cat(st.just("norm"), names, bounds, _opt(_cat(st.just("avsnitt"), texts))),
+        _cat(st.just("schablon"), _list(names)), _cat(st.just("slag"), names), _cat(st.just("norm"), names, bounds, _opt(_cat(st.just("avsnitt"), texts))),
         _cat(st.just("omfattning"), bounds), *requirements, *documented,
     ],
     "aktivitet": [_cat(st.just("kategori"), names), _cat(st.just("kallas"), _list(texts)), *documented],
@@ -248,6 +248,9 @@ STATEMENTS = {
         *documented,
     ],
     "förval": [*requirements, *documented],
+    "ordlista": [
+        _cat(texts, _opt(_cat(st.just("betyder"), texts)), _opt(_cat(st.just("källa"), texts))), *documented,
+    ],
     "delegation": [
         _cat(st.just("beslutar"), _list(names)), _cat(st.just("efter"), counts, units), *documented,
     ],
@@ -270,7 +273,7 @@ STATEMENTS = {
 }
 
 BLOCKS = {
-    "riktlinje": ["riktlinje", "lag", "insats", "aktivitet", "värde", "nivåer", "regel", "förval", "delegation"],
+    "riktlinje": ["riktlinje", "lag", "insats", "aktivitet", "värde", "nivåer", "regel", "förval", "delegation", "ordlista"],
     "schablon": ["schablon", "schablon_aktivitet"],
 }
 
