@@ -4,9 +4,9 @@
 must not; ``test_every_code_has_a_firing_and_a_quiet_example`` fails when a code is added
 without them. The inputs come from the sources: the rows of
 ``examples/delegationslista-exempel.tsv``, Botkyrka's and Lomma's guidelines, Kristianstad's
-standard times and the examples of DOMAIN.md. Codes that need handling rules no shipped
+standard times and the audit reports. Codes that need handling rules no shipped
 guideline has (time limits, follow-up, delegation) use ``TESTKOMMUN``, a guideline written
-from DOMAIN.md's "Time rules seen in the sources" (a year, six months of own delegation as in
+from the time rules the audits report (a year, six months of own delegation as in
 Alingsås).
 
 Each firing example asserts the code, its severity, the decision field, and the key parts of
@@ -42,7 +42,7 @@ riktlinje testkommun_2024 "Riktlinjer för biståndshandläggning (test)"
   kommun "Testkommun"
   gäller från 2024-01-01 till tills vidare
   bygger på nationell
-  källa "DOMAIN.md, Time rules seen in the sources"
+  källa "Propia AB, genomlysning av biståndshandläggningen i Alingsås kommun (2021); Ramboll, Genomlysning av Myndighet i Botkyrka kommun (2019)"
 slut
 
 förval
@@ -354,7 +354,7 @@ EXAMPLES: dict[str, Example] = {
         variant(CLEAN_2024, insats="Ledsagning", applied_for="Ledsagning", scope=DROP, person__personkrets=DROP),
         ("Ledsagning enligt SoL till en person i personkrets 1", "pröva Ledsagarservice enligt LSS"),
         ("Ledsagning under SoL for a person in personkrets 1", "consider Ledsagarservice under LSS"),
-        guideline="insatser.riktlinje:57"),
+        guideline="insatser.riktlinje:58"),
     "klassning.lass_mojlig": Example(
         "nationell", assistance(person__basic_needs_hours_per_week=25),
         assistance(person__basic_needs_hours_per_week=20),
@@ -379,7 +379,7 @@ EXAMPLES: dict[str, Example] = {
         variant(CLEAN_2024, insats="Daglig verksamhet", lagrum="9 § 10 LSS", applied_for=DROP, scope=DROP,
                 person__personkrets=[1]),
         ("Daglig verksamhet: personkrets 3, insatsen är för personkrets 1, 2",),
-        ("Daglig verksamhet: personkrets 3, the service is for 1, 2",), guideline="insatser.riktlinje:283"),
+        ("Daglig verksamhet: personkrets 3, the service is for 1, 2",), guideline="insatser.riktlinje:285"),
     "klassning.alder_insats": Example(
         "botkyrka",
         variant(CLEAN_2025, insats="Boendestöd", applied_for=DROP, scope=DROP, justification=DROP,
@@ -484,7 +484,7 @@ def test_the_clean_2025_decision_has_nothing_to_say_under_botkyrka(checkers):
 
 
 def test_a_refusal_granting_an_alternative_is_no_contradiction(checkers):
-    """DOMAIN.md: a refusal that grants an alternative is good practice; only granting the very
+    """A refusal that grants an alternative is good practice (it says how the need is met); only granting the very
     insats refused contradicts the outcome."""
     example = EXAMPLES["beslut.utfall_text"]
     quiet = checkers["nationell"].check(example.quiet)
@@ -597,7 +597,7 @@ def test_daily_activity_for_personkrets_3_and_lss_without_personkrets(checkers):
 def test_region_duty_for_advice_and_support(checkers):
     [finding] = findings_of([checkers["nationell"].check(EXAMPLES["klassning.region"].fire)], "klassning.region")
     assert finding.field == "insats" and finding.severity == "fel"
-    assert finding.guideline.endswith("insatser.riktlinje:214")
+    assert finding.guideline.endswith("insatser.riktlinje:215")
 
 
 @pytest.mark.parametrize("code", ["omfattning.over_norm", "klassning.alder_insats", "tid.tidsbegransning_saknas",

@@ -4,9 +4,9 @@
 Used to write the national layer in guidelines/nationell/ (the output is checked by eye and
 pasted into the .riktlinje files; nothing here is imported by the library).
 
-    python tools/extract_paragraphs.py sol /work/shared/sources/law/sol-2025-400.txt
-    python tools/extract_paragraphs.py lss /work/shared/sources/law/lss-1993-387.md
-    python tools/extract_paragraphs.py sfb /work/shared/sources/law/sfb-2010-110-kap51.md
+    python tools/extract_paragraphs.py sol sol-2025-400.txt       # https://selex.se/eli/sfs/2025/400
+    python tools/extract_paragraphs.py lss lss-1993-387.md        # https://selex.se/eli/sfs/1993/387
+    python tools/extract_paragraphs.py sfb sfb-2010-110-kap51.md  # https://selex.se/eli/sfs/2010/110
 
 Three source formats:
 
@@ -34,8 +34,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-# Pairs old -> new from /work/shared/DOMAIN.md ("The laws"), each verified against the text of
-# SoL (2025:400); see guidelines/nationell/sol-2025-400.riktlinje for what each new paragraph says.
+# Pairs old -> new read from both laws (https://selex.se/eli/sfs/2001/453 and
+# https://selex.se/eli/sfs/2025/400), each verified against the text of SoL (2025:400); see guidelines/nationell/sol-2025-400.riktlinje for what each new paragraph says.
 SOL_2025_ERSATTER: dict[str, list[str]] = {
     "11 kap. 1 §": ["4 kap. 1 § SoL (2001:453)"],
     "11 kap. 3 §": ["4 kap. 1 c § SoL (2001:453)"],
