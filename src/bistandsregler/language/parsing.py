@@ -20,7 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
-from bistandsregler.language.lagrum import LagrumError, LawRef, parse_lagrum
+from bistandsregler.language.lagrum import SFS_PATTERN, LagrumError, LawRef, parse_lagrum
 from bistandsregler.language.resources import grammar_dir
 from bistandsregler.language.units import FrequencyError, parse_quantity
 
@@ -471,7 +471,7 @@ class _Builder:
             if kind == "forkortning":
                 fields["abbreviation"] = str(statement.children[0])
             elif kind == "sfs":
-                fields["sfs"] = _unquote(statement.children[0])
+                fields["sfs"] = self.sfs(statement.children[0])
             elif kind == "galler":
                 fields["validity"] = self.validity(statement.children[0])
             elif kind == "forteckning":
@@ -716,6 +716,15 @@ class _Builder:
             else:
                 self.documented(statement, fields)
         return m.Delegation(**fields)
+
+    def sfs(self, token: Token) -> str | None:
+        """A law's SFS number, "2025:400": the known numbers are these, so each must be well formed."""
+        written = SFS_PATTERN.fullmatch(_unquote(token).strip())
+        if written is None:
+            self.invalid(token, ("ogiltigt SFS-nummer", "invalid SFS number"),
+                         f"{token} är inte år, kolon och nummer (t.ex. \"2025:400\")")
+            return None
+        return f"{written.group(1)}:{written.group(2)}"
 
     def insats_kind(self, token: Token) -> None:
         """An unknown "slag" is an error here: the kinds are the engine's, not the file's."""
