@@ -722,7 +722,8 @@ class _Builder:
         written = SFS_PATTERN.fullmatch(_unquote(token).strip())
         if written is None:
             self.invalid(token, ("ogiltigt SFS-nummer", "invalid SFS number"),
-                         f"{token} är inte år, kolon och nummer (t.ex. \"2025:400\")")
+                         f"{token} är inte år, kolon och nummer (t.ex. \"2025:400\")",
+                         reason_en=f"{token} is not a year, a colon and a number (e.g. \"2025:400\")")
             return None
         return f"{written.group(1)}:{written.group(2)}"
 
@@ -730,11 +731,12 @@ class _Builder:
         """An unknown "slag" is an error here: the kinds are the engine's, not the file's."""
         name = str(token)
         if name not in m.INSATS_KINDS:
+            line, column = _line_col(token)
             self.diagnostics.append(Diagnostic(
-                "namn.okant", Severity.ERROR, self.path, token.line, token.column,
+                "namn.okant", Severity.ERROR, self.path, line, column,
                 {"kind": "slag", "kind_en": "kind", "name": name,
                  "suggestion": did_you_mean(name, m.INSATS_KINDS), "suggestion_en": did_you_mean(name, m.INSATS_KINDS, "en")},
-                self.line_of(token.line), len(name),
+                self.line_of(line), len(name),
             ))
 
     def word_list(self, tree: Tree) -> m.WordList:

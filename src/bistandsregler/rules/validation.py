@@ -84,7 +84,7 @@ class _Checker:
                     self.unknown(("insats", "service"), name, delegation.pos, insatser)
 
     def duplicates(self, g: m.Guideline) -> None:
-        Named = m.Insats | m.Activity | m.DatedValue | m.Bands | m.Rule | m.Law | m.Delegation
+        Named = m.Insats | m.Activity | m.DatedValue | m.Bands | m.Rule | m.Law | m.Delegation | m.WordList
         groups: list[tuple[Sequence[Named], tuple[str, str] | None]] = [
             (g.insatser, None), (g.activities, ("aktivitet", "activity")), (g.values, ("värde", "value")),
             (g.bands, ("nivåer", "bands")), (g.rules, ("regel", "rule")), (g.laws, ("lag", "law")),
@@ -110,7 +110,7 @@ class _Checker:
         problem = self.book.sfs_problem(ref)
         if problem is not None:  # an SFS number no "lag" block has, or another law's
             code, args = problem
-            self.add(code, citation.pos, len(citation.written) + 2, **args)
+            self.add(code, citation.pos, len(citation.written) + 2, None, **args)
             return
         ref = self.book.complete(ref)
         law = self.book.resolve_law(ref, on)
@@ -152,15 +152,15 @@ class _Checker:
             width = len(entry.text) + 2
             args = {"text": entry.text, "list": word_list.id}
             if not entry.text.strip():
-                self.add("ordlista.form", entry.pos, width, problem="är tom", problem_en="is empty", **args)
+                self.add("ordlista.form", entry.pos, width, None, problem="är tom", problem_en="is empty", **args)
             elif pairs and not entry.meaning:
-                self.add("ordlista.form", entry.pos, width, problem="saknar 'betyder \"...\"'",
+                self.add("ordlista.form", entry.pos, width, None, problem="saknar 'betyder \"...\"'",
                          problem_en="lacks 'betyder \"...\"'", **args)
             elif not pairs and entry.meaning is not None:
-                self.add("ordlista.form", entry.pos, width, problem="har 'betyder', som bara förkortningar har",
+                self.add("ordlista.form", entry.pos, width, None, problem="har 'betyder', som bara förkortningar har",
                          problem_en="has 'betyder', which only abbreviations have", **args)
             if not (entry.source or word_list.source):
-                self.add("ordlista.kalla_saknas", entry.pos, width, **args)
+                self.add("ordlista.kalla_saknas", entry.pos, width, None, **args)
 
     def insats(self, insats: m.Insats, insatser: dict[str, m.Insats], values, start: date | None) -> None:
         merged = insatser.get(insats.id, insats)
