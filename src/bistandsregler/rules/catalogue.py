@@ -276,8 +276,11 @@ _Key = tuple[tuple[tuple[str, str | None, tuple[str, ...]], ...], tuple[tuple[st
              tuple[tuple[str, str], ...]]
 
 
-def _content_key(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str]) -> _Key:
-    """What resolving reads from a catalogue: ids, names, aliases and laws, and the abbreviations."""
+def _content_key(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | None = None) -> _Key:
+    """What resolving reads from a catalogue: ids, names, aliases and laws, and the abbreviations
+    (None: the shipped national layer's)."""
+    if abbreviations is None:
+        abbreviations = _national_abbreviations()
     entries = tuple(sorted((key, insats.name, tuple(insats.aliases)) for key, insats in insatser.items()))
     laws = tuple(sorted((key, _laws_of(insats)) for key, insats in insatser.items()))
     return entries, laws, tuple(sorted(abbreviations.items()))
@@ -316,8 +319,6 @@ def prepare(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | N
     """The prepared catalogue for ``insatser`` (``RuleBook.insatser()``) and ``abbreviations``
     (``RuleBook.abbreviations()`` for the same guideline; None: the shipped national layer's),
     shared by content."""
-    if abbreviations is None:
-        abbreviations = _national_abbreviations()
     return _prepared(_content_key(insatser, abbreviations))
 
 
