@@ -129,8 +129,9 @@ def test_errors(text: str, column: int, expected: str) -> None:
         parse_lagrum(text)
     err = caught.value
     assert (err.text, err.column) == (text, column)
-    assert expected in err.expected
-    assert "väntade" in err.message and str(err) == err.message
+    assert expected in [e.sv for e in err.expected]
+    assert "väntade" in err.message.sv and str(err) == err.message.sv
+    assert "expected" in err.message.en and "väntade" not in err.message.en
     assert try_parse_lagrum(text) is None
 
 

@@ -11,218 +11,243 @@ import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 
-
-class Severity(str, Enum):
-    ERROR = "fel"
-    WARNING = "varning"
-    INFO = "info"
-
-
-_SEVERITY_EN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+from bistandsregler.language.messages import Severity, Text
 
 
 @dataclass(frozen=True)
-class Message:
+class Entry:
+    """One code of the catalogue: its severity, its message template and a summary."""
+
     severity: Severity
-    sv: str
-    en: str
+    text: Text  # the message template; placeholders are filled from the diagnostic's args
     summary: str  # one line for the catalogue page (Swedish)
 
 
-# code -> message templates. Placeholders are filled with str.format(**args).
-CATALOGUE: dict[str, Message] = {
-    "syntax.ovantat": Message(
+# code -> message templates. Placeholders are filled with str.format rules; an argument may be
+# a Text, rendered in the message's language.
+CATALOGUE: dict[str, Entry] = {
+    "syntax.ovantat": Entry(
         Severity.ERROR,
-        "oväntat {found}; väntade {expected}",
-        "unexpected {found_en}; expected {expected_en}",
+        Text("oväntat {found}; väntade {expected}", "unexpected {found}; expected {expected}"),
         "Texten följer inte språkets grammatik på den här platsen.",
     ),
-    "syntax.tecken": Message(
+    "syntax.tecken": Entry(
         Severity.ERROR,
-        "tecknet {char} kan inte stå här; väntade {expected}",
-        "the character {char} cannot stand here; expected {expected_en}",
+        Text(
+            "tecknet {char} kan inte stå här; väntade {expected}",
+            "the character {char} cannot stand here; expected {expected}",
+        ),
         "Ett tecken som språket inte känner igen.",
     ),
-    "syntax.slut_saknas": Message(
+    "syntax.slut_saknas": Entry(
         Severity.ERROR,
-        "filen tar slut inne i blocket '{block}'; väntade 'slut'",
-        "the file ends inside the block '{block}'; expected 'slut'",
+        Text(
+            "filen tar slut inne i blocket '{block}'; väntade 'slut'",
+            "the file ends inside the block '{block}'; expected 'slut'",
+        ),
         "Ett block saknar sitt avslutande 'slut'.",
     ),
-    "syntax.ocr_tolkat": Message(
+    "syntax.ocr_tolkat": Entry(
         Severity.INFO,
-        "tolkade '{found}' som '{keyword}' (trolig OCR-skada)",
-        "read '{found}' as '{keyword}' (probably OCR damage)",
+        Text(
+            "tolkade '{found}' som '{keyword}' (trolig OCR-skada)",
+            "read '{found}' as '{keyword}' (probably OCR damage)",
+        ),
         "Ett nyckelord med typisk OCR-skada (ä lästes som i eller a) tolkades som det avsedda.",
     ),
-    "syntax.for_djup": Message(
+    "syntax.for_djup": Entry(
         Severity.ERROR,
-        "villkoret är nästlat för djupt (mer än {limit} nivåer)",
-        "the condition is nested too deeply (more than {limit} levels)",
+        Text(
+            "villkoret är nästlat för djupt (mer än {limit} nivåer)",
+            "the condition is nested too deeply (more than {limit} levels)",
+        ),
         "Ett villkor med orimligt många parentesnivåer.",
     ),
-    "fil.for_stor": Message(
+    "fil.for_stor": Entry(
         Severity.ERROR,
-        "filen är för stor ({size} byte; högst {limit})",
-        "the file is too large ({size} bytes; at most {limit})",
+        Text("filen är för stor ({size} byte; högst {limit})", "the file is too large ({size} bytes; at most {limit})"),
         "Filen är större än vad verktyget läser.",
     ),
-    "fil.oläslig": Message(
+    "fil.oläslig": Entry(
         Severity.ERROR,
-        "filen kan inte läsas: {reason}",
-        "the file cannot be read: {reason}",
+        Text("filen kan inte läsas: {reason}", "the file cannot be read: {reason}"),
         "Filen saknas, är inte text i UTF-8 eller kan inte öppnas.",
     ),
-    "fil.okand_typ": Message(
+    "fil.okand_typ": Entry(
         Severity.ERROR,
-        "okänd filtyp '{suffix}'; väntade .riktlinje eller .schablon",
-        "unknown file type '{suffix}'; expected .riktlinje or .schablon",
+        Text(
+            "okänd filtyp '{suffix}'; väntade .riktlinje eller .schablon",
+            "unknown file type '{suffix}'; expected .riktlinje or .schablon",
+        ),
         "Filen har en ändelse som verktyget inte läser.",
     ),
-    "varde.ogiltigt": Message(
+    "varde.ogiltigt": Entry(
         Severity.ERROR,
-        "{what}: {reason}",
-        "{what_en}: {reason_en}",
+        Text("{what}: {reason}", "{what}: {reason}"),
         "Ett datum, tal, en frekvens eller en lagrumshänvisning som inte kan tolkas.",
     ),
-    "lagrum.okant": Message(
+    "lagrum.okant": Entry(
         Severity.ERROR,
-        "lagrummet '{ref}' finns inte i {law}",
-        "the provision '{ref}' does not exist in {law}",
+        Text("lagrummet '{ref}' finns inte i {law}", "the provision '{ref}' does not exist in {law}"),
         "Hänvisningen kan tolkas men paragrafen finns inte i lagen.",
     ),
-    "lagrum.okand_lag": Message(
+    "lagrum.okand_lag": Entry(
         Severity.ERROR,
-        "lagen i '{ref}' är okänd",
-        "the law in '{ref}' is unknown",
+        Text("lagen i '{ref}' är okänd", "the law in '{ref}' is unknown"),
         "Hänvisningen anger en lag som inte finns i det nationella lagret.",
     ),
-    "lagrum.okant_sfs": Message(
+    "lagrum.okant_sfs": Entry(
         Severity.ERROR,
-        "SFS-numret {sfs} är okänt (kända: {known})",
-        "the SFS number {sfs} is unknown (known: {known})",
+        Text(
+            "SFS-numret {sfs} är okänt (kända: {known})",
+            "the SFS number {sfs} is unknown (known: {known})",
+        ),
         "Hänvisningen anger ett SFS-nummer som inget lag-block har (sfs \"...\" i det nationella lagret).",
     ),
-    "lagrum.sfs_annan_lag": Message(
+    "lagrum.sfs_annan_lag": Entry(
         Severity.ERROR,
-        "SFS-numret {sfs} hör till {owner}, inte {law}",
-        "the SFS number {sfs} belongs to {owner}, not {law}",
+        Text(
+            "SFS-numret {sfs} hör till {owner}, inte {law}",
+            "the SFS number {sfs} belongs to {owner}, not {law}",
+        ),
         "Hänvisningen anger en lag och ett SFS-nummer som hör till en annan lag.",
     ),
-    "lagrum.ej_i_kraft": Message(
+    "lagrum.ej_i_kraft": Entry(
         Severity.ERROR,
-        "'{ref}' gäller inte {date}{replacement}",
-        "'{ref}' is not in force on {date}{replacement_en}",
+        Text("'{ref}' gäller inte {date}{replacement}", "'{ref}' is not in force on {date}{replacement}"),
         "Paragrafen gäller inte när riktlinjen (eller regeln) börjar gälla.",
     ),
-    "insats.lagrum_saknas": Message(
+    "insats.lagrum_saknas": Entry(
         Severity.ERROR,
-        "insatsen '{insats}' saknar lagrum",
-        "the service '{insats}' has no legal basis",
+        Text("insatsen '{insats}' saknar lagrum", "the service '{insats}' has no legal basis"),
         "En insats utan hänvisning till det lagrum den beslutas enligt.",
     ),
-    "insats.dubblett": Message(
+    "insats.dubblett": Entry(
         Severity.ERROR,
-        "insatsen '{insats}' är redan definierad på rad {line}",
-        "the service '{insats}' is already defined on line {line}",
+        Text(
+            "insatsen '{insats}' är redan definierad på rad {line}",
+            "the service '{insats}' is already defined on line {line}",
+        ),
         "Samma insats definieras två gånger i samma fil.",
     ),
-    "namn.dubblett": Message(
+    "namn.dubblett": Entry(
         Severity.ERROR,
-        "{kind} '{name}' är redan definierad på rad {line}",
-        "{kind_en} '{name}' is already defined on line {line}",
+        Text("{kind} '{name}' är redan definierad på rad {line}", "{kind} '{name}' is already defined on line {line}"),
         "Samma namn definieras två gånger i samma fil.",
     ),
-    "namn.okant": Message(
+    "namn.okant": Entry(
         Severity.ERROR,
-        "okänt namn på {kind}: '{name}'{suggestion}",
-        "unknown {kind_en} name '{name}'{suggestion_en}",
+        Text("okänt namn på {kind}: '{name}'{suggestion}", "unknown {kind} name '{name}'{suggestion}"),
         "En hänvisning till en insats, aktivitet, ett värde eller ett fält som inte finns.",
     ),
-    "omfattning.normal_over_max": Message(
+    "omfattning.normal_over_max": Entry(
         Severity.ERROR,
-        "normal omfattning '{normal}' är större än högsta '{maximum}'",
-        "the normal scope '{normal}' is larger than the maximum '{maximum}'",
+        Text(
+            "normal omfattning '{normal}' är större än högsta '{maximum}'",
+            "the normal scope '{normal}' is larger than the maximum '{maximum}'",
+        ),
         "Normal omfattning överstiger insatsens eller aktivitetens egen högsta omfattning.",
     ),
-    "varde.overlapp": Message(
+    "varde.overlapp": Entry(
         Severity.ERROR,
-        "värdet '{name}' har överlappande perioder: {first} och {second}",
-        "the value '{name}' has overlapping periods: {first} and {second}",
+        Text(
+            "värdet '{name}' har överlappande perioder: {first} och {second}",
+            "the value '{name}' has overlapping periods: {first} and {second}",
+        ),
         "Två daterade värden gäller samtidigt.",
     ),
-    "varde.lucka": Message(
+    "varde.lucka": Entry(
         Severity.ERROR,
-        "värdet '{name}' saknar värde mellan {after} och {before}",
-        "the value '{name}' has no value between {after} and {before}",
+        Text(
+            "värdet '{name}' saknar värde mellan {after} och {before}",
+            "the value '{name}' has no value between {after} and {before}",
+        ),
         "Daterade värden lämnar en lucka i tiden.",
     ),
-    "nivaer.overlapp": Message(
+    "nivaer.overlapp": Entry(
         Severity.ERROR,
-        "nivåerna '{first}' och '{second}' i '{name}' överlappar",
-        "the bands '{first}' and '{second}' in '{name}' overlap",
+        Text(
+            "nivåerna '{first}' och '{second}' i '{name}' överlappar",
+            "the bands '{first}' and '{second}' in '{name}' overlap",
+        ),
         "Två nivåer täcker samma värden.",
     ),
-    "nivaer.lucka": Message(
+    "nivaer.lucka": Entry(
         Severity.ERROR,
-        "mellan nivåerna '{first}' och '{second}' i '{name}' finns en lucka",
-        "there is a gap between the bands '{first}' and '{second}' in '{name}'",
+        Text(
+            "mellan nivåerna '{first}' och '{second}' i '{name}' finns en lucka",
+            "there is a gap between the bands '{first}' and '{second}' in '{name}'",
+        ),
         "Nivåerna täcker inte alla värden.",
     ),
-    "period.omvand": Message(
+    "period.omvand": Entry(
         Severity.ERROR,
-        "perioden slutar ({until}) före den börjar ({start})",
-        "the period ends ({until}) before it starts ({start})",
+        Text(
+            "perioden slutar ({until}) före den börjar ({start})",
+            "the period ends ({until}) before it starts ({start})",
+        ),
         "En giltighetsperiod vars slut ligger före dess början.",
     ),
-    "regel.villkor_saknas": Message(
+    "regel.villkor_saknas": Entry(
         Severity.ERROR,
-        "regeln '{name}' saknar 'när' eller 'då'",
-        "the rule '{name}' lacks 'när' or 'då'",
+        Text("regeln '{name}' saknar 'när' eller 'då'", "the rule '{name}' lacks 'när' or 'då'"),
         "En regel måste ha både villkor (när) och utfall (då).",
     ),
-    "regel.typfel": Message(
+    "regel.typfel": Entry(
         Severity.ERROR,
-        "'{left}' ({left_kind}) kan inte jämföras med '{right}' ({right_kind}) med {op}",
-        "'{left}' ({left_kind}) cannot be compared with '{right}' ({right_kind}) using {op}",
+        Text(
+            "'{left}' ({left_kind}) kan inte jämföras med '{right}' ({right_kind}) med {op}",
+            "'{left}' ({left_kind}) cannot be compared with '{right}' ({right_kind}) using {op}",
+        ),
         "Ett villkor jämför värden av olika slag (t.ex. ett datum med en text), eller ordnar text.",
     ),
-    "riktlinje.huvud_saknas": Message(
+    "riktlinje.huvud_saknas": Entry(
         Severity.WARNING,
-        "filen saknar ett '{block}'-block med kommun och giltighet",
-        "the file has no '{block}' block with municipality and validity",
+        Text(
+            "filen saknar ett '{block}'-block med kommun och giltighet",
+            "the file has no '{block}' block with municipality and validity",
+        ),
         "En riktlinje eller schablontabell utan huvud kan inte dateras.",
     ),
-    "ordlista.form": Message(
+    "ordlista.form": Entry(
         Severity.ERROR,
-        "posten '{text}' i ordlistan '{list}' {problem}",
-        "the entry '{text}' in the word list '{list}' {problem_en}",
+        Text(
+            "posten '{text}' i ordlistan '{list}' {problem}",
+            "the entry '{text}' in the word list '{list}' {problem}",
+        ),
         "En förkortning utan 'betyder', eller 'betyder' i en lista som inte har betydelser.",
     ),
-    "ordlista.kalla_saknas": Message(
+    "ordlista.kalla_saknas": Entry(
         Severity.WARNING,
-        "posten '{text}' i ordlistan '{list}' saknar källa (skriv 'källa \"...\"' på raden eller i blocket)",
-        "the entry '{text}' in the word list '{list}' has no source (write 'källa \"...\"' on the line or in the block)",
+        Text(
+            "posten '{text}' i ordlistan '{list}' saknar källa (skriv 'källa \"...\"' på raden eller i blocket)",
+            "the entry '{text}' in the word list '{list}' has no source (write 'källa \"...\"' on the line or in the block)",
+        ),
         "Varje post i en ordlista ska ha en källa: en offentlig adress eller en fil i projektet.",
     ),
-    "schablon.tid_saknas": Message(
+    "schablon.tid_saknas": Entry(
         Severity.ERROR,
-        "aktiviteten '{name}' saknar tid (skriv 'tid \"...\"', 'beviljas i timmar' eller 'ingen tid')",
-        "the activity '{name}' has no time (write 'tid \"...\"', 'beviljas i timmar' or 'ingen tid')",
+        Text(
+            "aktiviteten '{name}' saknar tid (skriv 'tid \"...\"', 'beviljas i timmar' eller 'ingen tid')",
+            "the activity '{name}' has no time (write 'tid \"...\"', 'beviljas i timmar' or 'ingen tid')",
+        ),
         "En schablonaktivitet måste säga hur den tidsätts.",
     ),
-    "schablon.annars_saknas": Message(
+    "schablon.annars_saknas": Entry(
         Severity.WARNING,
-        "aktiviteten '{name}' har villkorade tider men ingen 'annars'",
-        "the activity '{name}' has conditional times but no 'annars'",
+        Text(
+            "aktiviteten '{name}' har villkorade tider men ingen 'annars'",
+            "the activity '{name}' has conditional times but no 'annars'",
+        ),
         "Villkorade tider utan ett förval lämnar fall utan tid.",
     ),
-    "schablon.omappad": Message(
+    "schablon.omappad": Entry(
         Severity.WARNING,
-        "aktiviteten '{name}' saknar 'motsvarar' i det gemensamma ordförrådet{suggestion}",
-        "the activity '{name}' is not mapped to the shared vocabulary{suggestion_en}",
+        Text(
+            "aktiviteten '{name}' saknar 'motsvarar' i det gemensamma ordförrådet{suggestion}",
+            "the activity '{name}' is not mapped to the shared vocabulary{suggestion}",
+        ),
         "En kommuns aktivitetsnamn som inte är kopplat till det gemensamma ordförrådet.",
     ),
 }
@@ -240,13 +265,10 @@ class Diagnostic:
     width: int = 1  # how many characters the caret underlines
 
     def message(self, lang: str = "sv") -> str:
-        template = CATALOGUE[self.code]
-        text = template.en if lang == "en" else template.sv
-        return text.format_map(_Args(self.args))
+        return CATALOGUE[self.code].text.render(lang, self.args)
 
     def render(self, lang: str = "sv") -> str:
-        sev = _SEVERITY_EN[self.severity] if lang == "en" else self.severity.value
-        head = f"{self.path}:{self.line}:{self.column}: {sev}[{self.code}]: {self.message(lang)}"
+        head = f"{self.path}:{self.line}:{self.column}: {self.severity.render(lang)}[{self.code}]: {self.message(lang)}"
         if self.source_line is None:
             return head
         line = self.source_line.rstrip("\n").replace("\t", " ")
@@ -262,13 +284,6 @@ class Diagnostic:
             "column": self.column,
             "message": self.message(lang),
         }
-
-
-class _Args(dict):
-    """Format arguments; a placeholder with no value prints as empty instead of raising."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
@@ -299,11 +314,12 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
     return lowered[matches[0]]
 
 
-def did_you_mean(word: str, candidates: Iterable[str], lang: str = "sv") -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> Text:
+    """" (menade du 'X'?)" for the likely candidate, or an empty text."""
     best = suggest(word, candidates)
     if best is None:
-        return ""
-    return f" (did you mean '{best}'?)" if lang == "en" else f" (menade du '{best}'?)"
+        return Text("", "")
+    return Text(f" (menade du '{best}'?)", f" (did you mean '{best}'?)")
 
 
 class GuidelineError(Exception):

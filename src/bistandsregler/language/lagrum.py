@@ -18,6 +18,8 @@ from typing import Annotated, Literal, get_args
 import pydantic
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from bistandsregler.language.expected import Vocabulary, describe, one_of
+from bistandsregler.language.messages import Text
 from bistandsregler.language.resources import grammar_text
 
 __all__ = ["LagrumError", "LawRef", "parse_lagrum", "try_parse_lagrum"]
@@ -95,19 +97,15 @@ class LawRef(pydantic.BaseModel, frozen=True):
 class LagrumError(ValueError):
     """A law reference that could not be read: where (1-based column) and what was expected."""
 
-    def __init__(self, text: str, column: int, expected: list[str], message: str,
-                 expected_en: list[str] | None = None, message_en: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, text: str, column: int, expected: list[Text], message: Text) -> None:
+        super().__init__(message.sv)
         self.text = text
         self.column = column
         self.expected = expected
         self.message = message
-        self.expected_en = expected if expected_en is None else expected_en
-        self.message_en = message if message_en is None else message_en
 
     def __reduce__(self) -> tuple:  # picklable with its English, for multiprocessing batches
-        return (LagrumError, (self.text, self.column, self.expected, self.message,
-                              self.expected_en, self.message_en))
+        return (LagrumError, (self.text, self.column, self.expected, self.message))
 
 
 # ---- parsing ----------------------------------------------------------------------
@@ -180,53 +178,33 @@ def _parser() -> Lark:
     return Lark(grammar_text("lagrum.lark"), parser="lalr", transformer=_ToFields())
 
 
-# Plain descriptions of what the parser expected, (Swedish, English). Groups first, so that
-# "NUMBER or PARA" reads as one thing; quiet tokens are only named when nothing else is.
-_GROUPS: list[tuple[frozenset[str], tuple[str, str]]] = [
-    (frozenset({"NUMBER", "PARA"}), ("ett paragrafnummer (t.ex. '1 §')", "a paragraph number (e.g. '1 §')")),
-    (frozenset({"SOL", "LSS", "SFB"}), ("en lag (SoL, LSS eller SFB)", "a law (SoL, LSS or SFB)")),
-]
-_SINGLE: dict[str, tuple[str, str]] = {
-    "NUMBER": ("ett nummer (t.ex. '1')", "a number (e.g. '1')"),
-    "PARA": ("paragraftecknet '§'", "the paragraph sign '§'"),
-    "LETTER": ("en paragrafbokstav (t.ex. '2 a §')", "a paragraph letter (e.g. '2 a §')"),
-    "DASH": ("ett intervall (t.ex. '5–6 §§')", "a range (e.g. '5–6 §§')"),
-    "KAP": ("'kap.'", "'kap.'"),
-    "CHAP_PARA": ("kapitel och paragraf (t.ex. '4:1')", "chapter and paragraph (e.g. '4:1')"),
-    "ORDINAL": ("ett stycke i ord (t.ex. 'första stycket')", "a subsection in words (e.g. 'första stycket')"),
-    "ST": ("'stycket' (t.ex. 'första stycket' eller '1 st.')", "'stycket' (e.g. 'första stycket' or '1 st.')"),
-    "POINT": ("'punkt' (t.ex. 'p. 10')", "'punkt' (e.g. 'p. 10')"),
-    "SOL": ("lagen SoL", "the law SoL"),
-    "LSS": ("lagen LSS", "the law LSS"),
-    "SFB": ("lagen SFB", "the law SFB"),
-    "SFS": ("ett SFS-nummer (t.ex. '(2001:453)')", "an SFS number (e.g. '(2001:453)')"),
-    "RPAR": ("')'", "')'"),
-    "$END": ("slutet av texten", "the end of the text"),
-}
-_QUIET: dict[str, tuple[str, str]] = {
-    "COMMA": ("','", "','"), "LPAR": ("'('", "'('"), "TRAIL": ("ett avslutande tecken", "a closing character"),
-}
-
-
-def _describe(names: set[str], lang: int = 0) -> list[str]:
-    """What was expected, in Swedish (``lang`` 0) or English (1)."""
-    names = {"$END" if n == "<END-OF-FILE>" else n for n in names}  # lark spells it both ways
-    loud = {n for n in names if n not in _QUIET}
-    if not loud:
-        return sorted(_QUIET[n][lang] for n in names if n in _QUIET)
-    described = []
-    for group, texts in _GROUPS:
-        if group <= loud:
-            described.append(texts[lang])
-            loud -= group
-    order = {name: i for i, name in enumerate(_SINGLE)}
-    described += [_SINGLE[n][lang] if n in _SINGLE else n for n in sorted(loud, key=lambda n: (order.get(n, 99), n))]
-    return described
-
-
-def _join(items: list[str], lang: int = 0) -> str:
-    last = " eller " if lang == 0 else " or "
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + last + items[-1]
+# What the parser expected, in words. Groups first, so that "NUMBER or PARA" reads as one
+# thing; quiet tokens are only named when nothing else is.
+_VOCABULARY = Vocabulary(
+    groups=(
+        (frozenset({"NUMBER", "PARA"}), Text("ett paragrafnummer (t.ex. '1 §')", "a paragraph number (e.g. '1 §')")),
+        (frozenset({"SOL", "LSS", "SFB"}), Text("en lag (SoL, LSS eller SFB)", "a law (SoL, LSS or SFB)")),
+    ),
+    words={
+        "NUMBER": Text("ett nummer (t.ex. '1')", "a number (e.g. '1')"),
+        "PARA": Text("paragraftecknet '§'", "the paragraph sign '§'"),
+        "LETTER": Text("en paragrafbokstav (t.ex. '2 a §')", "a paragraph letter (e.g. '2 a §')"),
+        "DASH": Text("ett intervall (t.ex. '5–6 §§')", "a range (e.g. '5–6 §§')"),
+        "KAP": Text.same("'kap.'"),
+        "CHAP_PARA": Text("kapitel och paragraf (t.ex. '4:1')", "chapter and paragraph (e.g. '4:1')"),
+        "ORDINAL": Text("ett stycke i ord (t.ex. 'första stycket')", "a subsection in words (e.g. 'första stycket')"),
+        "ST": Text("'stycket' (t.ex. 'första stycket' eller '1 st.')", "'stycket' (e.g. 'första stycket' or '1 st.')"),
+        "POINT": Text("'punkt' (t.ex. 'p. 10')", "'punkt' (e.g. 'p. 10')"),
+        "SOL": Text("lagen SoL", "the law SoL"),
+        "LSS": Text("lagen LSS", "the law LSS"),
+        "SFB": Text("lagen SFB", "the law SFB"),
+        "SFS": Text("ett SFS-nummer (t.ex. '(2001:453)')", "an SFS number (e.g. '(2001:453)')"),
+        "RPAR": Text.same("')'"),
+        "$END": Text("slutet av texten", "the end of the text"),
+    },
+    quiet={"COMMA": Text.same("','"), "LPAR": Text.same("'('"),
+           "TRAIL": Text("ett avslutande tecken", "a closing character")},
+)
 
 
 def _error(text: str, err: UnexpectedInput) -> LagrumError:
@@ -238,27 +216,27 @@ def _error(text: str, err: UnexpectedInput) -> LagrumError:
     else:  # the text ended too early
         column, found = len(text.rstrip()) + 1, None
         names = getattr(err, "accepts", None) or getattr(err, "expected", None) or set()
-    expected, expected_en = _describe(set(names)), _describe(set(names), 1)
+    expected = describe(set(names), _VOCABULARY)
     where = (
-        f"oväntat '{found}' i kolumn {column}" if found else f"texten tar slut i kolumn {column}"
+        Text(f"oväntat '{found}' i kolumn {column}", f"unexpected '{found}' at column {column}") if found
+        else Text(f"texten tar slut i kolumn {column}", f"the text ends at column {column}")
     )
-    where_en = f"unexpected '{found}' at column {column}" if found else f"the text ends at column {column}"
-    message = f"Felaktigt lagrum '{text}': {where}, väntade {_join(expected)}"
-    message_en = f"Invalid law reference '{text}': {where_en}, expected {_join(expected_en, 1)}"
-    return LagrumError(text, column, expected, message, expected_en, message_en)
+    message = Text(f"Felaktigt lagrum '{text}': ", f"Invalid law reference '{text}': ") + where \
+        + Text(", väntade ", ", expected ") + one_of(expected, commas=True)
+    return LagrumError(text, column, expected, message)
 
 
 @lru_cache(maxsize=4096)
 def parse_lagrum(text: str) -> LawRef:
     """Read one law reference; raises LagrumError with column and what was expected."""
     if not text.strip():
-        sv, en = _GROUPS[0][1]
-        raise LagrumError(text, 1, [sv], f"Tomt lagrum: väntade {sv}", [en], f"Empty law reference: expected {en}")
+        expected = [_VOCABULARY.groups[0][1]]
+        raise LagrumError(text, 1, expected, Text("Tomt lagrum: väntade ", "Empty law reference: expected ") + expected[0])
     if len(text) > MAX_LENGTH:
         raise LagrumError(
             text, MAX_LENGTH + 1, [],
-            f"Felaktigt lagrum: för lång lagrumshänvisning ({len(text)} tecken, högst {MAX_LENGTH})",
-            [], f"Invalid law reference: too long ({len(text)} characters, at most {MAX_LENGTH})",
+            Text(f"Felaktigt lagrum: för lång lagrumshänvisning ({len(text)} tecken, högst {MAX_LENGTH})",
+                 f"Invalid law reference: too long ({len(text)} characters, at most {MAX_LENGTH})"),
         )  # fmt: skip
     try:
         fields = _parser().parse(text)  # the transformer gives LawRef's fields
@@ -268,8 +246,8 @@ def parse_lagrum(text: str) -> LawRef:
     try:
         return LawRef(**fields)
     except pydantic.ValidationError as err:  # the grammar should rule this out
-        raise LagrumError(text, 1, [], f"Felaktigt lagrum '{text}': {err}",
-                          [], f"Invalid law reference '{text}': {err}") from None
+        raise LagrumError(text, 1, [], Text(f"Felaktigt lagrum '{text}': {err}",
+                                            f"Invalid law reference '{text}': {err}")) from None
 
 
 def try_parse_lagrum(text: str) -> LawRef | None:

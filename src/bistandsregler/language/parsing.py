@@ -20,7 +20,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
+from bistandsregler.language.expected import Vocabulary, describe, one_of
 from bistandsregler.language.lagrum import SFS_PATTERN, LagrumError, LawRef, parse_lagrum
+from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.resources import grammar_dir
 from bistandsregler.language.units import FrequencyError, parse_quantity
 
@@ -43,30 +45,29 @@ def parser(kind: str) -> Lark:
 
 # ---- describing what the parser expected, in plain Swedish -----------------------------------
 
-_TERMINAL_WORDS = {
-    "NAME": ("ett namn", "a name"),
-    "CODE": ("en kod som 'omfattning.gransvarde'", "a code such as 'omfattning.gransvarde'"),
-    "DATE": ("ett datum (ÅÅÅÅ-MM-DD)", "a date (YYYY-MM-DD)"),
-    "NUMBER": ("ett tal", "a number"),
-    "STRING": ("en text inom citattecken", "a text in double quotes"),
-    "TEXTBLOCK": ('en text inom """', 'a text in """'),
-    "COMP": ("en jämförelse (=, <, >, <=, >=, !=)", "a comparison (=, <, >, <=, >=, !=)"),
-    "_NL": ("radslut", "end of line"),
-    "$END": ("filens slut", "end of file"),
+_TERMINAL_WORDS = {  # in the order they are named
+    "$END": Text("filens slut", "end of file"),
+    "CODE": Text("en kod som 'omfattning.gransvarde'", "a code such as 'omfattning.gransvarde'"),
+    "COMP": Text("en jämförelse (=, <, >, <=, >=, !=)", "a comparison (=, <, >, <=, >=, !=)"),
+    "DATE": Text("ett datum (ÅÅÅÅ-MM-DD)", "a date (YYYY-MM-DD)"),
+    "NAME": Text("ett namn", "a name"),
+    "NUMBER": Text("ett tal", "a number"),
+    "STRING": Text("en text inom citattecken", "a text in double quotes"),
+    "TEXTBLOCK": Text('en text inom """', 'a text in """'),
+    "_NL": Text("radslut", "end of line"),
 }
 
 
-def _describe(kind: str, name: str, lang: int) -> str:
-    if name in _TERMINAL_WORDS:
-        return _TERMINAL_WORDS[name][lang]
+def _describe(kind: str, name: str) -> Text:
+    """A terminal the table does not name: its keyword, as the grammar spells it."""
     terminal = _terminal(kind, name)
     if terminal is None:
-        return name
+        return Text.same(name)
     pattern = terminal.pattern
     if pattern.type == "str":
-        return f"'{pattern.value}'"
+        return Text.same(f"'{pattern.value}'")
     words = re.findall(r"[^\W\d]+", pattern.value)  # alternatives such as "fel" | "varning"
-    return " eller ".join(f"'{w}'" for w in words) if lang == 0 and words else name
+    return Text(" eller ".join(f"'{w}'" for w in words) if words else name, name)
 
 
 @cache
@@ -98,13 +99,13 @@ def _all_keywords(kind: str) -> list[str]:
     return sorted(words)
 
 
-def _expected_text(kind: str, expected: set[str], lang: int) -> str:
-    names = sorted(expected, key=lambda n: (n not in _TERMINAL_WORDS, n))
-    described = [_describe(kind, n, lang) for n in names]
-    if len(described) > 8:
-        described = described[:8] + (["…"])
-    joiner = " eller " if lang == 0 else " or "
-    return joiner.join(described)
+@cache
+def _vocabulary(kind: str) -> Vocabulary:
+    return Vocabulary(_TERMINAL_WORDS, other=lambda name: _describe(kind, name), limit=8)
+
+
+def _expected_text(kind: str, expected: set[str]) -> Text:
+    return one_of(describe(expected, _vocabulary(kind)))
 
 
 # OCR copies of PDFs turn ä into i or d, ö into 6 or é, å into a (see the seeds).
@@ -190,8 +191,7 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
         char = text[at] if at < len(text) else ""
         args = {
             "char": repr(char),
-            "expected": _expected_text(kind, set(error.allowed or ()), 0),
-            "expected_en": _expected_text(kind, set(error.allowed or ()), 1),
+            "expected": _expected_text(kind, set(error.allowed or ())),
         }
         return Diagnostic("syntax.tecken", Severity.ERROR, path, error.line, error.column, args, line_of(error.line))
     token = getattr(error, "token", None)
@@ -207,7 +207,7 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
     keywords = [w for w in (_keyword(kind, n) for n in expected) if w]
     suggest = token.type == "NAME"
     if token.type == "_NL":
-        found_sv, found_en, line, column, width = "radslut", "end of line", token.line, token.column, 1
+        found_text, line, column, width = _TERMINAL_WORDS["_NL"], token.line, token.column, 1
     else:
         # A keyword run on into more letters ("slutt", "kommunn") lexes as the keyword and then
         # a name: speak of the whole word, and suggest among all keywords.
@@ -220,16 +220,10 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
             keywords = _all_keywords(kind)
         else:
             back = 0
-        found_sv, found_en = f"'{found}'", f"'{found}'"
+        found_text = Text.same(f"'{found}'")
         line, column, width = token.line, token.column - back, len(found)
-    hint = did_you_mean(found, keywords) if suggest else ""
-    hint_en = did_you_mean(found, keywords, "en") if suggest else ""
-    args = {
-        "found": found_sv,
-        "found_en": found_en,
-        "expected": _expected_text(kind, expected, 0) + hint,
-        "expected_en": _expected_text(kind, expected, 1) + hint_en,
-    }
+    hint = did_you_mean(found, keywords) if suggest else EMPTY
+    args = {"found": found_text, "expected": _expected_text(kind, expected) + hint}
     return Diagnostic("syntax.ovantat", Severity.ERROR, path, line, column, args, line_of(line), width)
 
 
@@ -319,14 +313,12 @@ class _Builder:
             return m.Pos(file=self.path, line=line, column=column)
         return m.Pos(file=self.path, line=item.meta.line, column=item.meta.column)
 
-    def invalid(self, token: Token, what: tuple[str, str], reason: str, offset: int = 0,
-                reason_en: str | None = None) -> None:
+    def invalid(self, token: Token, what: Text, reason: Text, offset: int = 0) -> None:
         line, column = _line_col(token)
         self.diagnostics.append(
             Diagnostic(
                 "varde.ogiltigt", Severity.ERROR, self.path, line, column + offset,
-                {"what": what[0], "what_en": what[1], "reason": reason,
-                 "reason_en": reason if reason_en is None else reason_en}, self.line_of(line),
+                {"what": what, "reason": reason}, self.line_of(line),
                 max(1, len(str(token)) - offset) if offset == 0 else 1,
             )
         )
@@ -335,8 +327,8 @@ class _Builder:
         try:
             return date.fromisoformat(str(token))
         except ValueError:
-            self.invalid(token, ("ogiltigt datum", "invalid date"), f"'{token}' finns inte i kalendern",
-                         reason_en=f"'{token}' is not in the calendar")
+            self.invalid(token, Text("ogiltigt datum", "invalid date"),
+                         Text(f"'{token}' finns inte i kalendern", f"'{token}' is not in the calendar"))
             return None
 
     def amount(self, token: Token) -> m.Amount | None:
@@ -344,7 +336,8 @@ class _Builder:
         try:
             return m.Amount(written=written, quantity=parse_quantity(written))
         except FrequencyError as error:
-            self.invalid(token, ("ogiltig frekvens eller tid", "invalid frequency or amount"), error.message, error.column)
+            self.invalid(token, Text("ogiltig frekvens eller tid", "invalid frequency or amount"), error.message,
+                         error.column)
             return None
 
     def lawref(self, token: Token) -> LawRef | None:
@@ -352,8 +345,7 @@ class _Builder:
         try:
             return parse_lagrum(written)
         except LagrumError as error:
-            self.invalid(token, ("ogiltigt lagrum", "invalid law reference"), error.message, error.column,
-                         error.message_en)
+            self.invalid(token, Text("ogiltigt lagrum", "invalid law reference"), error.message, error.column)
             return None
 
     def citation(self, token: Token, validity: m.Validity = m.ALWAYS) -> m.Citation | None:
@@ -550,9 +542,9 @@ class _Builder:
                 token = _leaf(tree, index)
                 value = _number(token)
                 if value not in (1, 2, 3):  # "1,2" lexes as a decimal number: say so, never misread it
-                    self.invalid(token, ("ogiltig personkrets", "invalid personkrets"),
-                                 f"'{token}' är inte 1, 2 eller 3 (skriv listor som '1, 2')",
-                                 reason_en=f"'{token}' is not 1, 2 or 3 (write lists as '1, 2')")
+                    self.invalid(token, Text("ogiltig personkrets", "invalid personkrets"),
+                                 Text(f"'{token}' är inte 1, 2 eller 3 (skriv listor som '1, 2')",
+                                      f"'{token}' is not 1, 2 or 3 (write lists as '1, 2')"))
                 else:
                     groups.add(int(value))
             target["personkrets"] = sorted(groups)
@@ -721,9 +713,9 @@ class _Builder:
         """A law's SFS number, "2025:400": the known numbers are these, so each must be well formed."""
         written = SFS_PATTERN.fullmatch(_unquote(token).strip())
         if written is None:
-            self.invalid(token, ("ogiltigt SFS-nummer", "invalid SFS number"),
-                         f"{token} är inte år, kolon och nummer (t.ex. \"2025:400\")",
-                         reason_en=f"{token} is not a year, a colon and a number (e.g. \"2025:400\")")
+            self.invalid(token, Text("ogiltigt SFS-nummer", "invalid SFS number"),
+                         Text(f"{token} är inte år, kolon och nummer (t.ex. \"2025:400\")",
+                              f"{token} is not a year, a colon and a number (e.g. \"2025:400\")"))
             return None
         return f"{written.group(1)}:{written.group(2)}"
 
@@ -734,8 +726,7 @@ class _Builder:
             line, column = _line_col(token)
             self.diagnostics.append(Diagnostic(
                 "namn.okant", Severity.ERROR, self.path, line, column,
-                {"kind": "slag", "kind_en": "kind", "name": name,
-                 "suggestion": did_you_mean(name, m.INSATS_KINDS), "suggestion_en": did_you_mean(name, m.INSATS_KINDS, "en")},
+                {"kind": Text("slag", "kind"), "name": name, "suggestion": did_you_mean(name, m.INSATS_KINDS)},
                 self.line_of(line), len(name),
             ))
 

@@ -15,6 +15,7 @@ from itertools import pairwise
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
 from bistandsregler.language.facts import FIELDS, SYMBOLS
+from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.rules.rulebook import RuleBook
 
 
@@ -40,10 +41,9 @@ class _Checker:
                        args, self.book.source_line(pos), width)
         )
 
-    def unknown(self, kind: tuple[str, str], name: str, pos: m.Pos, candidates) -> None:
+    def unknown(self, kind: Text, name: str, pos: m.Pos, candidates) -> None:
         candidates = list(candidates)
-        self.add("namn.okant", pos, len(name), kind=kind[0], kind_en=kind[1], name=name,
-                 suggestion=did_you_mean(name, candidates), suggestion_en=did_you_mean(name, candidates, "en"))
+        self.add("namn.okant", pos, len(name), kind=kind, name=name, suggestion=did_you_mean(name, candidates))
 
     # ---- guideline files ----
     def guideline(self, g: m.Guideline) -> None:
@@ -56,7 +56,7 @@ class _Checker:
             self.add("riktlinje.huvud_saknas", m.Pos(file=g.path, line=1, column=1), block="riktlinje")
         if g.meta and g.meta.builds_on and self.book.guideline(g.meta.builds_on) is None:
             known = [x.meta.id for x in self.book.guidelines if x.meta]
-            self.unknown(("riktlinje", "guideline"), g.meta.builds_on, g.meta.pos, known)
+            self.unknown(Text("riktlinje", "guideline"), g.meta.builds_on, g.meta.pos, known)
 
         self.duplicates(g)
         for law in g.laws:
@@ -81,14 +81,14 @@ class _Checker:
         for delegation in g.delegations:
             for name in delegation.decides:
                 if name not in insatser:
-                    self.unknown(("insats", "service"), name, delegation.pos, insatser)
+                    self.unknown(Text("insats", "service"), name, delegation.pos, insatser)
 
     def duplicates(self, g: m.Guideline) -> None:
         Named = m.Insats | m.Activity | m.DatedValue | m.Bands | m.Rule | m.Law | m.Delegation | m.WordList
-        groups: list[tuple[Sequence[Named], tuple[str, str] | None]] = [
-            (g.insatser, None), (g.activities, ("aktivitet", "activity")), (g.values, ("värde", "value")),
-            (g.bands, ("nivåer", "bands")), (g.rules, ("regel", "rule")), (g.laws, ("lag", "law")),
-            (g.delegations, ("delegation", "delegation")), (g.word_lists, ("ordlista", "word list")),
+        groups: list[tuple[Sequence[Named], Text | None]] = [
+            (g.insatser, None), (g.activities, Text("aktivitet", "activity")), (g.values, Text("värde", "value")),
+            (g.bands, Text("nivåer", "bands")), (g.rules, Text("regel", "rule")), (g.laws, Text("lag", "law")),
+            (g.delegations, Text("delegation", "delegation")), (g.word_lists, Text("ordlista", "word list")),
         ]
         for items, kind in groups:
             seen: dict[str, m.Pos] = {}
@@ -97,7 +97,7 @@ class _Checker:
                     if kind is None:
                         self.add("insats.dubblett", item.pos, insats=item.id, line=seen[item.id].line)
                     else:
-                        self.add("namn.dubblett", item.pos, kind=kind[0], kind_en=kind[1], name=item.id,
+                        self.add("namn.dubblett", item.pos, kind=kind, name=item.id,
                                  line=seen[item.id].line)
                 else:
                     seen[item.id] = item.pos
@@ -134,31 +134,30 @@ class _Checker:
             return
         if not (law.validity.covers(on) and paragraph.validity.covers(on)):
             replacement = self.book.replacement(law, ref)
-            suggestion = suggestion_en = ""
+            suggestion = EMPTY
             if replacement is not None:
                 new_law, new_paragraph = replacement
                 text = f"{new_paragraph.ref.key()} {new_law.abbreviation or ''} ({new_law.sfs})".replace("  ", " ")
-                suggestion, suggestion_en = f"; ersatt av {text}", f"; replaced by {text}"
+                suggestion = Text(f"; ersatt av {text}", f"; replaced by {text}")
             self.add("lagrum.ej_i_kraft", citation.pos, len(citation.written) + 2, ref=citation.written,
-                     date=on.isoformat(), replacement=suggestion, replacement_en=suggestion_en)
+                     date=on.isoformat(), replacement=suggestion)
 
     def word_list(self, word_list: m.WordList) -> None:
         """A list the checks read, each entry in the list's form and with a source."""
         if word_list.id not in m.WORD_LISTS:
-            self.unknown(("ordlista", "word list"), word_list.id, word_list.pos, m.WORD_LISTS)
+            self.unknown(Text("ordlista", "word list"), word_list.id, word_list.pos, m.WORD_LISTS)
             return
         pairs = m.WORD_LISTS[word_list.id][1]
         for entry in word_list.entries:
             width = len(entry.text) + 2
             args = {"text": entry.text, "list": word_list.id}
             if not entry.text.strip():
-                self.add("ordlista.form", entry.pos, width, None, problem="är tom", problem_en="is empty", **args)
+                self.add("ordlista.form", entry.pos, width, None, problem=Text("är tom", "is empty"), **args)
             elif pairs and not entry.meaning:
-                self.add("ordlista.form", entry.pos, width, None, problem="saknar 'betyder \"...\"'",
-                         problem_en="lacks 'betyder \"...\"'", **args)
+                self.add("ordlista.form", entry.pos, width, None, problem=Text("saknar 'betyder \"...\"'", "lacks 'betyder \"...\"'"), **args)
             elif not pairs and entry.meaning is not None:
-                self.add("ordlista.form", entry.pos, width, None, problem="har 'betyder', som bara förkortningar har",
-                         problem_en="has 'betyder', which only abbreviations have", **args)
+                self.add("ordlista.form", entry.pos, width, None, problem=Text("har 'betyder', som bara förkortningar har",
+                                      "has 'betyder', which only abbreviations have"), **args)
             if not (entry.source or word_list.source):
                 self.add("ordlista.kalla_saknas", entry.pos, width, None, **args)
 
@@ -169,13 +168,13 @@ class _Checker:
         for citation in insats.citations:
             self.citation(citation, start)
         if insats.lss_counterpart and insats.lss_counterpart not in insatser:
-            self.unknown(("insats", "service"), insats.lss_counterpart, insats.pos, insatser)
+            self.unknown(Text("insats", "service"), insats.lss_counterpart, insats.pos, insatser)
         for name in insats.standard_activities:
             if name not in self.book.activities:
-                self.unknown(("aktivitet", "activity"), name, insats.pos, self.book.activities)
+                self.unknown(Text("aktivitet", "activity"), name, insats.pos, self.book.activities)
         for norm in insats.norms:
             if norm.activity not in self.book.activities:
-                self.unknown(("aktivitet", "activity"), norm.activity, norm.pos, self.book.activities)
+                self.unknown(Text("aktivitet", "activity"), norm.activity, norm.pos, self.book.activities)
             self.bounds(norm.bounds, norm.pos)
         if insats.scope is not None:
             self.bounds(insats.scope, insats.pos)
@@ -183,7 +182,7 @@ class _Checker:
         if ages is not None:
             for bound in (ages.minimum, ages.maximum):
                 if bound is not None and bound.value is not None and bound.value not in values:
-                    self.unknown(("värde", "value"), bound.value, ages.pos, values)
+                    self.unknown(Text("värde", "value"), bound.value, ages.pos, values)
 
     def bounds(self, bounds: m.Bounds, pos: m.Pos) -> None:
         normal, maximum = bounds.normal, bounds.maximum
@@ -223,9 +222,9 @@ class _Checker:
             self.types(rule.when, values, symbols)
             for expr in _expressions(rule.when):
                 if isinstance(expr, m.Field_) and expr.name not in FIELDS and expr.name not in symbols:
-                    self.unknown(("fält", "field"), expr.name, expr.pos, [*FIELDS, *symbols])
+                    self.unknown(Text("fält", "field"), expr.name, expr.pos, [*FIELDS, *symbols])
                 elif isinstance(expr, m.ValueRef) and expr.name not in values:
-                    self.unknown(("värde", "value"), expr.name, expr.pos, values)
+                    self.unknown(Text("värde", "value"), expr.name, expr.pos, values)
 
     def types(self, condition: m.Condition, values: dict[str, m.DatedValue], symbols: AbstractSet[str]) -> None:
         """Comparisons of different kinds of value would be false for every decision: say so."""
@@ -257,7 +256,7 @@ class _Checker:
         vocabulary = self.book.activities
         for activity in table.activities:
             if activity.id in seen:
-                self.add("namn.dubblett", activity.pos, kind="aktivitet", kind_en="activity", name=activity.id,
+                self.add("namn.dubblett", activity.pos, kind=Text("aktivitet", "activity"), name=activity.id,
                          line=seen[activity.id].line)
             seen.setdefault(activity.id, activity.pos)
             if not (activity.times or activity.granted_in_hours or activity.no_time or activity.included_in):
@@ -267,12 +266,12 @@ class _Checker:
             if activity.maps_to is None and activity.id not in vocabulary:  # an id of the vocabulary maps itself
                 names = list(vocabulary)
                 self.add("schablon.omappad", activity.pos, name=activity.id,
-                         suggestion=did_you_mean(activity.id, names), suggestion_en=did_you_mean(activity.id, names, "en"))
+                         suggestion=did_you_mean(activity.id, names))
             elif activity.maps_to is not None and vocabulary and activity.maps_to not in vocabulary:
-                self.unknown(("aktivitet", "activity"), activity.maps_to, activity.pos, vocabulary)
+                self.unknown(Text("aktivitet", "activity"), activity.maps_to, activity.pos, vocabulary)
             for name in activity.included_in:
                 if name not in vocabulary and name not in seen and name not in {a.id for a in table.activities}:
-                    self.unknown(("aktivitet", "activity"), name, activity.pos, vocabulary)
+                    self.unknown(Text("aktivitet", "activity"), name, activity.pos, vocabulary)
             if activity.normal is not None and activity.maximum is not None:
                 self.bounds(m.Bounds(normal=activity.normal, maximum=activity.maximum), activity.pos)
 

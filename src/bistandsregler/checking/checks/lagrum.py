@@ -21,15 +21,14 @@ def check(case: Case) -> None:
     try:
         ref = parse_lagrum(d.lagrum)
     except LagrumError as error:
-        case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" ({error.message})", detalj_en=f" ({error.message_en})")
+        case.add("lagrum.okand", paragraf=d.lagrum, detalj=" (" + error.message + ")")
         return
     book = case.lookups.book
     problem = book.sfs_problem(ref)
     if problem is not None:  # which SFS numbers exist, and whose they are, is national data
         code, args = problem
         message = CATALOGUE[code]  # the guideline diagnostic's words, in the finding's detail
-        case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" ({message.sv.format_map(args)})",
-                 detalj_en=f" ({message.en.format_map(args)})")
+        case.add("lagrum.okand", paragraf=d.lagrum, detalj=" (" + message.text.fill(**args) + ")")
         return
     ref = book.complete(ref)
     if ref.law is None and ref.sfs is None:
