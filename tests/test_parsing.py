@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 import bistandsregler
 from bistandsregler.language import model as m
 from bistandsregler.language.lagrum import LawRef, parse_lagrum
+from bistandsregler.language.messages import Text
 from bistandsregler.language.units import parse_quantity
 from bistandsregler.rules.rulebook import RuleBook
 
@@ -527,7 +528,7 @@ def test_delegation() -> None:
     ).delegations
     assert (delegation.id, delegation.name) == ("handläggare", "Biståndshandläggare")
     assert delegation.decides == ["hemtjänst", "trygghetslarm"]
-    assert delegation.after == m.Span(amount=6, unit="månad") and delegation.after.text() == "6 månader"
+    assert delegation.after == m.Span(amount=6, unit="månad") and delegation.after.words() == Text("6 månader", "6 months")
     assert delegation.source == "delegationsordning"
 
 

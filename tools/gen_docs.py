@@ -300,8 +300,8 @@ def diagnostic_codes_page() -> str:
             "",
             f"**{message.severity.value}**: {message.summary}",
             "",
-            f"- Meddelande: `{message.sv}`",
-            f"- På engelska: `{message.en}`",
+            f"- Meddelande: `{message.text.sv}`",
+            f"- På engelska: `{message.text.en}`",
         ]
         shown = []
         for example in examples.get(code, []):
@@ -950,8 +950,8 @@ def finding_codes_page() -> str:
             "|---|---|",
             f"| Severity | {info.severity} |",
             f"| Field | {'`' + info.field + '`' if info.field else '–'} |",
-            f"| Swedish message | `{_cell(info.sv)}` |",
-            f"| English message | `{_cell(info.en)}` |",
+            f"| Swedish message | `{_cell(info.text.sv)}` |",
+            f"| English message | `{_cell(info.text.en)}` |",
             f"| Catalogue summary (Swedish) | {_cell(info.about)} |",
             "",
         ]
@@ -1220,7 +1220,7 @@ def unknown_or_empty_fragment() -> str:
         for label, value in ways:
             [result] = _results_of(checker, _set_path(base, path, value))
             codes = [f.code for f in result.findings if f.code != "bedomning.ofullstandig"]
-            seen[label] = (tuple(codes), tuple(result.unassessed))
+            seen[label] = (tuple(codes), tuple(t.sv for t in result.unassessed))
         null_reading = (
             "unknown (as absent)" if seen["`null`"] == seen["absent"] else "known to be empty"
         )

@@ -19,6 +19,7 @@ from bistandsregler.checking.lookups import Lookups
 from bistandsregler.language import model as m
 from bistandsregler.language.facts import ABSENT
 from bistandsregler.language.lagrum import LawRef
+from bistandsregler.language.messages import Severity, Text
 
 
 def age_on(person, day: date | None) -> int | tuple[int, int] | None:
@@ -67,7 +68,7 @@ class Case:
     age: int | tuple[int, int] | None = None
     granted_minutes: Fraction | None = None
     findings: list[Finding] = field(default_factory=list)
-    unassessed: list[tuple[str, str]] = field(default_factory=list)
+    unassessed: list[Text] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
 
     # ---- convenience for checks ----
@@ -110,17 +111,18 @@ class Case:
         own = insats is not None and insats.requirements.positions.get(key) == where
         return f"{where.file}:{where.line}", insats.section if insats is not None and own else None
 
-    def add(self, code: str, *, severity: str | None = None, source: m.Documented | None = None,
+    def add(self, code: str, *, severity: Severity | None = None, source: m.Documented | None = None,
             where: tuple[str | None, str | None] | None = None, lagrum: str | None = None,
             values: dict | None = None, deviation: bool = False, **args: Any) -> None:
         """Record a finding. ``deviation``: a guideline deviation that a written justification
         turns from a warning into an info naming what was deviated from. ``where`` (file:line,
         section) overrides the position of ``source``. The law reference is also the message's
-        ``{lagrum}``."""
+        ``{lagrum}``. ``args`` fill the code's template; wording that differs by language is
+        given as a ``Text``."""
         info = CODES[code]
         severity = severity or info.severity
-        if deviation and severity == "varning" and self.decision.justification:
-            severity = "info"
+        if deviation and severity is Severity.WARNING and self.decision.justification:
+            severity = Severity.INFO
             args.setdefault("motiverad", True)
         if lagrum is not None:
             args.setdefault("lagrum", lagrum)
@@ -130,9 +132,9 @@ class Case:
             guideline=guideline, section=section, lagrum=lagrum, values=values,
         ))
 
-    def cannot_assess(self, sv: str, en: str) -> None:
-        """Say what could not be checked because the input does not carry it (Swedish, English)."""
-        self.unassessed.append((sv, en))
+    def cannot_assess(self, what: Text) -> None:
+        """Say what could not be checked because the input does not carry it."""
+        self.unassessed.append(what)
 
 
 def build_case(decision: Decision, lookups: Lookups) -> Case:
@@ -150,8 +152,7 @@ def build_case(decision: Decision, lookups: Lookups) -> Case:
             from bistandsregler.language.diagnostics import did_you_mean
 
             hint = did_you_mean(decision.insats, [i.name or i.id for i in insatser.values()])
-            case.add("beslut.insats_okand", insats=decision.insats, forslag=hint,
-                     forslag_en=hint.replace("menade du", "did you mean"))
+            case.add("beslut.insats_okand", insats=decision.insats, forslag=hint)
     case.age = age_on(decision.person, decision.decided_on)
     scope = decision.scope
     if scope is not None and scope.hours_per_month is not None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from bistandsregler.language import model as m
 from bistandsregler.language.facts import ABSENT, FIELDS
+from bistandsregler.language.messages import Severity, Text
 
 # Fields whose value is a list: a comparison holds when it holds for some element.
 LIST_FIELDS = frozenset(k for k, v in FIELDS.items() if v.kind.startswith("lista"))
@@ -196,7 +197,7 @@ class _Codegen:
         self.static_exprs: dict[str, m.Expr] = {}  # key in the static table -> expression
 
     def const(self, value: Any) -> ast.expr:
-        if value is None or isinstance(value, (bool, int, str)):
+        if value is None or type(value) in (bool, int, str):  # exact types: a str Enum is a name
             return ast.Constant(value)
         name = f"_c{len(self.constants)}"
         self.constants[name] = value
@@ -411,14 +412,13 @@ class RuleOutput:
 
     finding_type: type  # findings.Finding
     code: str
-    severity: str
+    severity: Severity
     args: dict
     field: str | None
     where: str
     section: str | None
     lagrum: str | None
-    sv: str | None
-    en: str | None
+    text: Text | None  # the guideline's own message
     fields: tuple[str, ...]  # the values compared, by field name
 
 
@@ -445,7 +445,7 @@ def compile_rules(rules: list[m.Rule], outputs: list[RuleOutput]) -> CompiledRul
     gen = _Codegen()
     tests = [gen.condition(_nnf(rule.when)) if rule.when is not None else ast.Constant(False) for rule in rules]
     justified = None
-    if any(out.severity == "varning" for out in outputs):
+    if any(out.severity is Severity.WARNING for out in outputs):
         # A warning becomes an info when the decision carries a justification.
         justified = gen.presence(m.Field_(name="motivering", pos=rules[0].pos), want_present=True)
     value_names = {name for out in outputs for name in out.fields}
@@ -454,15 +454,15 @@ def compile_rules(rules: list[m.Rule], outputs: list[RuleOutput]) -> CompiledRul
     body: list[ast.stmt] = [ast.Assign([ast.Name("fired", ast.Store())], ast.List([], ast.Load()))]
     body += gen.prologue
     for test, out in zip(tests, outputs, strict=True):
-        severity: ast.expr = ast.Constant(out.severity)
+        severity: ast.expr = gen.const(out.severity)
         args: ast.expr = gen.const(out.args)
-        if out.severity == "varning" and justified is not None:
-            severity = ast.IfExp(justified, ast.Constant("info"), ast.Constant("varning"))
+        if out.severity is Severity.WARNING and justified is not None:
+            severity = ast.IfExp(justified, gen.const(Severity.INFO), gen.const(Severity.WARNING))
             args = ast.IfExp(justified, gen.const({**out.args, "motiverad": True}), args)
         compared = ast.Dict([ast.Constant(n) for n in out.fields], [values[n] for n in out.fields])
         parts = [ast.Constant(out.code), severity, args, ast.Constant(out.field),
                  ast.Constant(out.where), ast.Constant(out.section), ast.Constant(out.lagrum), compared,
-                 ast.Constant(out.sv), ast.Constant(out.en)]
+                 gen.const(out.text)]
         # fired.append(tuple.__new__(Finding, (...))): a finding without a Python-level constructor call
         finding = ast.Call(_name("_new"), [gen.const(out.finding_type), ast.Tuple(parts, ast.Load())], [])
         body.append(ast.If(test, [ast.Expr(ast.Call(ast.Attribute(fired, "append", ast.Load()), [finding], []))], []))

@@ -16,16 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bistandsregler.checking.case import Case, build_case
 from bistandsregler.checking.checks import FAMILIES
 from bistandsregler.checking.compiler import interpret
 from bistandsregler.checking.decision import Decision
 from bistandsregler.checking.decision_errors import InvalidDecision, describe_validation
-from bistandsregler.checking.findings import SEVERITY_ORDER, Finding
+from bistandsregler.checking.findings import Finding
 from bistandsregler.checking.lookups import Lookups
 from bistandsregler.language import model as m
+from bistandsregler.language.messages import Severity, Text
 from bistandsregler.rules.loading import load
 from bistandsregler.rules.rulebook import RuleBook
 from bistandsregler.standard_times.pricing import national_index
@@ -38,14 +39,14 @@ class Result:
     id: str
     source: str | None
     findings: list[Finding] = field(default_factory=list)
-    unassessed: list[str] = field(default_factory=list)
+    unassessed: list[Text] = field(default_factory=list)
 
     @property
-    def severity(self) -> str:
+    def severity(self) -> Severity | Literal["ok"]:
         """The worst severity among the findings, or "ok"."""
         if not self.findings:
             return "ok"
-        return min((f.severity for f in self.findings), key=lambda s: SEVERITY_ORDER.get(s, 3))
+        return min((f.severity for f in self.findings), key=lambda s: s.rank)
 
     def to_json(self, lang: str = "sv") -> dict:
         out: dict[str, Any] = {"id": self.id, "status": self.severity}
@@ -98,18 +99,17 @@ class Checker:
             case.add("riktlinje.ej_i_kraft", riktlinje=meta.title or meta.id, kommun=meta.municipality or meta.id,
                      datum=decision.decided_on.isoformat() if decision.decided_on else "?")
         if decision.decided_on is None:
-            case.cannot_assess("lag och riktlinje i kraft (beslutsdatum saknas)",
-                               "the law and guideline in force (no decision date)")
+            case.cannot_assess(Text("lag och riktlinje i kraft (beslutsdatum saknas)",
+                               "the law and guideline in force (no decision date)"))
         if decision.outcome is None:
-            case.cannot_assess("kontroller av beviljade beslut (utfall saknas)", "checks of granted decisions (no outcome)")
+            case.cannot_assess(Text("kontroller av beviljade beslut (utfall saknas)", "checks of granted decisions (no outcome)"))
         for family in FAMILIES:
             family.check(case)
         self._general_rules(case, guideline)
         if case.unassessed:
             unassessed = list(dict.fromkeys(case.unassessed))
-            case.add("bedomning.ofullstandig", vad="; ".join(sv for sv, _ in unassessed),
-                     vad_en="; ".join(en for _, en in unassessed))
-        return Result(decision.id, decision.source, _sorted(case.findings), [sv for sv, _ in case.unassessed])
+            case.add("bedomning.ofullstandig", vad=Text.same("; ").join(unassessed))
+        return Result(decision.id, decision.source, _sorted(case.findings), case.unassessed)
 
     def _general_rules(self, case: Case, guideline: m.Guideline | None) -> None:
         rules = self.lookups(guideline).rules
@@ -130,8 +130,8 @@ class Checker:
                        and when is not None and interpret(when, known, case.value) is None]
             if skipped:
                 names = ", ".join(skipped)
-                case.cannot_assess(f"riktlinjens regler {names} (uppgifter saknas)",
-                                   f"the guideline's rules {names} (data missing)")
+                case.cannot_assess(Text(f"riktlinjens regler {names} (uppgifter saknas)",
+                                   f"the guideline's rules {names} (data missing)"))
 
     def check_many(self, decisions: Iterable[Decision | Mapping[str, Any]]) -> Iterator[Result]:
         """Stream: one result per input, in order, with memory flat in the number of decisions."""

@@ -23,6 +23,7 @@ from bistandsregler.checking.compiler import (
 from bistandsregler.checking.findings import CODES, Finding
 from bistandsregler.language import model as m
 from bistandsregler.language.lagrum import LawRef, try_parse_lagrum
+from bistandsregler.language.messages import Severity, Text
 from bistandsregler.rules.catalogue import Catalogue, Resolution, prepare, resolve_insats
 from bistandsregler.rules.rulebook import RuleBook
 from bistandsregler.standard_times.pricing import national_activity
@@ -141,16 +142,16 @@ def rule_output(rule: m.Rule) -> RuleOutput:
     """The parts of a general rule's finding that do not depend on the decision."""
     code = rule.finding_code
     args = {}
-    if code in CODES and CODES[code].sv == "{text}":  # a code whose text the guideline writes
-        args = {"text": rule.message, "text_en": rule.english or rule.message}
+    if code in CODES and CODES[code].text.sv == "{text}":  # a code whose text the guideline writes
+        args = {"text": Text(rule.message, rule.english or rule.message)}
     return RuleOutput(
-        finding_type=Finding, code=code, severity=rule.severity or "varning", args=args,
+        finding_type=Finding, code=code, severity=rule.severity or Severity.WARNING, args=args,
         field=rule.field or (CODES[code].field if code in CODES else None),
         where=f"{rule.pos.file}:{rule.pos.line}", section=rule.section,
         lagrum=rule.citation.ref.canonical() if rule.citation else None,
-        # Without "engelska" the English message is the guideline's own text, given as is: never
-        # a format template (the catalogue's templates are for codes in CODES only).
-        sv=rule.message, en=rule.english or (None if code in CODES else rule.message),
+        # The guideline's own text, used as written (never a format template); without "engelska"
+        # English shows the Swedish text.
+        text=Text(rule.message, rule.english or rule.message) if rule.message else None,
         fields=tuple(sorted(referenced_fields(rule.when))),
     )
 

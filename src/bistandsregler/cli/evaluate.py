@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bistandsregler.checking.evaluation import Checker, Result
-from bistandsregler.checking.findings import SEVERITY_ORDER, Finding
+from bistandsregler.checking.findings import Finding
+from bistandsregler.language.messages import Severity, Text
 
-FAIL_LEVELS = {"fel": {"fel"}, "varning": {"fel", "varning"}, "aldrig": set()}
+FAIL_LEVELS = {"fel": {Severity.ERROR}, "varning": {Severity.ERROR, Severity.WARNING}, "aldrig": set()}
 
 
 def input_records(paths: Iterable[str], encoding: str = "utf-8") -> Iterator:
@@ -54,9 +55,8 @@ def results(checker: Checker, records: Iterable) -> Iterator[Result]:
         if isinstance(record, Decision):
             yield checker.check(record)
         else:  # readers.InputError
-            finding = Finding(code="indata.ogiltig", severity="fel",
-                              args={"meddelande": record.message, "meddelande_en": getattr(record, "message_en", None)
-                                    or record.message})
+            finding = Finding(code="indata.ogiltig", severity=Severity.ERROR,
+                              args={"meddelande": Text(record.message, record.message_en or record.message)})
             yield Result(id=record.record, source=record.record, findings=[finding])
 
 
@@ -119,11 +119,10 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
 
 _COLOURS = {"fel": "\033[31m", "varning": "\033[33m", "info": "\033[36m", "ok": "\033[32m"}
 _RESET = "\033[0m"
-_SEVERITY_EN = {"fel": "error", "varning": "warning", "info": "info", "ok": "ok"}
 
 
-def _sev(severity: str, lang: str, colour: bool) -> str:
-    word = _SEVERITY_EN[severity] if lang == "en" else severity
+def _sev(severity: Severity | str, lang: str, colour: bool) -> str:
+    word = severity.render(lang) if isinstance(severity, Severity) else severity  # "ok" reads the same
     return f"{_COLOURS[severity]}{word}{_RESET}" if colour else word
 
 
@@ -143,10 +142,14 @@ def _summary(total: int, statuses: Counter, counts: Counter, lang: str) -> dict:
     return {
         "decisions_in": total,
         "results_out": sum(statuses.values()),
-        "by_status": dict(sorted(statuses.items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 3))),
+        "by_status": dict(sorted(statuses.items(), key=lambda kv: _rank(kv[0]))),
         "by_code": [{"severity": s, "code": c, "count": n}
-                    for (s, c), n in sorted(counts.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], -kv[1], kv[0][1]))],
+                    for (s, c), n in sorted(counts.items(), key=lambda kv: (kv[0][0].rank, -kv[1], kv[0][1]))],
     }
+
+
+def _rank(status: Severity | str) -> int:
+    return status.rank if isinstance(status, Severity) else len(Severity)  # "ok" last
 
 
 def render_summary(summary: dict, lang: str, colour: bool) -> str:

@@ -13,7 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bistandsregler.language import messages
 from bistandsregler.language.lagrum import LawRef
+from bistandsregler.language.messages import Severity
 from bistandsregler.language.units import Quantity, round_to_step
 
 # The closed word sets of the language, as the grammar spells them.
@@ -224,16 +226,19 @@ class Norm(Documented):
     bounds: Bounds
 
 
+_PLURAL = {"dag": "dagar", "vecka": "veckor", "månad": "månader", "år": "år"}
+_UNIT_EN = {"dag": "day", "vecka": "week", "månad": "month", "år": "year"}
+
+
 class Span(_Model):
     amount: int
     unit: SpanUnit
 
-    def text(self, lang: str = "sv") -> str:
-        if lang == "en":
-            unit = {"dag": "day", "vecka": "week", "månad": "month", "år": "year"}[self.unit]
-            return f"{self.amount} {unit}{'s' * (self.amount != 1)}"
-        plural = {"dag": "dagar", "vecka": "veckor", "månad": "månader", "år": "år"}
-        return f"{self.amount} {self.unit if self.amount == 1 else plural[self.unit]}"
+    def words(self) -> messages.Text:
+        """"6 månader", "6 months"."""
+        one = self.amount == 1
+        unit = messages.Text(self.unit if one else _PLURAL[self.unit], _UNIT_EN[self.unit] + "s" * (not one))
+        return f"{self.amount} " + unit
 
 
 class Requirements(_Model):
@@ -330,9 +335,6 @@ class Bands(Documented):
             if value >= band.low and (band.high is None or value <= band.high):
                 found = band
         return found
-
-
-Severity = Literal["fel", "varning", "info"]
 
 
 class Rule(Documented):

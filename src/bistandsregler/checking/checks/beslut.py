@@ -6,6 +6,7 @@ import re
 
 from bistandsregler.checking.case import Case
 from bistandsregler.checking.lookups import normal_words
+from bistandsregler.language.messages import Severity, Text
 
 # The stock phrases ("ordlista standardfraser") and the phrases saying the need can be met
 # "på annat sätt" ("ordlista annat_sätt") are data: guidelines/nationell/ordlistor.riktlinje,
@@ -20,15 +21,15 @@ def check(case: Case) -> None:
     if refusal_like:
         if text is None:
             if "justification" in d.model_fields_set:
-                case.add("motivering.saknas", utfall=_outcome(d.outcome), utfall_en=_outcome_en(d.outcome))
+                case.add("motivering.saknas", utfall=_outcome(d.outcome))
             else:
-                case.cannot_assess("motivering (uppgift saknas)", "the reasons (not in the input)")
+                case.cannot_assess(Text("motivering (uppgift saknas)", "the reasons (not in the input)"))
         elif not text.strip():
-            case.add("motivering.saknas", utfall=_outcome(d.outcome), utfall_en=_outcome_en(d.outcome))
+            case.add("motivering.saknas", utfall=_outcome(d.outcome))
     elif d.outcome == "bifall" and text is not None and not text.strip():
         required = case.requirements.reasons_required_on or []
         if "bifall" in required:
-            case.add("motivering.saknas", severity="varning", utfall="Bifall", utfall_en="A grant",
+            case.add("motivering.saknas", severity=Severity.WARNING, utfall=Text("Bifall", "A grant"),
                      source=case.guideline.meta if case.guideline else None)
     if not text or not text.strip():
         return
@@ -62,9 +63,8 @@ def _grants_what_it_refuses(case: Case, text: str) -> None:
             return
 
 
-def _outcome(outcome: str | None) -> str:
-    return {"avslag": "Avslag", "delvis_bifall": "Delvis bifall"}.get(outcome or "", "Beslutet")
+_OUTCOMES = {"avslag": Text("Avslag", "A refusal"), "delvis_bifall": Text("Delvis bifall", "A partial grant")}
 
 
-def _outcome_en(outcome: str | None) -> str:
-    return {"avslag": "A refusal", "delvis_bifall": "A partial grant"}.get(outcome or "", "The decision")
+def _outcome(outcome: str | None) -> Text:
+    return _OUTCOMES.get(outcome or "", Text("Beslutet", "The decision"))

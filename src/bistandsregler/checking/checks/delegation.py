@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bistandsregler.checking.case import Case, add_span
+from bistandsregler.language.messages import Text
 
 
 def check(case: Case) -> None:
@@ -11,7 +12,7 @@ def check(case: Case) -> None:
     if not delegations or case.insats_id is None:
         return
     if by is None or not by.role:
-        case.cannot_assess("delegation (roll saknas)", "delegation (no role in the input)")
+        case.cannot_assess(Text("delegation (roll saknas)", "delegation (no role in the input)"))
         return
     role = by.role.strip().lower()
     matching = [x for x in delegations if x.id.lower() == role or (x.name or "").lower() == role]
@@ -23,5 +24,5 @@ def check(case: Case) -> None:
     delegation = allowed[0]
     if delegation.after and by.delegation_since and case.day:
         if case.day < add_span(by.delegation_since, delegation.after):
-            case.add("delegation.for_tidig", sedan=by.delegation_since.isoformat(), efter=delegation.after.text(), efter_en=delegation.after.text("en"),
+            case.add("delegation.for_tidig", sedan=by.delegation_since.isoformat(), efter=delegation.after.words(),
                      source=delegation)

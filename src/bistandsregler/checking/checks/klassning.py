@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bistandsregler.checking.case import Case
 from bistandsregler.language import model as m
+from bistandsregler.language.messages import Text
 
 # Which insats is personal assistance, and which are given without needs assessment, is data:
 # "slag personlig_assistans" and "slag utan_behovsprövning" in guidelines/nationell/insatser.riktlinje.
@@ -31,8 +32,8 @@ def check(case: Case) -> None:
 
     counterpart = insats.lss_counterpart
     if law == "SoL" and counterpart and krets is None:
-        case.cannot_assess("om insatsen kan beviljas enligt LSS (personkrets okänd)",
-                           "whether the service could be granted under LSS (personkrets unknown)")
+        case.cannot_assess(Text("om insatsen kan beviljas enligt LSS (personkrets okänd)",
+                           "whether the service could be granted under LSS (personkrets unknown)"))
     if law == "SoL" and counterpart and krets:
         other = case.lookups.insatser.get(counterpart)
         case.add("klassning.lss_mojlig", insats=case.insats_name, krets=", ".join(map(str, krets)),
@@ -46,13 +47,12 @@ def check(case: Case) -> None:
     if target.personkrets is not None and krets is not None:
         if not krets:
             if law == "LSS" or any(c.ref.law == "LSS" for c in insats.citations):
-                case.add("klassning.personkrets", insats=case.insats_name, problem="LSS-insats utan personkrets",
-                         problem_en="LSS service without personkrets", source=insats)
+                case.add("klassning.personkrets", insats=case.insats_name, problem=Text("LSS-insats utan personkrets", "LSS service without personkrets"), source=insats)
         elif not set(krets) & set(target.personkrets):
             groups = ", ".join(map(str, target.personkrets))
             case.add("klassning.personkrets", insats=case.insats_name, source=insats,
-                     problem=f"personkrets {', '.join(map(str, krets))}, insatsen är för personkrets {groups}",
-                     problem_en=f"personkrets {', '.join(map(str, krets))}, the service is for {groups}",
+                     problem=Text(f"personkrets {', '.join(map(str, krets))}, insatsen är för personkrets {groups}",
+                                  f"personkrets {', '.join(map(str, krets))}, the service is for {groups}"),
                      values={"personkrets": krets, "insatsens_personkrets": target.personkrets})
 
     if target.ages is not None and case.granted:
@@ -75,17 +75,17 @@ def _assistance(case: Case, lo, hi) -> None:
     if age_limit is None:
         return
     if lo is not None and lo >= age_limit:
-        vad = "nybeviljas eller utökas" if case.decision.new_grant else "beviljas"
-        case.add("klassning.pa_alder", vad=vad, vad_en="granted or increased" if case.decision.new_grant else "granted",
+        vad = Text("nybeviljas eller utökas", "granted or increased") if case.decision.new_grant else Text("beviljas", "granted")
+        case.add("klassning.pa_alder", vad=vad,
                  alder=_age_text(lo, hi), grans=str(age_limit), lagrum="9 b § LSS",
                  values={"ålder": _age_text(lo, hi), "åldersgräns": age_limit})
     elif hi is not None and hi >= age_limit:
-        case.cannot_assess("åldersgräns för personlig assistans (bara födelseår känt)", "the age limit for personal assistance (only the birth year is known)")
+        case.cannot_assess(Text("åldersgräns för personlig assistans (bara födelseår känt)", "the age limit for personal assistance (only the birth year is known)"))
 
 
 def _age_group(case: Case, ages: m.AgeRange, lo, hi) -> None:
     if lo is None:
-        case.cannot_assess("åldersgrupp (ålder okänd)", "the age group (age unknown)")
+        case.cannot_assess(Text("åldersgrupp (ålder okänd)", "the age group (age unknown)"))
         return
     minimum = _bound(case, ages.minimum, +1 if ages.exclusive_min else 0)
     maximum = _bound(case, ages.maximum, -1 if ages.exclusive_max else 0)
@@ -93,11 +93,11 @@ def _age_group(case: Case, ages: m.AgeRange, lo, hi) -> None:
     above = maximum is not None and lo > maximum
     if below or above:
         group = _group_text(minimum, maximum)
-        case.add("klassning.alder_insats", insats=case.insats_name, grupp=group[0], grupp_en=group[1],
+        case.add("klassning.alder_insats", insats=case.insats_name, grupp=group,
                  alder=_age_text(lo, hi), source=case.insats, deviation=True,
-                 values={"ålder": _age_text(lo, hi), "åldersgrupp": group[0]})
+                 values={"ålder": _age_text(lo, hi), "åldersgrupp": group.sv})
     elif (minimum is not None and lo < minimum) or (maximum is not None and hi > maximum):
-        case.cannot_assess("åldersgrupp (bara födelseår känt)", "the age group (only the birth year is known)")
+        case.cannot_assess(Text("åldersgrupp (bara födelseår känt)", "the age group (only the birth year is known)"))
 
 
 def _bound(case: Case, bound, shift: int):
@@ -107,12 +107,12 @@ def _bound(case: Case, bound, shift: int):
     return None if value is None else int(value) + shift
 
 
-def _group_text(minimum, maximum) -> tuple[str, str]:
+def _group_text(minimum, maximum) -> Text:
     if minimum is not None and maximum is not None:
-        return f"{minimum}–{maximum} år", f"ages {minimum}–{maximum}"
+        return Text(f"{minimum}–{maximum} år", f"ages {minimum}–{maximum}")
     if minimum is not None:
-        return f"{minimum} år och äldre", f"ages {minimum} and over"
-    return f"yngre än {maximum + 1} år", f"people under {maximum + 1}"
+        return Text(f"{minimum} år och äldre", f"ages {minimum} and over")
+    return Text(f"yngre än {maximum + 1} år", f"people under {maximum + 1}")
 
 
 def _age_text(lo, hi) -> str:

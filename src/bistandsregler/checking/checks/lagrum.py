@@ -5,6 +5,7 @@ from __future__ import annotations
 from bistandsregler.checking.case import Case
 from bistandsregler.language.diagnostics import CATALOGUE
 from bistandsregler.language.lagrum import LagrumError, parse_lagrum
+from bistandsregler.language.messages import EMPTY, Text
 
 
 def check(case: Case) -> None:
@@ -13,7 +14,7 @@ def check(case: Case) -> None:
         if "lagrum" in d.model_fields_set:
             case.add("lagrum.saknas")
         else:
-            case.cannot_assess("lagrum (uppgift saknas)", "the legal provision (not in the input)")
+            case.cannot_assess(Text("lagrum (uppgift saknas)", "the legal provision (not in the input)"))
         return
     if not d.lagrum.strip():
         case.add("lagrum.saknas")
@@ -34,13 +35,13 @@ def check(case: Case) -> None:
     if ref.law is None and ref.sfs is None:
         ref = _law_from_insats(case, ref)
         if ref is None:
-            case.cannot_assess("lagrum utan lag och okänd insats", "a provision without a law, for an unknown service")
+            case.cannot_assess(Text("lagrum utan lag och okänd insats", "a provision without a law, for an unknown service"))
             return
     if _repealed_citation_of_insats(case, ref):
         return
     law = book.resolve_law(ref, case.day)
     if law is None:
-        case.add("lagrum.okand", paragraf=d.lagrum, detalj="", detalj_en="")
+        case.add("lagrum.okand", paragraf=d.lagrum)
         return
     paragraph = book.paragraph(law, ref, case.day)
     if paragraph is None and (elsewhere := book.other_version(law, ref)) is not None:
@@ -48,8 +49,7 @@ def check(case: Case) -> None:
     canonical = f"{ref.canonical()} ({law.sfs})" if law.sfs and not ref.sfs else ref.canonical()
     if paragraph is None:
         if law.complete:
-            case.add("lagrum.okand", paragraf=d.lagrum, detalj=f" i {law.name or law.id}",
-                     detalj_en=f" in {law.name or law.id}")
+            case.add("lagrum.okand", paragraf=d.lagrum, detalj=Text(f" i {law.name or law.id}", f" in {law.name or law.id}"))
         return
     if case.day is not None and not (law.validity.covers(case.day) and paragraph.validity.covers(case.day)):
         replacement = book.replacement(law, ref)
@@ -64,8 +64,8 @@ def check(case: Case) -> None:
 
 def _repealed(case: Case, canonical: str, suggestion: str | None) -> None:
     assert case.day is not None  # only a dated decision is judged repealed
-    ersatt, ersatt_en = (f"; använd {suggestion}", f"; use {suggestion}") if suggestion else ("", "")
-    case.add("lagrum.upphavd", paragraf=canonical, datum=case.day.isoformat(), ersatt=ersatt, ersatt_en=ersatt_en,
+    ersatt = Text(f"; använd {suggestion}", f"; use {suggestion}") if suggestion else EMPTY
+    case.add("lagrum.upphavd", paragraf=canonical, datum=case.day.isoformat(), ersatt=ersatt,
              lagrum=canonical, values={"lagrum": canonical, "beslutsdatum": case.day})
 
 
@@ -112,5 +112,5 @@ def _covers_insats(case: Case, ref, canonical: str) -> None:
         return
     expected = ", ".join(dict.fromkeys(c.ref.canonical() for c in in_force)) or "–"
     case.add("lagrum.fel_insats", source=insats, insats=case.insats_name, paragraf=canonical, lagrum=canonical,
-             forvantat=f"förväntat {expected}", forvantat_en=f"expected {expected}",
+             forvantat=Text(f"förväntat {expected}", f"expected {expected}"),
              values={"lagrum": canonical, "förväntat": expected})

@@ -10,6 +10,7 @@ import re
 
 from bistandsregler.checking.case import Case
 from bistandsregler.checking.lookups import normal_words
+from bistandsregler.language.messages import Text
 from bistandsregler.language.units import split_activities
 
 # The laws' general aims ("ordlista allmänna_syften", guidelines/nationell/ordlistor.riktlinje):
@@ -27,7 +28,7 @@ def check(case: Case) -> None:
         return
     goals = d.goals
     if goals is None:
-        case.cannot_assess("mål (uppgift saknas)", "goals (not in the input)")
+        case.cannot_assess(Text("mål (uppgift saknas)", "goals (not in the input)"))
         return
     required = case.requirements.goals_required
     if not goals:
@@ -49,11 +50,11 @@ def check(case: Case) -> None:
         if goal.due is None and "due" in goal.model_fields_set:
             case.add("mal.ej_tidsatt", mal=short)
         elif goal.due is None:
-            case.cannot_assess("målens tidpunkt (uppgift saknas)", "the goals' due dates (not in the input)")
+            case.cannot_assess(Text("målens tidpunkt (uppgift saknas)", "the goals' due dates (not in the input)"))
         if goal.accepted is False:
             case.add("mal.ej_accepterat", mal=short)
         elif goal.accepted is None:
-            case.cannot_assess("om målen är accepterade (uppgift saknas)", "whether the goals are accepted (not in the input)")
+            case.cannot_assess(Text("om målen är accepterade (uppgift saknas)", "whether the goals are accepted (not in the input)"))
 
 
 def _measurable(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from bistandsregler.checking.case import Case
+from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.units import format_hours
 
 
@@ -71,15 +72,17 @@ def _against_standard_time(case: Case, written: list[str]) -> None:
     case.facts["schablon_minuter_per_månad"] = standard
     granted = case.granted_minutes
     if granted is None:
-        case.cannot_assess("beviljad tid mot schablon (timmar per månad saknas)", "granted time against standard time (no hours per month in the input)")
+        case.cannot_assess(Text("beviljad tid mot schablon (timmar per månad saknas)", "granted time against standard time (no hours per month in the input)"))
         return
     tolerance = case.requirements.tolerance_percent or Fraction(0)
     if standard and granted > standard * (1 + tolerance / 100):
-        margin = f" med mer än riktlinjens tolerans {tolerance} %" if tolerance else ""
-        margin_en = f" by more than the guideline's tolerance of {tolerance} %" if tolerance else ""
-        case.add("omfattning.over_schablon", beviljat=format_hours(granted), schablon=format_hours(standard),
-                 beviljat_en=format_hours(granted, "en"), schablon_en=format_hours(standard, "en"),
-                 tolerans=margin, tolerans_en=margin_en, source=table.meta, deviation=True, values={
+        margin = Text(f" med mer än riktlinjens tolerans {tolerance} %",
+                      f" by more than the guideline's tolerance of {tolerance} %") if tolerance else EMPTY
+        case.add("omfattning.over_schablon", beviljat=_hours(granted), schablon=_hours(standard),
+                 tolerans=margin, source=table.meta, deviation=True, values={
                      "beviljat_minuter_per_månad": granted, "schablon_minuter_per_månad": standard,
                      "tolerans_procent": tolerance, "schablontabell": table.meta.id if table.meta else table.path})
 
+
+def _hours(minutes: Fraction) -> Text:
+    return Text(format_hours(minutes), format_hours(minutes, "en"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bistandsregler.checking.case import Case, add_span, known
+from bistandsregler.language.messages import Text
 from bistandsregler.language.model import Span
 
 
@@ -24,16 +25,17 @@ def check(case: Case) -> None:
     limit = requirements.max_duration
     if limit is not None and not requirements.until_further_allowed:
         if until == "tills_vidare" or (until is None and known(d, "valid_until")):  # null: no end date
-            case.add("tid.tidsbegransning_saknas", max=limit.text(), max_en=limit.text("en"), deviation=True,
+            case.add("tid.tidsbegransning_saknas", max=limit.words(), deviation=True,
                      where=case.requirement_source("max_duration", source))
         elif isinstance(until, date) and (begin := start or d.decided_on) is not None:
             if until > add_span(begin, limit):
                 months = (until.year - begin.year) * 12 + until.month - begin.month
-                case.add("tid.for_lang", langd=f"{months} månader", langd_en=f"{months} months", max=limit.text(), max_en=limit.text("en"), deviation=True,
+                case.add("tid.for_lang", langd=Text(f"{months} månader", f"{months} months"), max=limit.words(),
+                         deviation=True,
                          where=case.requirement_source("max_duration", source),
                          values={"giltig_från": begin, "giltig_till": until})
         elif until is None and not known(d, "valid_until"):
-            case.cannot_assess("tidsbegränsning (giltig_till saknas)", "the time limit (no valid_until in the input)")
+            case.cannot_assess(Text("tidsbegränsning (giltig_till saknas)", "the time limit (no valid_until in the input)"))
     _follow_up(case, requirements.follow_up_within, source)
     _executed(case, requirements.executed_within)
 
@@ -44,13 +46,13 @@ def _follow_up(case: Case, within: Span | None, source) -> None:
         return
     if d.follow_up_on is None:
         if known(d, "follow_up_on"):
-            case.add("tid.uppfoljning_saknas", inom=within.text(), inom_en=within.text("en"), deviation=True,
+            case.add("tid.uppfoljning_saknas", inom=within.words(), deviation=True,
                      where=case.requirement_source("follow_up_within", source))
         else:
-            case.cannot_assess("uppföljning (uppgift saknas)", "follow-up (not in the input)")
+            case.cannot_assess(Text("uppföljning (uppgift saknas)", "follow-up (not in the input)"))
         return
     if d.decided_on and d.follow_up_on > add_span(d.decided_on, within):
-        case.add("tid.uppfoljning_sen", datum=d.follow_up_on.isoformat(), inom=within.text(), inom_en=within.text("en"),
+        case.add("tid.uppfoljning_sen", datum=d.follow_up_on.isoformat(), inom=within.words(),
                  where=case.requirement_source("follow_up_within", source),
                  deviation=True, values={"uppföljning": d.follow_up_on, "beslutsdatum": d.decided_on})
 
@@ -69,10 +71,11 @@ def _executed(case: Case, within: Span | None) -> None:
     lagrum = case.value("rapportering_ej_verkställt_lss" if law == "LSS" else "rapportering_ej_verkställt_sol")
     if d.executed_on is not None:
         if d.executed_on > deadline:
-            case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.text(), inom_en=span.text("en"),
-                     status=f"verkställt {d.executed_on.isoformat()}", status_en=f"carried out {d.executed_on.isoformat()}", lagrum=lagrum, values={
+            case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.words(),
+                     status=Text(f"verkställt {d.executed_on.isoformat()}", f"carried out {d.executed_on.isoformat()}"),
+                     lagrum=lagrum, values={
                          "beslutsdatum": d.decided_on, "verkställt": d.executed_on})
     elif known(d, "executed_on") and case.lookups.as_of is not None and case.lookups.as_of > deadline:
-        case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.text(), inom_en=span.text("en"),
-                 status=f"ej verkställt per {case.lookups.as_of.isoformat()}",
-                 status_en=f"not carried out as of {case.lookups.as_of.isoformat()}", lagrum=lagrum)
+        case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.words(),
+                 status=Text(f"ej verkställt per {case.lookups.as_of.isoformat()}",
+                             f"not carried out as of {case.lookups.as_of.isoformat()}"), lagrum=lagrum)
