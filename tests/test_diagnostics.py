@@ -483,21 +483,21 @@ def write(tmp_path, name: str, text: str):
 
 def test_check_clean_exits_0(tmp_path, capsys) -> None:
     path = write(tmp_path, "k.riktlinje", GOOD)
-    assert main(["check", "--utan-nationellt", str(path)]) == 0
+    assert main(["validate", "--utan-nationellt", str(path)]) == 0
     out, err = capsys.readouterr()
     assert out == "" and re.search(r"\b0 fel, 0 varningar", err)
 
 
 def test_check_with_only_warnings_exits_0(tmp_path, capsys) -> None:
     path = write(tmp_path, "s.schablon", 'schablon s\n  odaterad\nslut\naktivitet x\n  tid "5 minuter"\nslut\n')
-    assert main(["check", "--utan-nationellt", str(path)]) == 0
+    assert main(["validate", "--utan-nationellt", str(path)]) == 0
     out, err = capsys.readouterr()
     assert "varning[schablon.omappad]" in out and re.search(r"\b0 fel, 1 varning", err)
 
 
 def test_check_errors_exit_1_with_located_messages(tmp_path, capsys) -> None:
     path = write(tmp_path, "k.riktlinje", GOOD.replace("komun", "x").replace("  kommun", "  komun"))
-    assert main(["check", "--utan-nationellt", str(tmp_path)]) == 1
+    assert main(["validate", "--utan-nationellt", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
     assert out.startswith(f"{path}:15:3: fel[syntax.ovantat]: oväntat 'komun'")
     assert out.split("\n")[1:3] == ['      komun "K"', "      ^^^^^"]
@@ -506,25 +506,25 @@ def test_check_errors_exit_1_with_located_messages(tmp_path, capsys) -> None:
 
 def test_check_json(tmp_path, capsys) -> None:
     path = write(tmp_path, "k.riktlinje", GOOD + "insats hemtjänst\nslut\n")
-    assert main(["check", "--utan-nationellt", "--format", "json", str(path)]) == 1
+    assert main(["validate", "--utan-nationellt", "--format", "json", str(path)]) == 1
     items = json.loads(capsys.readouterr().out)
     assert [(i["code"], i["severity"], i["path"], i["line"], i["column"]) for i in items] == [
         ("insats.dubblett", "fel", str(path), 21, 1)
     ]
     assert items[0]["message"] == "insatsen 'hemtjänst' är redan definierad på rad 18"
-    assert main(["check", "--utan-nationellt", "--format", "json", "--lang", "en", str(path)]) == 1
+    assert main(["validate", "--utan-nationellt", "--format", "json", "--lang", "en", str(path)]) == 1
     assert json.loads(capsys.readouterr().out)[0]["message"] == "the service 'hemtjänst' is already defined on line 18"
 
 
 def test_check_json_when_clean_is_an_empty_list(tmp_path, capsys) -> None:
     path = write(tmp_path, "k.riktlinje", GOOD)
-    assert main(["check", "--utan-nationellt", "--format", "json", str(path)]) == 0
+    assert main(["validate", "--utan-nationellt", "--format", "json", str(path)]) == 0
     assert json.loads(capsys.readouterr().out) == []
 
 
 def test_check_english(tmp_path, capsys) -> None:
     path = write(tmp_path, "k.riktlinje", 'riktlinje t\n  gäler från 2025-07-01\nslut\n')
-    assert main(["check", "--utan-nationellt", "--lang", "en", str(path)]) == 1
+    assert main(["validate", "--utan-nationellt", "--lang", "en", str(path)]) == 1
     out, err = capsys.readouterr()
     assert out.startswith(f"{path}:2:3: error[syntax.ovantat]: unexpected 'gäler'; expected ")
     assert "(did you mean 'gäller'?)" in out
@@ -534,25 +534,46 @@ def test_check_english(tmp_path, capsys) -> None:
 def test_check_with_the_national_layer(tmp_path, capsys) -> None:
     path = write(tmp_path, "k.riktlinje",
                  'riktlinje k\n  kommun "K"\n  gäller från 2025-07-01\n  bygger på nationell\nslut\n')
-    assert main(["check", str(path)]) == 0
+    assert main(["validate", str(path)]) == 0
     out, _ = capsys.readouterr()
     assert out == ""
 
 
 def test_check_unknown_file_and_missing_file(tmp_path, capsys) -> None:
     notes = write(tmp_path, "anteckningar.txt", "x")
-    assert main(["check", "--utan-nationellt", str(notes), str(tmp_path / "finns-inte.riktlinje")]) == 1
+    assert main(["validate", "--utan-nationellt", str(notes), str(tmp_path / "finns-inte.riktlinje")]) == 1
     out, _ = capsys.readouterr()
     assert "fel[fil.okand_typ]" in out and "fel[fil.oläslig]" in out
 
 
 def test_check_usage_error_exits_2(capsys) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["check"])
+        main(["validate"])
     assert caught.value.code == 2
     with pytest.raises(SystemExit) as caught:
-        main(["check", "--format", "xml", "x.riktlinje"])
+        main(["validate", "--format", "xml", "x.riktlinje"])
     assert caught.value.code == 2
+
+
+@pytest.mark.parametrize(("lang", "notice"), [("sv", "'check' heter nu 'validate'"), ("en", "'check' is now 'validate'")])
+def test_check_is_a_deprecated_name_of_validate(tmp_path, capsys, lang, notice) -> None:
+    """The old name runs validate: same stdout and exit code, one notice line on stderr."""
+    bad = write(tmp_path, "trasig.riktlinje", 'riktlinje t\n  komun "X"\nslut\n')
+    args = ["--utan-nationellt", "--format", "json", "--lang", lang, str(bad)]
+    assert main(["validate", *args]) == 1
+    new_out, new_err = capsys.readouterr()
+    assert main(["check", *args]) == 1
+    old_out, old_err = capsys.readouterr()
+    assert old_out == new_out and json.loads(old_out)
+    first, *rest = old_err.splitlines()
+    assert notice in first and "\n".join(rest) == new_err.rstrip("\n")
+
+
+def test_validate_help_does_not_offer_the_old_name(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out, _ = capsys.readouterr()
+    assert "validate" in out and not re.search(r"\bcheck\b", out)
 
 
 def test_installed_console_script(tmp_path) -> None:
@@ -562,10 +583,10 @@ def test_installed_console_script(tmp_path) -> None:
     script = shutil.which("bistandsregler")
     command = [script] if script else [sys.executable, "-m", "bistandsregler"]
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src"), "PYTHONIOENCODING": "utf-8"}
-    clean = subprocess.run([*command, "check", "--utan-nationellt", str(good)], capture_output=True, text=True,
+    clean = subprocess.run([*command, "validate", "--utan-nationellt", str(good)], capture_output=True, text=True,
                            env=env, timeout=120)
     assert clean.returncode == 0, clean.stderr
-    broken = subprocess.run([*command, "check", "--utan-nationellt", "--lang", "en", str(bad)], capture_output=True,
+    broken = subprocess.run([*command, "validate", "--utan-nationellt", "--lang", "en", str(bad)], capture_output=True,
                             text=True, env=env, timeout=120)
     assert broken.returncode == 1
     assert f"{bad}:2:3: error[syntax.ovantat]" in broken.stdout

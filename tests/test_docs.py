@@ -177,7 +177,7 @@ def test_every_command_is_on_the_cli_page():
     cli_page = DOCS / "developers" / "cli.md"
     commands = gen_docs._commands()
     assert {" ".join(words) for words, _ in commands} >= {
-        "check",
+        "validate",
         "fmt",
         "export",
         "evaluate",

@@ -11,11 +11,11 @@ What is generated, so that it cannot drift from the code:
   and the words it may compare them with (``facts.SYMBOLS``);
 - ``docs/_genererat/lagrum.md`` and ``docs/_genererat/frekvenser.md``: how the law-reference
   and frequency parsers read the spellings found in real decisions and guidelines;
-- ``docs/_genererat/flaggor-check.md`` and ``flaggor-fmt.md``: the commands' options, from
+- ``docs/_genererat/flaggor-validate.md`` and ``flaggor-fmt.md``: the commands' options, from
   the argument parser;
 - ``docs/_genererat/moduler.md``: the module map of ``src/bistandsregler/`` (first
   paragraph of each module's docstring);
-- ``docs/_genererat/utdata/``: what ``bistandsregler check`` (and ``fmt``) prints for the
+- ``docs/_genererat/utdata/``: what ``bistandsregler validate`` (and ``fmt``) prints for the
   examples in ``docs/exempel/``, run in that folder so that paths are the bare file names;
   and what ``evaluate`` and ``import delegationslista`` print for ``docs/exempel/beslut.json``
   and the sample delegation list, run from the repository root;
@@ -166,8 +166,8 @@ def options_fragment(command: str) -> str:
 
 
 def check_output(name: str, extra: list[str] | None = None) -> str:
-    """``bistandsregler check NAME`` as a console transcript: the command, then its output."""
-    args = ["check", *(extra or []), name]
+    """``bistandsregler validate NAME`` as a console transcript: the command, then its output."""
+    args = ["validate", *(extra or []), name]
     _, printed = run_cli(args)
     return f"$ bistandsregler {' '.join(args)}\n{printed}"
 
@@ -208,7 +208,7 @@ def cached_parsing() -> Iterator[None]:
 
 
 def example_outputs() -> dict[Path, str]:
-    """What ``check`` prints for every example that gets any diagnostic, plus the variants."""
+    """What ``validate`` prints for every example that gets any diagnostic, plus the variants."""
     files: dict[Path, str] = {}
     for path in example_files():
         transcript = check_output(path.name)
@@ -268,12 +268,12 @@ def diagnostic_codes_page() -> str:
         HEADER_MD,
         "# Diagnostikkoder",
         "",
-        "Varje anmärkning från `bistandsregler check` har en kod som inte ändras mellan versioner, "
+        "Varje anmärkning från `bistandsregler validate` har en kod som inte ändras mellan versioner, "
         "en allvarlighetsgrad och ett meddelande på svenska (engelska med `--lang en`). "
         "Sidan är genererad från katalogen i `src/bistandsregler/diagnostics.py`, så den listar "
         "alltid precis de koder verktyget kan ge.",
         "",
-        "- **fel**: filen kan inte användas som den står; `check` avslutar med kod 1.",
+        "- **fel**: filen kan inte användas som den står; `validate` avslutar med kod 1.",
         "- **varning**: filen går att använda, men något saknas eller är troligen fel.",
         "- **info**: verktyget berättar vad det gjorde, t.ex. att det tolkade ett OCR-skadat ord.",
         "",
@@ -1325,8 +1325,8 @@ def cli_fragment_name(words: list[str]) -> str:
 
 # (command, what it shows): run for real from the repository root; the table shows the exit code.
 EXIT_CODE_RUNS: list[tuple[list[str], str]] = [
-    (["check", "docs/exempel/normer.riktlinje"], "a clean guideline"),
-    (["check", "docs/exempel/lagrum-fel.riktlinje"], "a guideline with an error"),
+    (["validate", "docs/exempel/normer.riktlinje"], "a clean guideline"),
+    (["validate", "docs/exempel/lagrum-fel.riktlinje"], "a guideline with an error"),
     (
         ["evaluate", "--riktlinje", "guidelines/botkyrka", SAMPLE],
         "a finding of severity `fel`, at the default `--fail-on fel`",
@@ -1487,7 +1487,7 @@ def _generate() -> dict[Path, str]:
         GENERATED / "moduler.md": module_map_fragment(),
         GENERATED / "lagrum.md": lagrum_fragment(),
         GENERATED / "frekvenser.md": frequency_fragment(),
-        GENERATED / "flaggor-check.md": options_fragment("check"),
+        GENERATED / "flaggor-validate.md": options_fragment("validate"),
         GENERATED / "flaggor-fmt.md": options_fragment("fmt"),
         FINDING_CODES_PAGE: finding_codes_page(),
         GENERATED / "beslutsfalt.md": decision_fields_fragment(),

@@ -1,4 +1,7 @@
-"""The command line: ``bistandsregler check|fmt|...``.
+"""The command line: ``bistandsregler validate|fmt|evaluate|...``.
+
+``validate`` checks guideline files; ``evaluate`` checks decisions. ``check`` is the old name
+of ``validate``, still accepted with a notice on stderr (see ``_DEPRECATED``).
 
 This module only reads arguments and hands over to the module that does the work; it
 imports that module when the command runs, so that starting the tool stays fast.
@@ -14,8 +17,9 @@ import sys
 from collections.abc import Sequence
 
 
-def _check(args: argparse.Namespace) -> int:
+def _validate(args: argparse.Namespace) -> int:
     from bistandsregler.language.diagnostics import Severity, render_all
+    from bistandsregler.language.messages import Text
     from bistandsregler.rules.loading import read
 
     book = read(args.paths, national=not args.utan_nationellt)
@@ -28,18 +32,17 @@ def _check(args: argparse.Namespace) -> int:
         errors = sum(d.severity is Severity.ERROR for d in shown)
         warnings = sum(d.severity is Severity.WARNING for d in shown)
         files = len(book.sources)
-        if args.lang == "en":
-            print(f"{files} file{'s' * (files != 1)} read: {errors} error{'s' * (errors != 1)}, "
-                  f"{warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
-        else:
-            print(f"{files} {'fil läst' if files == 1 else 'filer lästa'}: {errors} fel, "
-                  f"{warnings} {'varning' if warnings == 1 else 'varningar'}", file=sys.stderr)
+        summary = Text(f"{files} {'fil läst' if files == 1 else 'filer lästa'}: {errors} fel, "
+                       f"{warnings} {'varning' if warnings == 1 else 'varningar'}",
+                       f"{files} file{'s' * (files != 1)} read: {errors} error{'s' * (errors != 1)}, "
+                       f"{warnings} warning{'s' * (warnings != 1)}")
+        print(summary.render(args.lang), file=sys.stderr)
     return 1 if any(d.severity is Severity.ERROR for d in book.diagnostics) else 0
 
 
 def _national_prefix() -> str:
     # Diagnostics in the shipped national layer are shown only when asked for (--alla):
-    # a guideline author cannot fix them. Errors there still fail the check.
+    # a guideline author cannot fix them. Errors there still fail the validation.
     return "guidelines/nationell/"
 
 
@@ -91,14 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     def common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--lang", choices=["sv", "en"], default="sv", help="språk för meddelanden (sv)")
 
-    check = commands.add_parser("check", help="kontrollera riktlinje- och schablonfiler")
-    check.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
-    check.add_argument("--format", choices=["text", "json"], default="text",
-                       help="text för människor, json för redigerare och CI (text)")
-    check.add_argument("--utan-nationellt", action="store_true", help="läs inte in det nationella lagret")
-    check.add_argument("--alla", dest="all", action="store_true", help="visa även anmärkningar i det nationella lagret")
-    common(check)
-    check.set_defaults(handler=_check)
+    validate = commands.add_parser("validate", help="kontrollera riktlinje- och schablonfiler")
+    validate.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
+    validate.add_argument("--format", choices=["text", "json"], default="text",
+                          help="text för människor, json för redigerare och CI (text)")
+    validate.add_argument("--utan-nationellt", action="store_true", help="läs inte in det nationella lagret")
+    validate.add_argument("--alla", dest="all", action="store_true",
+                          help="visa även anmärkningar i det nationella lagret")
+    common(validate)
+    validate.set_defaults(handler=_validate)
 
     fmt = commands.add_parser("fmt", help="skriv om filer i kanonisk layout")
     fmt.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
@@ -276,6 +280,7 @@ def _import_delegationslista(args: argparse.Namespace) -> int:
 
     from bistandsregler.input.delegationslista import import_delegationslista
     from bistandsregler.input.readers import InputError, to_json_line
+    from bistandsregler.language.messages import Text
 
     try:
         codecs.lookup(args.encoding)
@@ -302,10 +307,8 @@ def _import_delegationslista(args: argparse.Namespace) -> int:
     finally:
         if handle is not None:
             handle.close()
-    if args.lang == "en":
-        print(f"{written} decisions written, {failed} errors", file=sys.stderr)
-    else:
-        print(f"{written} beslut skrivna, {failed} fel", file=sys.stderr)
+    summary = Text(f"{written} beslut skrivna, {failed} fel", f"{written} decisions written, {failed} errors")
+    print(summary.render(args.lang), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -324,9 +327,34 @@ def _version() -> str:
     return __version__
 
 
+# Old command names, still accepted: scripts and CI jobs written against them keep working, and
+# a notice on stderr (never stdout, which may be JSON) says what to write instead. The old name
+# is not in --help or the docs, so no new user learns it.
+_DEPRECATED = {"check": "validate"}
+
+
+def _renamed(argv: list[str]) -> list[str]:
+    from itertools import pairwise
+
+    from bistandsregler.language.messages import Text
+
+    for index, word in enumerate(argv):
+        if word.startswith("-"):
+            continue  # --version and the like come before the command
+        if word in _DEPRECATED:
+            new = _DEPRECATED[word]
+            english = "--lang=en" in argv or any(a == "--lang" and b == "en" for a, b in pairwise(argv))
+            notice = Text(f"bistandsregler: '{word}' heter nu '{new}'; det gamla namnet försvinner i en kommande version",
+                          f"bistandsregler: '{word}' is now '{new}'; the old name will go in a later version")
+            print(notice.render("en" if english else "sv"), file=sys.stderr)
+            return [*argv[:index], new, *argv[index + 1:]]
+        break
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_renamed(list(sys.argv[1:] if argv is None else argv)))
     try:
         return args.handler(args)
     except KeyboardInterrupt:
