@@ -240,15 +240,15 @@ def test_malformed_rows_are_errors_that_name_the_line_and_the_rest_is_read(tmp_p
     bad_date, bad_row, empty = results[1:4]
     assert bad_date.record == f"{path}:3" and bad_date.fields == ("Beslutsdatum",)
     assert bad_row.record == f"{path}:5" and bad_row.fields == ("Beslut", "Födelseår", "Kön")
-    assert "19121212" not in bad_row.message
-    assert empty.record == f"{path}:6" and "Beslut: är tom" in empty.message
+    assert "19121212" not in bad_row.message.sv
+    assert empty.record == f"{path}:6" and "Beslut: är tom" in empty.message.sv
     assert results[4].person.sex == "man" and results[4].id == "lista:7"
 
 
 def test_a_missing_beslut_column_fails_every_row(tmp_path):
     path = write(tmp_path, "lista.tsv", "Beslutsfattare\tBeslutsdatum\nH-1\t20240805\nH-2\t20240806\n")
     results = list(import_delegationslista(path))
-    assert len(results) == 2 and all(isinstance(r, InputError) and "kolumnen saknas" in r.message for r in results)
+    assert len(results) == 2 and all(isinstance(r, InputError) and "kolumnen saknas" in r.message.sv for r in results)
 
 
 @pytest.mark.parametrize(("content", "expected"), [(b"", "filen är tom"), (None, "filen finns inte")])
@@ -257,14 +257,14 @@ def test_file_level_problems(tmp_path, content, expected):
     if content is not None:
         path.write_bytes(content)
     [error] = import_delegationslista(path)
-    assert isinstance(error, InputError) and expected in error.message
+    assert isinstance(error, InputError) and expected in error.message.sv
 
 
 def test_a_windows_export_needs_its_encoding(tmp_path):
     path = write(tmp_path, "lista.tsv", SAMPLE.read_text(encoding="utf-8"), encoding="cp1252")
     results = list(import_delegationslista(path))
     assert len(results) == 15  # still one result per row
-    assert any(isinstance(r, InputError) and "cp1252" in r.message for r in results)
+    assert any(isinstance(r, InputError) and "cp1252" in r.message.sv for r in results)
     fixed = list(import_delegationslista(path, encoding="cp1252"))
     assert comparable(fixed) == comparable(list(import_delegationslista(SAMPLE)))
 
@@ -298,7 +298,7 @@ def test_every_row_gives_one_result_and_no_error_shows_a_personnummer(tmp_path_f
     for line, result in zip(records, results, strict=True):
         if isinstance(result, InputError):
             assert result.record == f"{path}:{line}"
-            assert not PERSONNUMMER.search(result.message) and not PERSONNUMMER.search(result.message_en)
+            assert not PERSONNUMMER.search(result.message.sv) and not PERSONNUMMER.search(result.message.en)
         else:
             assert result.id == f"lista:{line}"
 

@@ -32,6 +32,7 @@ from bistandsregler.checking.decision import Decision
 from bistandsregler.checking.evaluation import Result, _sorted
 from bistandsregler.cli.evaluate import results
 from bistandsregler.input.readers import InputError
+from bistandsregler.language.messages import Text
 
 # ---- checkers ----------------------------------------------------------------------------------------
 
@@ -256,7 +257,7 @@ def test_check_many_gives_one_result_per_decision_in_order(name, raws):
 
 @fuzz_settings(40)
 @given(checker_names, st.lists(st.one_of(decisions().map(Decision.model_validate), st.integers(1, 99).map(
-    lambda n: InputError(record=f"beslut.jsonl:{n}", message="ogiltig JSON", message_en="invalid JSON"))),
+    lambda n: InputError(Text("ogiltig JSON", "invalid JSON"), f"beslut.jsonl:{n}"))),
     max_size=10))
 def test_report_results_count_in_equals_count_out(name, records):
     out = list(results(checker(name), records))

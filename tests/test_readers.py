@@ -23,6 +23,7 @@ from bistandsregler.input.readers import (
     to_json_line,
     write_csv,
 )
+from bistandsregler.language.messages import Text
 
 FULL = {
     "id": "B-1",
@@ -109,7 +110,7 @@ def test_the_formats_agree(tmp_path):
 def test_format_overrides_the_suffix(tmp_path):
     path = write(tmp_path, "b.txt", json.dumps(SMALL) + "\n")
     [error] = read_decisions(path)
-    assert isinstance(error, InputError) and "okänt filformat .txt" in error.message
+    assert isinstance(error, InputError) and "okänt filformat .txt" in error.message.sv
     [decision] = decisions(list(read_decisions(path, format="jsonl")))
     assert decision.id == "B-2"
 
@@ -139,7 +140,7 @@ def test_a_yaml_syntax_error_keeps_the_items_before_it(tmp_path):
     path = write(tmp_path, "b.yaml", "- id: a\n- id: b\n- id: [oavslutad\n- id: d\n")
     a, b, error = read_decisions(path)
     assert (a.id, b.id) == ("a", "b")
-    assert isinstance(error, InputError) and "ogiltig YAML" in error.message and "oavslutad" not in error.message
+    assert isinstance(error, InputError) and "ogiltig YAML" in error.message.sv and "oavslutad" not in error.message.sv
 
 
 def test_a_stray_quote_does_not_swallow_the_rows_after_it(tmp_path):
@@ -191,10 +192,10 @@ def test_a_validation_error_names_record_and_fields_but_no_value(tmp_path):
     assert isinstance(good, Decision) and isinstance(error, InputError)
     assert error.record == f"{path}:2" and error.line == 2
     assert set(error.fields) == {"outcome", "person.birth_year", "valid_until", "goals[0].due", "namn"}
-    assert "valid_until: väntade ett datum (ÅÅÅÅ-MM-DD) eller 'tills_vidare'" in error.message
-    assert "outcome: väntade 'bifall', 'delvis_bifall' eller 'avslag'" in error.message
-    assert "namn: okänt fält" in error.message
-    for text in (error.message, error.message_en):
+    assert "valid_until: väntade ett datum (ÅÅÅÅ-MM-DD) eller 'tills_vidare'" in error.message.sv
+    assert "outcome: väntade 'bifall', 'delvis_bifall' eller 'avslag'" in error.message.sv
+    assert "namn: okänt fält" in error.message.sv
+    for text in (error.message.sv, error.message.en):
         assert "Anna" not in text and "kanske" not in text and "snart" not in text and "imorgon" not in text
     assert str(error).startswith(f"{path}:2: fel: ogiltigt beslut: ")
     assert error.text("en").startswith(f"{path}:2: error: invalid decision: ")
@@ -204,15 +205,15 @@ def test_a_misspelled_field_gets_a_suggestion(tmp_path):
     path = write(tmp_path, "b.jsonl", json.dumps({"id": "x", "person": {"birth_yaer": 1930}}) + "\n")
     [error] = read_decisions(path)
     assert error.fields == ("person.birth_yaer",)
-    assert "menade du 'birth_year'?" in error.message
+    assert "menade du 'birth_year'?" in error.message.sv
 
 
 def test_broken_jsonl_lines_each_give_one_error_and_the_rest_is_read(tmp_path):
     lines = [json.dumps(SMALL), "{not json", "", "[1, 2]", "   ", json.dumps({**SMALL, "id": "B-3"})]
     results = list(read_decisions(write(tmp_path, "b.jsonl", "\n".join(lines) + "\n")))
     assert [type(r).__name__ for r in results] == ["Decision", "InputError", "InputError", "Decision"]
-    assert results[1].line == 2 and "ogiltig JSON i kolumn 2" in results[1].message
-    assert results[2].line == 4 and "inte ett objekt" in results[2].message
+    assert results[1].line == 2 and "ogiltig JSON i kolumn 2" in results[1].message.sv
+    assert results[2].line == 4 and "inte ett objekt" in results[2].message.sv
     assert results[3].source.endswith(":6")
 
 
@@ -222,19 +223,19 @@ def test_json_list_errors_name_the_index_and_a_syntax_error_stops(tmp_path):
     a, b, broken = read_decisions(path)
     assert isinstance(a, Decision)
     assert b.record == f"{path}[1]" and b.line == 3 and b.fields == ("outcome",)
-    assert broken.record == f"{path}[2]" and "rad 5" in broken.message and "resten av filen" in broken.message
+    assert broken.record == f"{path}[2]" and "rad 5" in broken.message.sv and "resten av filen" in broken.message.sv
 
 
 @pytest.mark.parametrize(("text", "expected"), [("", "filen är tom"), ("[] x", "text efter listan"),
                                                 ('{"id": "a"} {"id": "b"}', "flera beslut skrivs som en lista")])  # fmt: skip
 def test_json_file_level_problems(tmp_path, text, expected):
     results = list(read_decisions(write(tmp_path, "b.json", text)))
-    assert isinstance(results[-1], InputError) and expected in results[-1].message
+    assert isinstance(results[-1], InputError) and expected in results[-1].message.sv
 
 
 def test_a_missing_file_is_one_error(tmp_path):
     [error] = read_decisions(tmp_path / "saknas.jsonl")
-    assert isinstance(error, InputError) and error.message == "filen finns inte" and error.message_en == "file not found"
+    assert isinstance(error, InputError) and error.message.sv == "filen finns inte" and error.message.en == "file not found"
     [error] = read_decisions(tmp_path)  # a folder
     assert isinstance(error, InputError)
 
@@ -244,7 +245,7 @@ def test_a_line_in_another_encoding_spoils_only_that_line(tmp_path):
     bad = json.dumps({**SMALL, "insats": "Särskilt boende"}, ensure_ascii=False).encode("cp1252")
     results = list(read_decisions(write(tmp_path, "b.jsonl", good + b"\n" + bad + b"\n" + good + b"\n")))
     assert [type(r).__name__ for r in results] == ["Decision", "InputError", "Decision"]
-    assert "inte giltig utf-8" in results[1].message and "cp1252" in results[1].message
+    assert "inte giltig utf-8" in results[1].message.sv and "cp1252" in results[1].message.sv
     [decision] = [r for r in read_decisions(write(tmp_path, "c.jsonl", bad + b"\n"), encoding="cp1252")]
     assert decision.insats == "Särskilt boende"
 
@@ -258,10 +259,10 @@ def test_a_utf8_byte_order_mark_is_ignored(tmp_path):
 def test_csv_row_problems(tmp_path):
     text = 'id,goals,person,person.birth_year\na,notjson,,\nb,,,,extra\nc,,"[1]",1930\nd,,,abc\n'
     a, b, c, d = read_decisions(write(tmp_path, "b.csv", text))
-    assert a.fields == ("goals",) and "väntade JSON" in a.message and "notjson" not in a.message
-    assert "raden har 5 fält men rubriken 4" in b.message
+    assert a.fields == ("goals",) and "väntade JSON" in a.message.sv and "notjson" not in a.message.sv
+    assert "raden har 5 fält men rubriken 4" in b.message.sv
     assert c.fields == ("person.birth_year",)  # "person" holds a list, so the dotted column cannot go in
-    assert d.fields == ("person.birth_year",) and "abc" not in d.message
+    assert d.fields == ("person.birth_year",) and "abc" not in d.message.sv
 
 
 # ---- streaming -----------------------------------------------------------------------------------
@@ -419,7 +420,7 @@ def records_with_personnummer(draw) -> str:
 
 
 def _clean(error: InputError) -> bool:
-    return not any(PERSONNUMMER.search(text) for text in (error.message, error.message_en, error.record))
+    return not any(PERSONNUMMER.search(text) for text in (error.message.sv, error.message.en, error.record))
 
 
 @fuzz_settings(200)
@@ -450,7 +451,7 @@ def test_masking():
         "[personnummer] och [personnummer] och [personnummer]"
     )
     assert mask_personnummer("2024-08-05, rad 20240805") == "2024-08-05, rad 20240805"
-    error = InputError(record="19121212-1212.jsonl:3", message="x 191212121212", message_en="121212-1212")
+    error = InputError(Text("x 191212121212", "121212-1212"), "19121212-1212.jsonl:3")
     assert _clean(error)
 
 

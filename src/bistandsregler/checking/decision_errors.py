@@ -13,49 +13,51 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from bistandsregler.checking.decision import Decision
+from bistandsregler.language.errors import InputError
+from bistandsregler.language.expected import OR
+from bistandsregler.language.messages import Text
 
 
-class InvalidDecision(ValueError):
-    """A decision that does not match the schema. The message names fields, never values."""
+class InvalidDecision(InputError):
+    """A decision that does not match the schema (raised by ``Checker.check`` on a mapping).
+    The message names fields, never values."""
 
-    def __init__(self, message: str, english: str, fields: tuple[str, ...]):
-        super().__init__(message)
-        self.english = english
-        self.fields = fields
+    def __init__(self, message: Text, fields: tuple[str, ...]):
+        super().__init__(message, fields=fields)
 
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("saknas", "is missing"),
-    "extra_forbidden": ("okänt fält", "unknown field"),
-    "int_parsing": ("väntade ett heltal", "expected a whole number"),
-    "int_type": ("väntade ett heltal", "expected a whole number"),
-    "int_from_float": ("väntade ett heltal", "expected a whole number"),
-    "float_parsing": ("väntade ett tal", "expected a number"),
-    "float_type": ("väntade ett tal", "expected a number"),
-    "finite_number": ("väntade ett ändligt tal", "expected a finite number"),
-    "bool_parsing": ("väntade true eller false", "expected true or false"),
-    "bool_type": ("väntade true eller false", "expected true or false"),
-    "date_parsing": ("väntade ett datum (ÅÅÅÅ-MM-DD)", "expected a date (YYYY-MM-DD)"),
-    "date_from_datetime_parsing": ("väntade ett datum (ÅÅÅÅ-MM-DD)", "expected a date (YYYY-MM-DD)"),
-    "date_from_datetime_inexact": ("väntade ett datum utan klockslag", "expected a date without a time"),
-    "date_type": ("väntade ett datum (ÅÅÅÅ-MM-DD)", "expected a date (YYYY-MM-DD)"),
-    "string_type": ("väntade text", "expected text"),
-    "list_type": ("väntade en lista", "expected a list"),
-    "tuple_type": ("väntade en lista", "expected a list"),
-    "model_type": ("väntade ett objekt", "expected an object"),
-    "model_attributes_type": ("väntade ett objekt", "expected an object"),
-    "dict_type": ("väntade ett objekt", "expected an object"),
-    "frozen_instance": ("får inte ändras", "is frozen"),
-    "invalid_key": ("ett fältnamn som inte är text", "a field name that is not text"),
+_MESSAGES: dict[str, Text] = {
+    "missing": Text("saknas", "is missing"),
+    "extra_forbidden": Text("okänt fält", "unknown field"),
+    "int_parsing": Text("väntade ett heltal", "expected a whole number"),
+    "int_type": Text("väntade ett heltal", "expected a whole number"),
+    "int_from_float": Text("väntade ett heltal", "expected a whole number"),
+    "float_parsing": Text("väntade ett tal", "expected a number"),
+    "float_type": Text("väntade ett tal", "expected a number"),
+    "finite_number": Text("väntade ett ändligt tal", "expected a finite number"),
+    "bool_parsing": Text("väntade true eller false", "expected true or false"),
+    "bool_type": Text("väntade true eller false", "expected true or false"),
+    "date_parsing": Text("väntade ett datum (ÅÅÅÅ-MM-DD)", "expected a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": Text("väntade ett datum (ÅÅÅÅ-MM-DD)", "expected a date (YYYY-MM-DD)"),
+    "date_from_datetime_inexact": Text("väntade ett datum utan klockslag", "expected a date without a time"),
+    "date_type": Text("väntade ett datum (ÅÅÅÅ-MM-DD)", "expected a date (YYYY-MM-DD)"),
+    "string_type": Text("väntade text", "expected text"),
+    "list_type": Text("väntade en lista", "expected a list"),
+    "tuple_type": Text("väntade en lista", "expected a list"),
+    "model_type": Text("väntade ett objekt", "expected an object"),
+    "model_attributes_type": Text("väntade ett objekt", "expected an object"),
+    "dict_type": Text("väntade ett objekt", "expected an object"),
+    "frozen_instance": Text("får inte ändras", "is frozen"),
+    "invalid_key": Text("ett fältnamn som inte är text", "a field name that is not text"),
 }
 
 
-def _literal_expected(ctx: dict) -> tuple[str, str]:
+def _literal_expected(ctx: dict) -> Text:
     expected = str(ctx.get("expected", ""))
-    return f"väntade {expected.replace(' or ', ' eller ')}", f"expected {expected}"
+    return Text(f"väntade {expected.replace(' or ', ' eller ')}", f"expected {expected}")
 
 
-def _phrase(error: ErrorDetails) -> tuple[str, str]:
+def _phrase(error: ErrorDetails) -> Text:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind in _MESSAGES:
@@ -63,15 +65,15 @@ def _phrase(error: ErrorDetails) -> tuple[str, str]:
     if kind == "literal_error":
         return _literal_expected(ctx)
     limits = {
-        "greater_than_equal": ("måste vara minst {}", "must be at least {}", "ge"),
-        "greater_than": ("måste vara större än {}", "must be greater than {}", "gt"),
-        "less_than_equal": ("får vara högst {}", "must be at most {}", "le"),
-        "less_than": ("måste vara mindre än {}", "must be less than {}", "lt"),
+        "greater_than_equal": (Text("måste vara minst {limit}", "must be at least {limit}"), "ge"),
+        "greater_than": (Text("måste vara större än {limit}", "must be greater than {limit}"), "gt"),
+        "less_than_equal": (Text("får vara högst {limit}", "must be at most {limit}"), "le"),
+        "less_than": (Text("måste vara mindre än {limit}", "must be less than {limit}"), "lt"),
     }
     if kind in limits:
-        sv, en, key = limits[kind]
-        return sv.format(ctx.get(key)), en.format(ctx.get(key))
-    return f"ogiltigt värde ({kind})", f"invalid value ({kind})"
+        template, key = limits[kind]
+        return template.fill(limit=ctx.get(key))
+    return Text(f"ogiltigt värde ({kind})", f"invalid value ({kind})")
 
 
 def model_of(annotation: Any) -> type[BaseModel] | None:
@@ -114,9 +116,9 @@ def _location(loc: tuple, extra: bool) -> tuple[str, type[BaseModel] | None]:
     return path, model
 
 
-def describe_validation(error: ValidationError) -> tuple[str, str, tuple[str, ...]]:
-    """Swedish and English text for a validation error, naming fields, never values."""
-    by_path: dict[str, list[tuple[str, str]]] = {}
+def describe_validation(error: ValidationError) -> tuple[Text, tuple[str, ...]]:
+    """The message for a validation error, naming fields, never values; and the fields."""
+    by_path: dict[str, list[Text]] = {}
     for item in error.errors(include_url=False, include_input=False):
         extra = item["type"] == "extra_forbidden"
         path, model = _location(tuple(item["loc"]), extra)
@@ -125,29 +127,24 @@ def describe_validation(error: ValidationError) -> tuple[str, str, tuple[str, ..
             known = list(model.model_fields)
             close = difflib.get_close_matches(str(item["loc"][-1]), known, n=1, cutoff=0.6)
             if close:
-                phrase = (f"{phrase[0]}; menade du '{close[0]}'?", f"{phrase[1]}; did you mean '{close[0]}'?")
+                phrase += Text(f"; menade du '{close[0]}'?", f"; did you mean '{close[0]}'?")
         phrases = by_path.setdefault(path or "(posten)", [])
         if phrase not in phrases:
             phrases.append(phrase)
-    sv_parts, en_parts = [], []
+    parts = []
     for path, phrases in by_path.items():
-        sv = " eller ".join(_strip_verb(p[0], i) for i, p in enumerate(phrases))
-        en = " or ".join(_strip_verb(p[1], i) for i, p in enumerate(phrases))
-        sv_parts.append(f"{path}: {sv}")
-        en_parts.append(f"{path.replace('(posten)', '(record)')}: {en}")
+        where = Text(path, path.replace("(posten)", "(record)"))
+        parts.append(where + ": " + OR.join(_strip_verb(p, i) for i, p in enumerate(phrases)))
     return (
-        "ogiltigt beslut: " + "; ".join(sv_parts),
-        "invalid decision: " + "; ".join(en_parts),
+        Text("ogiltigt beslut: ", "invalid decision: ") + Text.same("; ").join(parts),
         tuple(p for p in by_path if p != "(posten)"),
     )
 
 
-def _strip_verb(phrase: str, index: int) -> str:
+def _strip_verb(phrase: Text, index: int) -> Text:
     """'väntade X' or 'väntade Y' reads 'väntade X eller Y'."""
     if index:
-        for verb in ("väntade ", "expected "):
-            if phrase.startswith(verb):
-                return phrase[len(verb) :]
+        return Text(phrase.sv.removeprefix("väntade "), phrase.en.removeprefix("expected "))
     return phrase
 
 

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bistandsregler.checking.evaluation import Checker, Result
 from bistandsregler.checking.findings import Finding
-from bistandsregler.language.messages import Severity, Text
+from bistandsregler.language.messages import Severity
 
 FAIL_LEVELS = {"fel": {Severity.ERROR}, "varning": {Severity.ERROR, Severity.WARNING}, "aldrig": set()}
 
@@ -54,9 +54,9 @@ def results(checker: Checker, records: Iterable) -> Iterator[Result]:
     for record in records:
         if isinstance(record, Decision):
             yield checker.check(record)
-        else:  # readers.InputError
+        else:  # an InputError
             finding = Finding(code="indata.ogiltig", severity=Severity.ERROR,
-                              args={"meddelande": Text(record.message, record.message_en or record.message)})
+                              args={"meddelande": record.message})
             yield Result(id=record.record, source=record.record, findings=[finding])
 
 

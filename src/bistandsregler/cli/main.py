@@ -196,14 +196,15 @@ _SUITE_SUFFIX = ".jamforelse.yaml"
 def _estimate(args: argparse.Namespace) -> int:
     import json
 
-    from bistandsregler.standard_times.compare import InputError, read_tables
+    from bistandsregler.language.errors import InputError
+    from bistandsregler.standard_times.compare import read_tables
     from bistandsregler.standard_times.pricing import ActivityTextError, estimate
 
     paths = [args.schablon] + ([args.riktlinje] if args.riktlinje else [])
     try:
         tables, book, named = read_tables(paths)
     except InputError as error:
-        print(f"bistandsregler: {error}", file=sys.stderr)
+        print(f"bistandsregler: {error.text(args.lang)}", file=sys.stderr)
         return 1
     if len(tables) != 1:
         print(f"bistandsregler: {args.schablon}: väntade en schablontabell, hittade {len(tables)}", file=sys.stderr)
@@ -235,6 +236,7 @@ def _estimate(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     import json
 
+    from bistandsregler.language.errors import InputError
     from bistandsregler.standard_times.compare import from_paths
     from bistandsregler.standard_times.pricing import ActivityTextError
 
@@ -243,7 +245,10 @@ def _compare(args: argparse.Namespace) -> int:
     except ActivityTextError as error:
         print(f"bistandsregler: {args.vinjett}: aktiviteten {error}", file=sys.stderr)
         return 1
-    except ValueError as error:  # InputError, a bad vignette file
+    except InputError as error:
+        print(f"bistandsregler: {error.text(args.lang)}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # a bad vignette file
         print(f"bistandsregler: {error}", file=sys.stderr)
         return 1
     if args.format == "json":

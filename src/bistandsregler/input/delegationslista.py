@@ -47,6 +47,7 @@ from bistandsregler.input.readers import (
     source_name,
 )
 from bistandsregler.language.lagrum import try_parse_lagrum
+from bistandsregler.language.messages import Text
 from bistandsregler.language.units import split_activities, try_parse_quantity
 
 __all__ = [
@@ -82,10 +83,9 @@ _HEADER_COLUMN = {spelling: column for column, spellings in COLUMNS.items() for 
 
 
 class BeslutError(ValueError):
-    def __init__(self, message: str, message_en: str) -> None:
-        super().__init__(message_en)
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
         self.message = message
-        self.message_en = message_en
 
 
 class SplitBeslut(NamedTuple):
@@ -113,7 +113,7 @@ def split_beslut(text: str) -> SplitBeslut:
     outcome, rest = _outcome(text)
     insats, lagrum = _split_lagrum(rest)
     if not insats:
-        raise BeslutError("saknar insats efter utfallet", "has no insats after the outcome")
+        raise BeslutError(Text("saknar insats efter utfallet", "has no insats after the outcome"))
     return SplitBeslut(outcome, insats, lagrum)
 
 
@@ -123,8 +123,7 @@ def _outcome(text: str) -> tuple[Outcome, str]:
         if match and not (match.end() < len(text) and text[match.end()].isalnum()):  # not "Bifallet"
             return outcome, text[match.end() :].lstrip(" :.,;–-")
     raise BeslutError(
-        "börjar inte med ett utfall (Bifall, Avslag eller Delvis bifall)",
-        "does not start with an outcome (Bifall, Avslag or Delvis bifall)",
+        Text("börjar inte med ett utfall (Bifall, Avslag eller Delvis bifall)", "does not start with an outcome (Bifall, Avslag or Delvis bifall)"),
     )
 
 
@@ -236,7 +235,7 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
         try:
             split = split_beslut(beslut_text)
         except BeslutError as error:
-            problems.append(("Beslut", error.message, error.message_en))
+            problems.append(("Beslut", error.message.sv, error.message.en))
 
     decided_on = None
     date_text = _cell(cells, columns.get("Beslutsdatum"))
@@ -267,8 +266,7 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
         return InputError(
             record=record,
             line=line,
-            message="ogiltig rad: " + "; ".join(f"{column}: {sv}" for column, sv, _ in problems),
-            message_en="invalid row: " + "; ".join(f"{column}: {en}" for column, _, en in problems),
+            message=Text("ogiltig rad: " + "; ".join(f"{column}: {sv}" for column, sv, _ in problems), "invalid row: " + "; ".join(f"{column}: {en}" for column, _, en in problems)),
             fields=tuple(dict.fromkeys(column for column, _, _ in problems)),
         )
 
@@ -294,8 +292,8 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
             source=record,
         )
     except ValidationError as error:  # the checks above should rule this out
-        message, message_en, fields = describe_validation(error)
-        return InputError(record=record, line=line, message=message, message_en=message_en, fields=fields)
+        message, fields = describe_validation(error)
+        return InputError(record=record, line=line, message=message, fields=fields)
 
 
 def import_delegationslista(path: str | os.PathLike | IO, *, encoding: str = "utf-8") -> Iterator[ReadResult]:
@@ -332,13 +330,10 @@ def import_delegationslista(path: str | os.PathLike | IO, *, encoding: str = "ut
             if header_error is not None and not rows:
                 yield header_error
             elif columns is None and header_error is None:
-                yield InputError(record=name, message="filen är tom (ingen rubrikrad)",
-                                 message_en="the file is empty (no header line)")  # fmt: skip
+                yield InputError(record=name, message=Text("filen är tom (ingen rubrikrad)", "the file is empty (no header line)"))  # fmt: skip
     except _Unreadable as error:
-        yield InputError(record=name, message=error.message, message_en=error.message_en)
+        yield InputError(record=name, message=error.message)
     except UnicodeDecodeError:  # a text stream that could not decode
-        yield InputError(record=name, message="resten av filen kan inte avkodas",
-                         message_en="the rest of the file cannot be decoded")  # fmt: skip
+        yield InputError(record=name, message=Text("resten av filen kan inte avkodas", "the rest of the file cannot be decoded"))  # fmt: skip
     except OSError as error:
-        yield InputError(record=name, message=f"filen kan inte läsas ({error.strerror or type(error).__name__})",
-                         message_en=f"cannot read the file ({error.strerror or type(error).__name__})")  # fmt: skip
+        yield InputError(record=name, message=Text(f"filen kan inte läsas ({error.strerror or type(error).__name__})", f"cannot read the file ({error.strerror or type(error).__name__})"))  # fmt: skip

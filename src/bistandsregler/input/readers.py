@@ -49,13 +49,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
 from bistandsregler.checking.decision import Decision
 from bistandsregler.checking.decision_errors import describe_validation, model_of, union_members
+from bistandsregler.language.errors import PERSONNUMMER, InputError, mask_personnummer
+from bistandsregler.language.messages import Text
 
 __all__ = [
     "FORMATS",
+    "PERSONNUMMER",
     "InputError",
     "ReadResult",
     "detect_format",
@@ -78,7 +81,6 @@ FORMATS: dict[str, Format] = {
     ".tab": "tsv",
 }
 
-PERSONNUMMER = re.compile(r"\d{6,8}[-+]?\d{4}")
 # A cell may be long (a reason written out in full). The csv module's field limit is one
 # setting for the whole process, so it is raised only while this module's reader reads a
 # record and put back before the record is handed on: a host embedding the library keeps its own.
@@ -94,44 +96,6 @@ def _long_cells() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def mask_personnummer(text: str) -> str:
-    """Replace anything that looks like a personnummer (\\d{6,8}[-+]?\\d{4}) with a mask."""
-    return PERSONNUMMER.sub("[personnummer]", text)
-
-
-class InputError(BaseModel):
-    """A record that could not be read: where, and why (Swedish and English), with no values.
-
-    ``record`` is "fil.jsonl:17" (file and line) or "fil.json[3]" (file and index);
-    ``line`` and ``column`` are 1-based where known; ``fields`` are the decision fields at
-    fault ("person.birth_year", "goals[0].due"). The code of the finding is ``indata.ogiltig``.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    code: Literal["indata.ogiltig"] = "indata.ogiltig"
-    record: str
-    message: str
-    message_en: str
-    line: int | None = None
-    column: int | None = None
-    fields: tuple[str, ...] = ()
-
-    @field_validator("record", "message", "message_en")
-    @classmethod
-    def _mask(cls, value: str) -> str:
-        return mask_personnummer(value)
-
-    def text(self, lang: str = "sv") -> str:
-        """The compiler-style line: "fil.jsonl:17: fel: ..." ("error" in English)."""
-        if lang == "en":
-            return f"{self.record}: error: {self.message_en}"
-        return f"{self.record}: fel: {self.message}"
-
-    def __str__(self) -> str:
-        return self.text()
-
-
 ReadResult = Decision | InputError  # a runtime alias: isinstance(result, ReadResult) works
 
 
@@ -144,10 +108,9 @@ def to_json_line(decision: Decision) -> str:
 
 
 class _Unreadable(Exception):
-    def __init__(self, message: str, message_en: str) -> None:
-        super().__init__(message_en)
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
         self.message = message
-        self.message_en = message_en
 
 
 def source_name(source: str | os.PathLike | IO) -> str:
@@ -164,13 +127,13 @@ def detect_format(name: str) -> Format | None:
 
 def _open_error(error: OSError) -> _Unreadable:
     if isinstance(error, FileNotFoundError):
-        return _Unreadable("filen finns inte", "file not found")
+        return _Unreadable(Text("filen finns inte", "file not found"))
     if isinstance(error, IsADirectoryError):
-        return _Unreadable("är en mapp, inte en fil", "is a directory, not a file")
+        return _Unreadable(Text("är en mapp, inte en fil", "is a directory, not a file"))
     if isinstance(error, PermissionError):
-        return _Unreadable("filen får inte läsas (behörighet saknas)", "permission denied")
+        return _Unreadable(Text("filen får inte läsas (behörighet saknas)", "permission denied"))
     reason = error.strerror or type(error).__name__
-    return _Unreadable(f"filen kan inte läsas ({reason})", f"cannot read the file ({reason})")
+    return _Unreadable(Text(f"filen kan inte läsas ({reason})", f"cannot read the file ({reason})"))
 
 
 @contextmanager
@@ -239,8 +202,7 @@ def _validate(data: Any, record: str, source: str, line: int | None) -> ReadResu
         return InputError(
             record=record,
             line=line,
-            message="posten är inte ett objekt med beslutets fält",
-            message_en="the record is not an object with the decision's fields",
+            message=Text("posten är inte ett objekt med beslutets fält", "the record is not an object with the decision's fields"),
         )
     data = dict(data)
     if isinstance(data.get("id"), int) and not isinstance(data.get("id"), bool):
@@ -253,14 +215,13 @@ def _validate(data: Any, record: str, source: str, line: int | None) -> ReadResu
     try:
         return Decision.model_validate(data)
     except ValidationError as error:
-        message, message_en, fields = describe_validation(error)
-        return InputError(record=record, line=line, message=message, message_en=message_en, fields=fields)
+        message, fields = describe_validation(error)
+        return InputError(record=record, line=line, message=message, fields=fields)
     except (TypeError, ValueError, RecursionError) as error:  # keys that are not text, deep nesting
         return InputError(
             record=record,
             line=line,
-            message=f"posten kan inte läsas ({type(error).__name__})",
-            message_en=f"the record cannot be read ({type(error).__name__})",
+            message=Text(f"posten kan inte läsas ({type(error).__name__})", f"the record cannot be read ({type(error).__name__})"),
         )
 
 
@@ -290,8 +251,7 @@ def _json_error(error: json.JSONDecodeError, record: str, line: int | None = Non
         record=record,
         line=line,
         column=error.colno,
-        message=f"ogiltig JSON {where}: {sv}{tail}",
-        message_en=f"invalid JSON {where_en}: {en}{tail_en}",
+        message=Text(f"ogiltig JSON {where}: {sv}{tail}", f"invalid JSON {where_en}: {en}{tail_en}"),
     )
 
 
@@ -305,7 +265,7 @@ def _read_jsonl(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
         record = f"{name}:{number}"
         if not clean:
             sv, en = _encoding_error(encoding)
-            yield InputError(record=record, line=number, message=sv, message_en=en)
+            yield InputError(record=record, line=number, message=Text(sv, en))
             continue
         try:
             data = json.loads(line)
@@ -313,8 +273,7 @@ def _read_jsonl(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             yield _json_error(error, record, line=number)
             continue
         except RecursionError:
-            yield InputError(record=record, line=number, message="posten är för djupt nästlad",
-                             message_en="the record is nested too deeply")  # fmt: skip
+            yield InputError(record=record, line=number, message=Text("posten är för djupt nästlad", "the record is nested too deeply"))  # fmt: skip
             continue
         yield _validate(data, record, record, number)
 
@@ -354,7 +313,7 @@ def _read_text_whole(stream: IO, encoding: str) -> str:
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
             sv, en = _encoding_error(encoding)
-            raise _Unreadable(f"rad {line}: {sv}", f"line {line}: {en}") from None
+            raise _Unreadable(Text(f"rad {line}: {sv}", f"line {line}: {en}")) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -364,7 +323,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
     lines = _Lines(text)
     position = _after_space(text, 0)
     if position == len(text):
-        yield InputError(record=name, message="filen är tom", message_en="the file is empty")
+        yield InputError(record=name, message=Text("filen är tom", "the file is empty"))
         return
     if text[position] != "[":
         try:
@@ -373,15 +332,14 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             yield _json_error(error, name)
             return
         except RecursionError:
-            yield InputError(record=name, message="posten är för djupt nästlad", message_en="the record is nested too deeply")
+            yield InputError(record=name, message=Text("posten är för djupt nästlad", "the record is nested too deeply"))
             return
         line = lines.at(position)
         end = _after_space(text, end)
         if end != len(text):
             line_after = lines.at(end)
             yield InputError(record=name, line=line_after,
-                             message=f"text efter beslutet på rad {line_after} (flera beslut skrivs som en lista [...])",
-                             message_en=f"text after the decision on line {line_after} (write several decisions as a list [...])")  # fmt: skip
+                             message=Text(f"text efter beslutet på rad {line_after} (flera beslut skrivs som en lista [...])", f"text after the decision on line {line_after} (write several decisions as a list [...])"))  # fmt: skip
             return
         yield _validate(data, name, f"{name}:{line}", line)
         return
@@ -398,7 +356,7 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
                 yield _json_error(error, record, rest=True)
                 return
             except RecursionError:
-                yield InputError(record=record, message="posten är för djupt nästlad", message_en="the record is nested too deeply")
+                yield InputError(record=record, message=Text("posten är för djupt nästlad", "the record is nested too deeply"))
                 return
             line = lines.at(position)
             yield _validate(data, record, f"{name}:{line}", line)
@@ -412,14 +370,12 @@ def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
                 break
             line = lines.at(position)
             yield InputError(record=f"{name}[{index}]", line=line,
-                             message=f"ogiltig JSON på rad {line}: väntade ',' eller ']' efter föregående beslut; resten av filen kan inte läsas",
-                             message_en=f"invalid JSON on line {line}: expected ',' or ']' after the previous decision; the rest of the file cannot be read")  # fmt: skip
+                             message=Text(f"ogiltig JSON på rad {line}: väntade ',' eller ']' efter föregående beslut; resten av filen kan inte läsas", f"invalid JSON on line {line}: expected ',' or ']' after the previous decision; the rest of the file cannot be read"))  # fmt: skip
             return
     position = _after_space(text, position)
     if position != len(text):
         line = lines.at(position)
-        yield InputError(record=f"{name}:{line}", line=line, message=f"text efter listan med beslut på rad {line}",
-                         message_en=f"text after the list of decisions on line {line}")  # fmt: skip
+        yield InputError(record=f"{name}:{line}", line=line, message=Text(f"text efter listan med beslut på rad {line}", f"text after the list of decisions on line {line}"))  # fmt: skip
 
 
 # ---- YAML ----------------------------------------------------------------------------------------
@@ -433,8 +389,7 @@ def _yaml_error(error: Exception, name: str) -> InputError:
             sv, en = "ett tecken som YAML inte tillåter", "a character YAML does not allow"
         else:
             sv, en = _encoding_error(error.encoding)
-        return InputError(record=name, message=f"{sv}; resten av filen kan inte läsas",
-                          message_en=f"{en}; the rest of the file cannot be read")  # fmt: skip
+        return InputError(record=name, message=Text(f"{sv}; resten av filen kan inte läsas", f"{en}; the rest of the file cannot be read"))  # fmt: skip
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
@@ -445,8 +400,7 @@ def _yaml_error(error: Exception, name: str) -> InputError:
     if not isinstance(error, yaml.YAMLError):
         problem = type(error).__name__
     return InputError(record=record, line=line, column=column,
-                      message=f"ogiltig YAML, {where}{problem}; resten av filen kan inte läsas",
-                      message_en=f"invalid YAML, {where_en}{problem}; the rest of the file cannot be read")  # fmt: skip
+                      message=Text(f"ogiltig YAML, {where}{problem}; resten av filen kan inte läsas", f"invalid YAML, {where_en}{problem}; the rest of the file cannot be read"))  # fmt: skip
 
 
 def _read_yaml(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
@@ -473,8 +427,7 @@ def _read_yaml(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             data = loader.construct_document(node)
         except (yaml.YAMLError, RecursionError, TypeError, ValueError) as error:
             problem = getattr(error, "problem", None) or type(error).__name__
-            return InputError(record=record, line=line, message=f"ogiltig YAML: {problem}",
-                              message_en=f"invalid YAML: {problem}")  # fmt: skip
+            return InputError(record=record, line=line, message=Text(f"ogiltig YAML: {problem}", f"invalid YAML: {problem}"))  # fmt: skip
         return _validate(data, record, record, line)
 
     try:
@@ -556,7 +509,7 @@ def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str |
             return None
         if any(start <= n <= end for n in bad_lines):
             sv, en = _encoding_error(encoding)
-            return start, InputError(record=f"{name}:{start}", line=start, message=sv, message_en=en), chosen
+            return start, InputError(record=f"{name}:{start}", line=start, message=Text(sv, en)), chosen
         return start, cells, chosen
 
     reader = csv.reader(rest(), delimiter=chosen, strict=True)
@@ -579,8 +532,7 @@ def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str |
                     reason = str(error)
                     yield first + offset, InputError(
                         record=f"{name}:{first + offset}", line=first + offset,
-                        message=f"raden kan inte läsas som CSV ({reason})",
-                        message_en=f"the row cannot be read as CSV ({reason})"), chosen  # fmt: skip
+                        message=Text(f"raden kan inte läsas som CSV ({reason})", f"the row cannot be read as CSV ({reason})")), chosen  # fmt: skip
                     continue
                 found = result(first + offset, first + offset, cells)
                 if found is not None:
@@ -684,8 +636,7 @@ def _row_to_data(columns: list[_Column], cells: list[str]) -> tuple[dict | None,
 def header_unreadable(header_error: InputError, name: str, line: int) -> InputError:
     """A row's error when the header line could not be read: no row can be, and none is dropped."""
     return InputError(record=f"{name}:{line}", line=line,
-                      message=f"rubrikraden kan inte läsas ({header_error.message})",
-                      message_en=f"the header line cannot be read ({header_error.message_en})")  # fmt: skip
+                      message=Text("rubrikraden kan inte läsas (", "the header line cannot be read (") + header_error.message + ")")  # fmt: skip
 
 
 def _read_csv(stream: IO, name: str, encoding: str, delimiter: str | None) -> Iterator[ReadResult]:
@@ -710,19 +661,17 @@ def _read_csv(stream: IO, name: str, encoding: str, delimiter: str | None) -> It
             continue
         if len(cells) > len(columns):
             yield InputError(record=record, line=line,
-                             message=f"raden har {len(cells)} fält men rubriken {len(columns)}",
-                             message_en=f"the row has {len(cells)} fields but the header {len(columns)}")  # fmt: skip
+                             message=Text(f"raden har {len(cells)} fält men rubriken {len(columns)}", f"the row has {len(cells)} fields but the header {len(columns)}"))  # fmt: skip
             continue
         data, problem = _row_to_data(columns, cells)
         if problem is not None:
-            yield InputError(record=record, line=line, message=problem[0], message_en=problem[1], fields=problem[2])
+            yield InputError(record=record, line=line, message=Text(problem[0], problem[1]), fields=problem[2])
             continue
         yield _validate(data, record, record, line)
     if header_error is not None and not rows:
         yield header_error
     elif columns is None and header_error is None:
-        yield InputError(record=name, message="filen är tom (ingen rubrikrad)",
-                         message_en="the file is empty (no header line)")  # fmt: skip
+        yield InputError(record=name, message=Text("filen är tom (ingen rubrikrad)", "the file is empty (no header line)"))  # fmt: skip
 
 
 def _csv_text(value: Any) -> str:
@@ -805,8 +754,7 @@ def _read(source: str | os.PathLike | IO, format: Format | None, encoding: str) 
     if chosen is None:
         suffix = Path(name).suffix or "(ingen)"
         known = ", ".join(sorted(FORMATS))
-        yield InputError(record=name, message=f"okänt filformat {suffix}; känner till {known} (eller ange formatet)",
-                         message_en=f"unknown file format {suffix}; known: {known} (or give the format)")  # fmt: skip
+        yield InputError(record=name, message=Text(f"okänt filformat {suffix}; känner till {known} (eller ange formatet)", f"unknown file format {suffix}; known: {known} (or give the format)"))  # fmt: skip
         return
     try:
         with _binary(source) as stream:
@@ -815,10 +763,10 @@ def _read(source: str | os.PathLike | IO, format: Format | None, encoding: str) 
             else:
                 yield from _READERS[chosen](stream, name, encoding)
     except _Unreadable as error:
-        yield InputError(record=name, message=error.message, message_en=error.message_en)
+        yield InputError(record=name, message=error.message)
     except UnicodeDecodeError:  # a text stream that could not decode
         sv, en = _encoding_error(encoding)
-        yield InputError(record=name, message=f"resten av filen: {sv}", message_en=f"the rest of the file: {en}")
+        yield InputError(record=name, message=Text(f"resten av filen: {sv}", f"the rest of the file: {en}"))
     except OSError as error:  # a read that failed half way
         unreadable = _open_error(error)
-        yield InputError(record=name, message=unreadable.message, message_en=unreadable.message_en)
+        yield InputError(record=name, message=unreadable.message)

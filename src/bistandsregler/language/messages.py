@@ -38,6 +38,10 @@ class Text:
             return template
         return template.format_map(_Args({k: v.render(lang) if isinstance(v, Text) else v for k, v in args.items()}))
 
+    def fill(self, **args: Any) -> Text:
+        """The template filled in both languages: a Text again."""
+        return Text(self.render("sv", args), self.render("en", args))
+
     def __add__(self, other: Text | str) -> Text:
         if isinstance(other, str):
             return Text(self.sv + other, self.en + other)

@@ -34,6 +34,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bistandsregler.language import model as m
+from bistandsregler.language.errors import InputError
+from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.units import round_minutes
 from bistandsregler.standard_times.pricing import CONVENTION, Estimate, Vignette, estimate
 
@@ -388,10 +390,6 @@ def _panels(infos: list[TableInfo], cells: list[Cell], measure: str, mixed: bool
 # ---- from files -------------------------------------------------------------------------
 
 
-class InputError(ValueError):
-    """Files that cannot be used for a comparison; the message names them and what is wrong."""
-
-
 def norms_of(guidelines: Iterable[m.Guideline]) -> tuple[dict[str, m.Amount], str | None]:
     """Reference frequencies: the ``norm X normalt "..."`` lines of guidelines, first one wins."""
     found: dict[str, m.Amount] = {}
@@ -414,7 +412,9 @@ def from_paths(paths: Sequence[str | Path], vignette: str | Path | Vignette | No
     """Read ``.schablon`` tables (and ``.riktlinje`` files for reference frequencies and bands)."""
     tables, book, named = read_tables(paths)
     if not tables:
-        raise InputError(f"inga schablontabeller (.schablon) bland: {', '.join(map(str, paths))}")
+        named = ", ".join(map(str, paths))
+        raise InputError(Text(f"inga schablontabeller (.schablon) bland: {named}",
+                              f"no standard-time tables (.schablon) among: {named}"))
     guidelines = [g for g in book.guidelines if g.path in named]
     frequencies, source = norms_of(guidelines)
     bands = [b for g in guidelines for b in g.bands]
@@ -438,15 +438,17 @@ def read_tables(paths: Sequence[str | Path]):
 
     for path in paths:
         if not Path(path).exists():
-            raise InputError(f"{path}: filen eller mappen finns inte")
+            raise InputError(Text(f"{path}: filen eller mappen finns inte", f"{path}: no such file or folder"))
     files = expand(paths)
     book = read(files)
     named = book.shown_names(files)
     errors = [d for d in book.diagnostics if d.severity is Severity.ERROR and d.path in named]
     if errors:
-        shown = "\n".join(d.render() for d in errors[:10])
-        more = f"\n... och {len(errors) - 10} fel till" if len(errors) > 10 else ""
-        raise InputError(f"filerna har fel och kan inte jämföras:\n{shown}{more}")
+        shown = Text("\n".join(d.render() for d in errors[:10]), "\n".join(d.render("en") for d in errors[:10]))
+        more = Text(f"\n... och {len(errors) - 10} fel till", f"\n... and {len(errors) - 10} more errors") \
+            if len(errors) > 10 else EMPTY
+        raise InputError(Text("filerna har fel och kan inte jämföras:\n", "the files have errors and cannot be compared:\n")
+                         + shown + more)
     tables = [t for t in book.tables if t.path in named]
     return tables, book, named
 

@@ -136,7 +136,8 @@ class _Invalid(Exception):
 
 @lru_cache(maxsize=32)
 def _read_book(paths: tuple[str, ...]) -> tuple:
-    from bistandsregler.standard_times.compare import InputError, read_tables
+    from bistandsregler.language.errors import InputError
+    from bistandsregler.standard_times.compare import read_tables
 
     try:
         tables, book, named = read_tables(list(paths))
