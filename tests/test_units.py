@@ -216,7 +216,7 @@ def test_errors_say_where_and_what(text: str, column: int, words: str) -> None:
     with pytest.raises(FrequencyError) as caught:
         parse_quantity(text)
     assert caught.value.column == column
-    assert words in caught.value.message
+    assert words in caught.value.message.sv
     assert caught.value.text == text
     assert try_parse_quantity(text) is None
 

@@ -21,6 +21,8 @@ from typing import Literal
 from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken, VisitError
 
+from bistandsregler.language.expected import OR
+from bistandsregler.language.messages import Text
 from bistandsregler.language.resources import grammar_text
 
 MAX_LENGTH = 200
@@ -105,8 +107,8 @@ class Quantity:
 class FrequencyError(ValueError):
     """A frequency or duration that could not be read: where (1-based column) and what was expected."""
 
-    def __init__(self, text: str, column: int, message: str) -> None:
-        super().__init__(f"kolumn {column}: {message}")
+    def __init__(self, text: str, column: int, message: Text) -> None:
+        super().__init__(f"kolumn {column}: {message.sv}")
         self.text = text
         self.column = column
         self.message = message
@@ -213,8 +215,8 @@ _MINUTES_PER_UNIT = {"HOUR": 60, "MINUTE": 1, "QUARTER": 15, "HALF_HOUR": 30}
 class _Invalid(Exception):
     """A well-formed text with an impossible value (zero occasions, 'var 0:e vecka')."""
 
-    def __init__(self, token: Token, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, token: Token, message: Text) -> None:
+        super().__init__(message.sv)
         self.token = token
         self.message = message
 
@@ -227,7 +229,7 @@ def _number(token: Token) -> Fraction:
     else:
         value = Fraction(token.replace(",", "."))
     if value <= 0:
-        raise _Invalid(token, "antalet måste vara större än noll")
+        raise _Invalid(token, Text("antalet måste vara större än noll", "the number must be greater than zero"))
     return value
 
 
@@ -236,7 +238,8 @@ def _interval(token: Token) -> int:
         return _ORDINAL_WORDS[token.lower()]
     value = int(token.split(":")[0]) if token.type == "ORDINAL_NUM" else int(_number(token))
     if value < 1:
-        raise _Invalid(token, "väntade ett ordningstal från 1 och uppåt, t.ex. '3:e' eller 'tredje'")
+        raise _Invalid(token, Text("väntade ett ordningstal från 1 och uppåt, t.ex. '3:e' eller 'tredje'",
+                                   "expected an ordinal from 1 up, e.g. '3:e' or 'tredje'"))
     return value
 
 
@@ -304,27 +307,31 @@ def _parser() -> Lark:
 
 # What the parser may expect next, as a reader thinks of it: (terminals, noun, examples).
 # A group is left out when an earlier one with the same noun was already named.
+_UNIT, _PERIOD, _FREQUENCY = Text("en enhet", "a unit"), Text("en period", "a period"), Text("en frekvens", "a frequency")
 _EXPECTATIONS = [
-    ({"OCCASION", "HOUR", "MINUTE", "QUARTER", "HALF_HOUR"}, "en enhet", "'gånger', 'gg', 'tim' eller 'min'"),
-    ({"_PER"}, "en period", "'per vecka' eller '/v'"),
-    ({"DAY", "WEEK", "MONTH", "YEAR"}, "en period", "'vecka' eller 'v'"),
-    ({"INT", "DECIMAL", "NUMWORD", "X_COUNT"}, "ett antal", "'2' eller 'två'"),
-    ({"_EACH", "_VAR", "_EVERY_OTHER", "ADVERB"}, "en frekvens", "'varje vecka' eller 'varannan vecka'"),
-    ({"ORDINAL_NUM", "ORDINAL_WORD"}, "ett ordningstal", "'3:e' eller 'tredje'"),
+    ({"OCCASION", "HOUR", "MINUTE", "QUARTER", "HALF_HOUR"}, _UNIT, Text("'gånger', 'gg', 'tim' eller 'min'",
+                                                                          "'gånger', 'gg', 'tim' or 'min'")),
+    ({"_PER"}, _PERIOD, Text("'per vecka' eller '/v'", "'per vecka' or '/v'")),
+    ({"DAY", "WEEK", "MONTH", "YEAR"}, _PERIOD, Text("'vecka' eller 'v'", "'vecka' or 'v'")),
+    ({"INT", "DECIMAL", "NUMWORD", "X_COUNT"}, Text("ett antal", "a number"), Text("'2' eller 'två'", "'2' or 'två'")),
+    ({"_EACH", "_VAR", "_EVERY_OTHER", "ADVERB"}, _FREQUENCY,
+     Text("'varje vecka' eller 'varannan vecka'", "'varje vecka' or 'varannan vecka'")),
+    ({"ORDINAL_NUM", "ORDINAL_WORD"}, Text("ett ordningstal", "an ordinal"), Text("'3:e' eller 'tredje'", "'3:e' or 'tredje'")),
 ]
+_EXPECTED, _EG = Text("väntade ", "expected "), Text("t.ex. ", "e.g. ")
 
 
-def _expected_message(expected: set[str]) -> str:
-    found: list[tuple[str, str]] = []
+def _expected_message(expected: set[str]) -> Text:
+    found: list[tuple[Text, Text]] = []
     for terminals, noun, examples in _EXPECTATIONS:
         if expected & terminals and noun not in (seen for seen, _ in found):
-            if not (noun == "en frekvens" and "_PER" in expected):
+            if not (noun == _FREQUENCY and "_PER" in expected):
                 found.append((noun, examples))
     if not found:
-        return "väntade att texten skulle ta slut här"
+        return Text("väntade att texten skulle ta slut här", "expected the text to end here")
     if len(found) == 1:
-        return f"väntade {found[0][0]}, t.ex. {found[0][1]}"
-    return "väntade " + " eller ".join(f"{noun} (t.ex. {examples})" for noun, examples in found)
+        return _EXPECTED + found[0][0] + ", " + _EG + found[0][1]
+    return _EXPECTED + OR.join(noun + " (" + _EG + examples + ")" for noun, examples in found)
 
 
 def _error(text: str, error: UnexpectedInput) -> FrequencyError:
@@ -345,9 +352,11 @@ def _error(text: str, error: UnexpectedInput) -> FrequencyError:
 def parse_quantity(text: str) -> Quantity:
     """Read a frequency or duration; raises FrequencyError with a 1-based column."""
     if len(text) > MAX_LENGTH:
-        raise FrequencyError(text, MAX_LENGTH + 1, f"texten är för lång (högst {MAX_LENGTH} tecken)")
+        raise FrequencyError(text, MAX_LENGTH + 1, Text(f"texten är för lång (högst {MAX_LENGTH} tecken)",
+                                                        f"the text is too long (at most {MAX_LENGTH} characters)"))
     if not text.strip():
-        raise FrequencyError(text, 1, "texten är tom; väntade t.ex. '2 gånger per vecka' eller '45 min'")
+        raise FrequencyError(text, 1, Text("texten är tom; väntade t.ex. '2 gånger per vecka' eller '45 min'",
+                                          "the text is empty; expected e.g. '2 gånger per vecka' or '45 min'"))
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:

@@ -42,6 +42,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bistandsregler.language import model as m
+from bistandsregler.language.messages import Text
 from bistandsregler.language.units import (
     FrequencyError,
     Quantity,
@@ -88,9 +89,9 @@ FACT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
 class ActivityTextError(ValueError):
     """An activity text that cannot be read ("dusch 2 xx/v"): the input and what is wrong."""
 
-    def __init__(self, text: str, message: str, column: int | None = None) -> None:
+    def __init__(self, text: str, message: Text, column: int | None = None) -> None:
         where = f" (kolumn {column})" if column else ""
-        super().__init__(f"'{text}'{where}: {message}")
+        super().__init__(f"'{text}'{where}: {message.sv}")
         self.text = text
         self.message = message
         self.column = column
@@ -211,7 +212,7 @@ def national_activity(index: Mapping[str, tuple[str, str]], name: str) -> str | 
 def read_activity(text: str) -> tuple[str, Quantity | None]:
     """Split a written activity into name and quantity, or raise ActivityTextError."""
     if not text or not text.strip():
-        raise ActivityTextError(text, "tom aktivitet")
+        raise ActivityTextError(text, Text("tom aktivitet", "empty activity"))
     name, quantity = split_activity(text)
     if quantity is None:
         digit = re.search(r"\d", text)
@@ -221,12 +222,14 @@ def read_activity(text: str) -> tuple[str, Quantity | None]:
                 parse_quantity(text[start:])
             except FrequencyError as error:
                 raise ActivityTextError(
-                    text, f"frekvensen '{text[start:].strip()}' kan inte läsas: {error.message}",
+                    text, Text(f"frekvensen '{text[start:].strip()}' kan inte läsas: ",
+                               f"the frequency '{text[start:].strip()}' cannot be read: ") + error.message,
                     start + error.column,
                 ) from None
-            raise ActivityTextError(text, "frekvensen kan inte läsas")  # pragma: no cover
+            raise ActivityTextError(text, Text("frekvensen kan inte läsas", "the frequency cannot be read"))  # pragma: no cover
     if not name:
-        raise ActivityTextError(text, "ingen aktivitet står före frekvensen (skriv t.ex. 'dusch 2 gg/v')")
+        raise ActivityTextError(text, Text("ingen aktivitet står före frekvensen (skriv t.ex. 'dusch 2 gg/v')",
+                                            "no activity stands before the frequency (write e.g. 'dusch 2 gg/v')"))
     return name, quantity
 
 

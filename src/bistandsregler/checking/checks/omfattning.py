@@ -34,7 +34,7 @@ def _quantity(case: Case, text: str):
     try:
         return read_activity(text)
     except ActivityTextError as error:
-        case.add("omfattning.oklar", aktivitet=text, orsak=str(error.message))
+        case.add("omfattning.oklar", aktivitet=text, orsak=error.message)
         return None, None
 
 
