@@ -42,24 +42,24 @@ from bistandsregler.standard_times.pricing import CONVENTION, Estimate, Vignette
 KINDS = ("bedömning", "ersättning", "okänt")
 MIXED = "blandat"
 
-OUTLIER_RULE = {
-    "sv": "Avvikande: i en panel med minst 3 värden, ett värde mer än 50 % från panelens median; "
+OUTLIER_RULE = Text(
+    "Avvikande: i en panel med minst 3 värden, ett värde mer än 50 % från panelens median; "
     "med minst 4 värden även ett värde utanför 1,5 × kvartilavståndet (IQR) från kvartilerna. "
     "Med färre än 3 värden markeras inget som avvikande.",
-    "en": "Outlier: in a panel with at least 3 values, a value more than 50 % from the panel median; "
+    "Outlier: in a panel with at least 3 values, a value more than 50 % from the panel median; "
     "with at least 4 values also a value more than 1.5 × the interquartile range (IQR) beyond the "
     "quartiles. With fewer than 3 values nothing is marked as an outlier.",
-}
-PANEL_NOTE = {
-    "sv": "Bedömningstider (slag bedömning) och ersättningstider (slag ersättning) jämförs i skilda "
+)
+PANEL_NOTE = Text(
+    "Bedömningstider (slag bedömning) och ersättningstider (slag ersättning) jämförs i skilda "
     "paneler och blandas aldrig i samma median utan att det står.",
-    "en": "Assessment times (slag bedömning) and reimbursement times (slag ersättning) are compared "
+    "Assessment times (slag bedömning) and reimbursement times (slag ersättning) are compared "
     "in separate panels and never share a median without saying so.",
-}
-MIXED_NOTE = {
-    "sv": "Panelen 'blandat' blandar bedömnings- och ersättningstider: dess median är inte en norm.",
-    "en": "The panel 'blandat' mixes assessment and reimbursement times: its median is not a norm.",
-}
+)
+MIXED_NOTE = Text(
+    "Panelen 'blandat' blandar bedömnings- och ersättningstider: dess median är inte en norm.",
+    "The panel 'blandat' mixes assessment and reimbursement times: its median is not a norm.",
+)
 
 CellStatus = Literal["tid", "per_period", "i_timmar", "ingen_tid", "ingår", "saknas"]
 
@@ -367,9 +367,9 @@ def compare(
     return Comparison(
         tables=infos, rows=rows, mixed=mixed,
         reference_frequencies=frequency_source if frequencies else None,
-        outlier_rule=OUTLIER_RULE["en" if lang == "en" else "sv"],
-        panel_note=PANEL_NOTE["en" if lang == "en" else "sv"] + (" " + MIXED_NOTE["en" if lang == "en" else "sv"] if mixed else ""),
-        convention=CONVENTION["en" if lang == "en" else "sv"],
+        outlier_rule=OUTLIER_RULE.render(lang),
+        panel_note=(PANEL_NOTE + " " + MIXED_NOTE if mixed else PANEL_NOTE).render(lang),
+        convention=CONVENTION.render(lang),
         vignette=vignette_result, lang=lang,
     )
 

@@ -56,33 +56,29 @@ OMVARDNAD_FACT = "har_omvårdnad"
 
 Status = Literal["prissatt", "ingår", "ingen_tid", "ej_prissatt", "omatchad"]
 
-CONVENTION = {
-    "sv": "Kalender: en månad är 1/12 år, alltså 365/12 dagar och 52/12 veckor (en gång per vecka "
+CONVENTION = Text(
+    "Kalender: en månad är 1/12 år, alltså 365/12 dagar och 52/12 veckor (en gång per vecka "
     "= 13/3 ≈ 4,33 gånger per månad). Räkningen är exakt (bråk).",
-    "en": "Calendar: a month is 1/12 of a year, that is 365/12 days and 52/12 weeks (once a week "
+    "Calendar: a month is 1/12 of a year, that is 365/12 days and 52/12 weeks (once a week "
     "= 13/3 ≈ 4.33 times a month). The arithmetic is exact (fractions).",
-}
-ROUNDING = {
-    "sv": "Avrundning sker bara i utskriften: minuter till hela minuter och timmar till två "
+)
+ROUNDING = Text(
+    "Avrundning sker bara i utskriften: minuter till hela minuter och timmar till två "
     "decimaler, halvt uppåt. Summan räknas på de exakta värdena, så den kan skilja sig från "
     "summan av de avrundade raderna. För nivåer avrundas den exakta summan i timmar först till "
     "nivåernas steg (steg 1 = hela timmar).",
-    "en": "Rounding happens only when printing: minutes to whole minutes and hours to two "
+    "Rounding happens only when printing: minutes to whole minutes and hours to two "
     "decimals, half up. The total is the sum of the exact values, so it can differ from the "
     "sum of the rounded lines. For a band the exact total in hours is rounded to the bands' "
     "step (steg) first (step 1 = whole hours).",
-}
+)
 
 # How a fact reads in a reason. Unknown facts read as "X gäller" / "X gäller inte".
-FACT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
-    "har_omvårdnad": {
-        "sv": ("kunden har omvårdnad", "kunden har inte omvårdnad"),
-        "en": ("the person has personal care", "the person has no personal care"),
-    },
-    "tvättmaskin_i_bostaden": {
-        "sv": ("tvättmaskin finns i bostaden", "tvättmaskin finns inte i bostaden"),
-        "en": ("there is a washing machine in the home", "there is no washing machine in the home"),
-    },
+FACT_TEXT: dict[str, tuple[Text, Text]] = {  # (holds, does not hold)
+    "har_omvårdnad": (Text("kunden har omvårdnad", "the person has personal care"),
+                      Text("kunden har inte omvårdnad", "the person has no personal care")),
+    "tvättmaskin_i_bostaden": (Text("tvättmaskin finns i bostaden", "there is a washing machine in the home"),
+                               Text("tvättmaskin finns inte i bostaden", "there is no washing machine in the home")),
 }
 
 
@@ -337,13 +333,12 @@ class _Index:
         if key in self.table_names:
             activity = self.table_names[key]
             nid = activity.maps_to or (national[0] if national else None)
-            return activity, nid, _t(lang, "tabellens namn", "the table's name")
+            return activity, nid, Text("tabellens namn", "the table's name").render(lang)
         if national is not None:
             nid, how = national
             found = self.by_national.get(nid, [])
             if found:
-                via = _t(lang, f"nationellt ordförråd ({how}) → motsvarar {nid}",
-                         f"national vocabulary ({how}) → motsvarar {nid}")
+                via = Text(f"nationellt ordförråd ({how}) → motsvarar {nid}", f"national vocabulary ({how}) → motsvarar {nid}").render(lang)
                 return found[0], nid, via
             return None, nid, None
         return None, None, None
@@ -370,17 +365,9 @@ class _Index:
 # ---- pricing -------------------------------------------------------------------------------
 
 
-def _t(lang: str, sv: str, en: str) -> str:
-    return en if lang == "en" else sv
-
-
 def _fact_text(fact: str, holds: bool, lang: str) -> str:
-    texts = FACT_TEXT.get(fact, {}).get("en" if lang == "en" else "sv")
-    if texts:
-        return texts[0] if holds else texts[1]
-    if lang == "en":
-        return f"{fact} holds" if holds else f"{fact} does not hold"
-    return f"{fact} gäller" if holds else f"{fact} gäller inte"
+    default = (Text(f"{fact} gäller", f"{fact} holds"), Text(f"{fact} gäller inte", f"{fact} does not hold"))
+    return FACT_TEXT.get(fact, default)[0 if holds else 1].render(lang)
 
 
 def fraction_text(value: Fraction, lang: str = "sv") -> str:
@@ -464,8 +451,8 @@ def estimate(
         complete=all(line.status not in ("omatchad", "ej_prissatt") for line in lines),
         not_priced=[line.written for line in lines if line.status in ("omatchad", "ej_prissatt")],
         bands=band_results,
-        convention=CONVENTION["en" if lang == "en" else "sv"],
-        rounding=ROUNDING["en" if lang == "en" else "sv"],
+        convention=CONVENTION.render(lang),
+        rounding=ROUNDING.render(lang),
         lang=lang,
     )
 
@@ -513,14 +500,12 @@ def _why(activity: m.StandardActivity, variant: m.TimeVariant, used: dict[str, F
         for fact in variant.when:
             origin = used[fact]
             if origin.source == "härlett":
-                src = _t(lang, f"härlett av {', '.join(repr(a) for a in origin.because)}",
-                         f"derived from {', '.join(repr(a) for a in origin.because)}")
+                src = Text(f"härlett av {', '.join(repr(a) for a in origin.because)}", f"derived from {', '.join(repr(a) for a in origin.because)}").render(lang)
             else:
-                src = _t(lang, "angivet", "given")
+                src = Text("angivet", "given").render(lang)
             parts.append(f"{_fact_text(fact, True, lang)} ({fact}, {src})")
-        because = _t(lang, " och ", " and ").join(parts)
-        return f"om {' och '.join(variant.when)}", _t(lang, f"{amount} eftersom {because}",
-                                                         f"{amount} because {because}")
+        because = Text(" och ", " and ").render(lang).join(parts)
+        return f"om {' och '.join(variant.when)}", Text(f"{amount} eftersom {because}", f"{amount} because {because}").render(lang)
     conditional = [v for v in activity.times if v.when]
     if conditional:
         failed = []
@@ -531,15 +516,12 @@ def _why(activity: m.StandardActivity, variant: m.TimeVariant, used: dict[str, F
         texts = []
         for fact in failed:
             if fact == OMVARDNAD_FACT:
-                texts.append(_t(lang,
-                                f"{_fact_text(fact, False, lang)} ({fact} gäller inte: ingen aktivitet i fallet har kategorin omvårdnad och faktumet är inte angivet)",
-                                f"{_fact_text(fact, False, lang)} ({fact} does not hold: no activity of the case has the category omvårdnad and the fact was not given)"))
+                texts.append(Text(f"{_fact_text(fact, False, lang)} ({fact} gäller inte: ingen aktivitet i fallet har kategorin omvårdnad och faktumet är inte angivet)", f"{_fact_text(fact, False, lang)} ({fact} does not hold: no activity of the case has the category omvårdnad and the fact was not given)").render(lang))
             else:
-                texts.append(_t(lang, f"{_fact_text(fact, False, lang)} ({fact} är inte angivet)",
-                                f"{_fact_text(fact, False, lang)} ({fact} was not given)"))
-        because = _t(lang, " och ", " and ").join(texts)
-        return "annars", _t(lang, f"{amount} (annars) eftersom {because}", f"{amount} (otherwise) because {because}")
-    return _t(lang, "enda tiden", "only time"), _t(lang, f"{amount}: tabellens enda tid", f"{amount}: the table's only time")
+                texts.append(Text(f"{_fact_text(fact, False, lang)} ({fact} är inte angivet)", f"{_fact_text(fact, False, lang)} ({fact} was not given)").render(lang))
+        because = Text(" och ", " and ").render(lang).join(texts)
+        return "annars", Text(f"{amount} (annars) eftersom {because}", f"{amount} (otherwise) because {because}").render(lang)
+    return Text("enda tiden", "only time").render(lang), Text(f"{amount}: tabellens enda tid", f"{amount}: the table's only time").render(lang)
 
 
 def _price(text: str, name: str, quantity: Quantity | None, activity: m.StandardActivity | None,
@@ -551,11 +533,9 @@ def _price(text: str, name: str, quantity: Quantity | None, activity: m.Standard
     base: dict[str, Any] = {"written": text, "name": name, "national": nid, "category": category}
     if activity is None:
         if nid:
-            reason = _t(lang, f"'{name}' är '{nid}' i det nationella ordförrådet, men tabellen har ingen aktivitet som motsvarar den",
-                        f"'{name}' is '{nid}' in the national vocabulary, but the table has no activity mapped to it")
+            reason = Text(f"'{name}' är '{nid}' i det nationella ordförrådet, men tabellen har ingen aktivitet som motsvarar den", f"'{name}' is '{nid}' in the national vocabulary, but the table has no activity mapped to it").render(lang)
         else:
-            reason = _t(lang, f"'{name}' finns varken i tabellen eller i det nationella ordförrådet",
-                        f"'{name}' is neither in the table nor in the national vocabulary")
+            reason = Text(f"'{name}' finns varken i tabellen eller i det nationella ordförrådet", f"'{name}' is neither in the table nor in the national vocabulary").render(lang)
         return Line(**base, status="omatchad", reason=reason, candidates=index.candidates(name, nid),
                     frequency=frequency_text)
     base.update(table_activity=activity.id, table_activity_name=activity.name, matched_by=how,
@@ -568,56 +548,49 @@ def _price(text: str, name: str, quantity: Quantity | None, activity: m.Standard
     if inside:
         separate = ""
         if activity.times:
-            separate = _t(lang, f"; separat tid {activity.times[0].amount.written} gäller bara när den beviljas ensam",
-                          f"; the separate time {activity.times[0].amount.written} applies only when granted alone")
-        return Line(**base, status="ingår", variant=_t(lang, "ingår", "included"),
-                    reason=_t(lang, f"ingår i {', '.join(inside)} som också finns i fallet{separate}",
-                              f"included in {', '.join(inside)}, also in the case{separate}"),
+            separate = Text(f"; separat tid {activity.times[0].amount.written} gäller bara när den beviljas ensam", f"; the separate time {activity.times[0].amount.written} applies only when granted alone").render(lang)
+        return Line(**base, status="ingår", variant=Text("ingår", "included").render(lang),
+                    reason=Text(f"ingår i {', '.join(inside)} som också finns i fallet{separate}", f"included in {', '.join(inside)}, also in the case{separate}").render(lang),
                     minutes_per_month=Fraction(0), minutes_rounded=0)
 
     # 2. no time
     if activity.no_time:
         return Line(**base, status="ingen_tid",
-                    reason=_t(lang, "tabellen anger ingen tid för aktiviteten", "the table gives no time for this activity"))
+                    reason=Text("tabellen anger ingen tid för aktiviteten", "the table gives no time for this activity").render(lang))
 
     # 3. written time
     if quantity is not None and quantity.kind == "tid":
         minutes = quantity.per_month()
         if activity.granted_in_hours:
-            reason = _t(lang, "beviljas i timmar: den skrivna tiden används", "granted in hours: the written time is used")
+            reason = Text("beviljas i timmar: den skrivna tiden används", "granted in hours: the written time is used").render(lang)
         else:
-            reason = _t(lang, "tiden är skriven i beslutet och används som den står; tabellens schablon används inte",
-                        "the time is written in the case and used as written; the table's standard time is not used")
+            reason = Text("tiden är skriven i beslutet och används som den står; tabellens schablon används inte", "the time is written in the case and used as written; the table's standard time is not used").render(lang)
         return _finish(base, activity, minutes, household, lang, notes, status="prissatt",
-                       variant=_t(lang, "skriven tid", "written time"), reason=reason,
+                       variant=Text("skriven tid", "written time").render(lang), reason=reason,
                        frequency_source="skriven")
 
     if activity.granted_in_hours:
         return Line(**base, status="ej_prissatt",
-                    reason=_t(lang, f"{activity.id} beviljas i timmar: skriv tiden, t.ex. '{name} 4 tim/mån'",
-                              f"{activity.id} is granted in hours: write the time, e.g. '{name} 4 tim/mån'"))
+                    reason=Text(f"{activity.id} beviljas i timmar: skriv tiden, t.ex. '{name} 4 tim/mån'", f"{activity.id} is granted in hours: write the time, e.g. '{name} 4 tim/mån'").render(lang))
     if not activity.times:
         extra = f" ({', '.join(activity.included_in)})" if activity.included_in else ""
         return Line(**base, status="ej_prissatt",
-                    reason=_t(lang, f"tabellen har ingen egen tid för {activity.id}; den ingår i annan aktivitet{extra}",
-                              f"the table has no time of its own for {activity.id}; it is part of another activity{extra}"))
+                    reason=Text(f"tabellen har ingen egen tid för {activity.id}; den ingår i annan aktivitet{extra}", f"the table has no time of its own for {activity.id}; it is part of another activity{extra}").render(lang))
 
     # 4. the variant
     variant = _choose_variant(activity, holding)
     if variant is None:
         needed = sorted({f for v in activity.times for f in v.when})
         return Line(**base, status="ej_prissatt",
-                    reason=_t(lang, f"ingen tid passar: tabellen kräver {', '.join(needed)} och har ingen 'annars'",
-                              f"no time applies: the table requires {', '.join(needed)} and has no 'annars'"))
+                    reason=Text(f"ingen tid passar: tabellen kräver {', '.join(needed)} och har ingen 'annars'", f"no time applies: the table requires {', '.join(needed)} and has no 'annars'").render(lang))
     label, reason = _why(activity, variant, used, lang)
     amount = variant.amount.quantity
 
     if amount.kind == "tid":  # a yearly (or other per-period) amount, e.g. 3 timmar per år
         minutes = amount.per_month()
         if quantity is not None:
-            notes.append(_t(lang, f"frekvensen '{frequency_text}' används inte: tabellen anger {variant.amount.written} oavsett antal tillfällen",
-                            f"the frequency '{frequency_text}' is not used: the table gives {variant.amount.written} regardless of occasions"))
-        reason += _t(lang, f" = {fraction_text(minutes, lang)} minuter per månad", f" = {fraction_text(minutes, lang)} minutes a month")
+            notes.append(Text(f"frekvensen '{frequency_text}' används inte: tabellen anger {variant.amount.written} oavsett antal tillfällen", f"the frequency '{frequency_text}' is not used: the table gives {variant.amount.written} regardless of occasions").render(lang))
+        reason += Text(f" = {fraction_text(minutes, lang)} minuter per månad", f" = {fraction_text(minutes, lang)} minutes a month").render(lang)
         return _finish(base, activity, minutes, household, lang, notes, status="prissatt", variant=label,
                        reason=reason, standard_time=variant.amount.written)
 
@@ -625,8 +598,7 @@ def _price(text: str, name: str, quantity: Quantity | None, activity: m.Standard
     if quantity is not None and quantity.kind == "varaktighet":
         return Line(**base, status="ej_prissatt", standard_time=variant.amount.written,
                     minutes_per_occasion=per_occasion, variant=label,
-                    reason=_t(lang, f"'{text}' anger tid per tillfälle men ingen frekvens; skriv t.ex. '{name} 1 gg/v'",
-                              f"'{text}' gives a time per occasion but no frequency; write e.g. '{name} 1 gg/v'"))
+                    reason=Text(f"'{text}' anger tid per tillfälle men ingen frekvens; skriv t.ex. '{name} 1 gg/v'", f"'{text}' gives a time per occasion but no frequency; write e.g. '{name} 1 gg/v'").render(lang))
     if quantity is not None:
         frequency, source = quantity, "skriven"
     elif activity.normal is not None and activity.normal.quantity.kind == "tillfällen":
@@ -634,14 +606,11 @@ def _price(text: str, name: str, quantity: Quantity | None, activity: m.Standard
         base["frequency"] = activity.normal.written
     else:
         return Line(**base, status="ej_prissatt", standard_time=variant.amount.written,
-                    minutes_per_occasion=per_occasion, variant=label, reason=_t(
-                        lang, f"{reason}; men frekvens saknas: skriv t.ex. '{name} 1 gg/v' (tabellen har inget 'normalt')",
-                        f"{reason}; but no frequency: write e.g. '{name} 1 gg/v' (the table has no 'normalt')"))
+                    minutes_per_occasion=per_occasion, variant=label, reason=Text(f"{reason}; men frekvens saknas: skriv t.ex. '{name} 1 gg/v' (tabellen har inget 'normalt')", f"{reason}; but no frequency: write e.g. '{name} 1 gg/v' (the table has no 'normalt')").render(lang))
     occasions = frequency.per_month()
     minutes = per_occasion * occasions
     if source == "normalt":
-        reason += _t(lang, f"; frekvens enligt tabellens normalt '{base['frequency']}'",
-                     f"; frequency from the table's normalt '{base['frequency']}'")
+        reason += Text(f"; frekvens enligt tabellens normalt '{base['frequency']}'", f"; frequency from the table's normalt '{base['frequency']}'").render(lang)
     return _finish(base, activity, minutes, household, lang, notes, status="prissatt", variant=label,
                    reason=reason, standard_time=variant.amount.written, minutes_per_occasion=per_occasion,
                    frequency_source=source, occasions_per_month=occasions)
@@ -665,10 +634,8 @@ def _finish(base: dict[str, Any], activity: m.StandardActivity, minutes: Fractio
         shared_by = household
         whole = minutes
         minutes = minutes / household
-        who = _t(lang, "makar/par" if household == 2 else f"{household} personer",
-                 "a couple" if household == 2 else f"{household} people")
-        notes.append(_t(lang, f"delas i hushållet: {who} delar tiden, {fraction_text(whole, lang)} / {household} = {fraction_text(minutes, lang)} min/mån",
-                        f"shared in the household: {who} share the time, {fraction_text(whole, lang)} / {household} = {fraction_text(minutes, lang)} min/month"))
+        who = Text("makar/par" if household == 2 else f"{household} personer", "a couple" if household == 2 else f"{household} people").render(lang)
+        notes.append(Text(f"delas i hushållet: {who} delar tiden, {fraction_text(whole, lang)} / {household} = {fraction_text(minutes, lang)} min/mån", f"shared in the household: {who} share the time, {fraction_text(whole, lang)} / {household} = {fraction_text(minutes, lang)} min/month").render(lang))
     return Line(**base, **fields, shared_by=shared_by, minutes_per_month=minutes,
                 minutes_rounded=round_minutes(minutes), notes=notes)
 
@@ -680,11 +647,9 @@ def _over_maximum(activity: m.StandardActivity, minutes: Fraction, occasions: Fr
     limit = maximum.quantity
     if limit.kind == "tid":
         if minutes > limit.per_month():
-            return [_t(lang, f"över tabellens högsta '{maximum.written}' ({fraction_text(limit.per_month(), lang)} min/mån): motivera",
-                       f"above the table's maximum '{maximum.written}' ({fraction_text(limit.per_month(), lang)} min/month): justify")]
+            return [Text(f"över tabellens högsta '{maximum.written}' ({fraction_text(limit.per_month(), lang)} min/mån): motivera", f"above the table's maximum '{maximum.written}' ({fraction_text(limit.per_month(), lang)} min/month): justify").render(lang)]
     elif limit.kind == "tillfällen" and occasions is not None and occasions > limit.per_month():
-        return [_t(lang, f"fler tillfällen än tabellens högsta '{maximum.written}': motivera",
-                   f"more occasions than the table's maximum '{maximum.written}': justify")]
+        return [Text(f"fler tillfällen än tabellens högsta '{maximum.written}': motivera", f"more occasions than the table's maximum '{maximum.written}': justify").render(lang)]
     return []
 
 
@@ -693,7 +658,7 @@ def _over_maximum(activity: m.StandardActivity, minutes: Fraction, occasions: Fr
 
 def render_text(result: Estimate) -> str:
     lang = result.lang
-    t = lambda sv, en: _t(lang, sv, en)  # noqa: E731
+    t = lambda sv, en: Text(sv, en).render(lang)  # noqa: E731
     kind = f", {result.kind}" if result.kind else ""
     where = f" ({result.municipality}{kind})" if result.municipality else ""
     out = [t(f"Schablon: {result.table}{where}  [{result.path}]", f"Standard times: {result.table}{where}  [{result.path}]")]
