@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bistandsregler.checking.evaluation import Checker, Result
 from bistandsregler.checking.findings import Finding
-from bistandsregler.language.messages import Severity
+from bistandsregler.language.messages import Severity, Text
 
 FAIL_LEVELS = {"fel": {Severity.ERROR}, "varning": {Severity.ERROR, Severity.WARNING}, "aldrig": set()}
 
@@ -68,7 +68,7 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
     out = out or sys.stdout  # looked up per call: a caller may have replaced sys.stdout
     for path in (riktlinje, schablon):
         if path is not None and not Path(path).exists():
-            print(f"{path}: {'no such file or folder' if lang == 'en' else 'filen eller mappen finns inte'}",
+            print(f"{path}: {Text('filen eller mappen finns inte', 'no such file or folder').render(lang)}",
                   file=sys.stderr)
             return 1
     try:
@@ -82,7 +82,7 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
     missing = [p for p in inputs if not Path(p).is_file()]
     if missing:
         for path in missing:
-            print(f"{path}: {'no such file' if lang == 'en' else 'filen finns inte'}", file=sys.stderr)
+            print(f"{path}: {Text('filen finns inte', 'no such file').render(lang)}", file=sys.stderr)
         return 1
     counts: Counter[tuple[str, str]] = Counter()
     statuses: Counter[str] = Counter()
@@ -153,9 +153,9 @@ def _rank(status: Severity | str) -> int:
 
 
 def render_summary(summary: dict, lang: str, colour: bool) -> str:
-    en = lang == "en"
-    head = (f"\n{summary['decisions_in']} {'decisions in' if en else 'beslut in'}, "
-            f"{summary['results_out']} {'results out' if en else 'resultat ut'}: ")
+    counts = Text(f"{summary['decisions_in']} beslut in, {summary['results_out']} resultat ut: ",
+                  f"{summary['decisions_in']} decisions in, {summary['results_out']} results out: ")
+    head = "\n" + counts.render(lang)
     head += ", ".join(f"{n} {_sev(s, lang, colour)}" for s, n in summary["by_status"].items())
     lines = [head]
     for row in summary["by_code"]:

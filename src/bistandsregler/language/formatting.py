@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bistandsregler.language.diagnostics import Severity, render_all
 from bistandsregler.language.files import expand
+from bistandsregler.language.messages import Text
 from bistandsregler.language.parsing import KINDS, parse_text
 
 INDENT = "  "
@@ -98,7 +99,7 @@ def run_fmt(paths: list[str], check: bool, lang: str = "sv") -> int:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            print(f"{path}: {'cannot read' if lang == 'en' else 'kan inte läsas'}: {error}", file=sys.stderr)
+            print(f"{path}: {Text('kan inte läsas', 'cannot read').render(lang)}: {error}", file=sys.stderr)
             status = 1
             continue
         formatted, diagnostics = format_text(text, kind, str(path))
@@ -107,9 +108,9 @@ def run_fmt(paths: list[str], check: bool, lang: str = "sv") -> int:
             status = 1
         elif formatted != text:
             if check:
-                print(f"{path}: {'would be reformatted' if lang == 'en' else 'skulle formateras om'}")
+                print(f"{path}: {Text('skulle formateras om', 'would be reformatted').render(lang)}")
                 status = 1
             else:
                 Path(path).write_text(formatted, encoding="utf-8")
-                print(f"{path}: {'reformatted' if lang == 'en' else 'formaterad'}")
+                print(f"{path}: {Text('formaterad', 'reformatted').render(lang)}")
     return status
