@@ -151,3 +151,44 @@ def test_input_error_is_located_masked_and_said_in_both_languages():
     import pickle
 
     assert pickle.loads(pickle.dumps(error)) == error
+
+
+# ---- one describer of what a parser expected ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["2 xx/v", "gånger per vecka", "var 0:e vecka", "2 gånger per", "", "2 gg 3"])
+def test_frequency_errors_say_what_was_expected_in_both_languages(text):
+    from bistandsregler.language.units import FrequencyError, parse_quantity
+
+    with pytest.raises(FrequencyError) as caught:
+        parse_quantity(text)
+    message = caught.value.message
+    assert message.sv != message.en and str(caught.value).endswith(message.sv)
+    assert not _swedish_words(message.en), message.en
+
+
+@pytest.mark.parametrize("text", ["4 kap. SoL", "4 kap. 1 SoL", "", "SoL 4 kap. 1 § LSS", "x" * 300])
+def test_law_reference_errors_say_what_was_expected_in_both_languages(text):
+    from bistandsregler.language.lagrum import LagrumError, parse_lagrum
+
+    with pytest.raises(LagrumError) as caught:
+        parse_lagrum(text)
+    message = caught.value.message
+    assert message.sv != message.en and str(caught.value) == message.sv
+    assert not _swedish_words(message.en), message.en
+
+
+def test_the_describer_names_groups_words_and_quiet_terminals_in_order():
+    from bistandsregler.language.expected import Group, Vocabulary, describe, one_of
+
+    vocabulary = Vocabulary(
+        words={"B": Text("bee", "B"), "A": Text("a", "A")},
+        groups=(Group(frozenset({"X", "Y"}), Text("xy", "XY")), Group(frozenset({"P", "Q"}), Text("pq", "PQ"), any=True,
+                                                                    unless=frozenset({"Z"}))),
+        quiet={"C": Text("c", "C")},
+    )
+    assert describe({"A", "B", "X", "Y", "C"}, vocabulary) == [Text("xy", "XY"), Text("bee", "B"), Text("a", "A")]
+    assert describe({"X", "Q"}, vocabulary) == [Text("pq", "PQ"), Text.same("X")]  # X alone is no group
+    assert describe({"Q", "Z"}, vocabulary) == [Text.same("Q"), Text.same("Z")]  # the group is not named
+    assert describe({"C"}, vocabulary) == [Text("c", "C")]
+    assert one_of([Text("a", "A"), Text("b", "B"), Text("c", "C")], commas=True) == Text("a, b eller c", "A, B or C")

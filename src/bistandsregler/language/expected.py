@@ -14,39 +14,64 @@ from bistandsregler.language.messages import Text
 
 
 @dataclass(frozen=True)
+class Group:
+    """Several terminals that read as one thing ("NUMBER or PARA" is "ett paragrafnummer").
+
+    Named when all its terminals are expected, or with ``any`` when one of them is; never when
+    one of ``unless`` is expected. ``example`` is for a grammar whose messages give examples.
+    """
+
+    terminals: frozenset[str]
+    text: Text
+    example: Text | None = None
+    any: bool = False
+    unless: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """How the terminals of one grammar read.
 
-    ``groups``: several terminals that read as one thing ("NUMBER or PARA" is "ett
-    paragrafnummer"), named first when all of them are expected. ``words``: one terminal each,
-    named in this order. ``quiet``: named only when nothing else is expected. ``other``: how a
-    terminal not in the tables reads (a keyword taken from the grammar); by default its name.
-    ``limit``: at most this many are named, then "…".
+    ``groups`` are named first, in their order, each wording once. ``words``: one terminal
+    each, named in this order. ``quiet``: named only when nothing else is expected. ``other``:
+    how a terminal in no table reads (a keyword taken from the grammar; by default its name;
+    None: it is not named). ``limit``: at most this many are named, then "…".
     """
 
-    words: Mapping[str, Text]
-    groups: tuple[tuple[frozenset[str], Text], ...] = ()
+    words: Mapping[str, Text] = field(default_factory=dict)
+    groups: tuple[Group, ...] = ()
     quiet: Mapping[str, Text] = field(default_factory=dict)
-    other: Callable[[str], Text] = Text.same
+    other: Callable[[str], Text] | None = Text.same
     limit: int | None = None
 
 
-def describe(names: Iterable[str], vocabulary: Vocabulary) -> list[Text]:
+def matches(names: Iterable[str], vocabulary: Vocabulary) -> list[Group]:
+    """What the parser expected, as the vocabulary's groups (a single word is a group of one)."""
     names = {"$END" if n == "<END-OF-FILE>" else n for n in names}  # lark spells it both ways
     loud = {n for n in names if n not in vocabulary.quiet}
     if not loud:
-        return sorted((vocabulary.quiet[n] for n in names if n in vocabulary.quiet), key=lambda t: t.sv)
-    described = []
-    for group, text in vocabulary.groups:
-        if group <= loud:
-            described.append(text)
-            loud -= group
+        quiet = [Group(frozenset({n}), vocabulary.quiet[n]) for n in names if n in vocabulary.quiet]
+        return sorted(quiet, key=lambda g: g.text.sv)
+    found: list[Group] = []
+    for group in vocabulary.groups:
+        hit = bool(group.terminals & loud) if group.any else group.terminals <= loud
+        if hit and not group.unless & names:
+            if all(f.text != group.text for f in found):
+                found.append(group)
+            loud -= group.terminals
     order = {name: i for i, name in enumerate(vocabulary.words)}
     for name in sorted(loud, key=lambda n: (order.get(n, len(order)), n)):
-        described.append(vocabulary.words[name] if name in vocabulary.words else vocabulary.other(name))
-    if vocabulary.limit is not None and len(described) > vocabulary.limit:
-        described = [*described[: vocabulary.limit], Text.same("…")]
-    return described
+        if name in vocabulary.words:
+            found.append(Group(frozenset({name}), vocabulary.words[name]))
+        elif vocabulary.other is not None:
+            found.append(Group(frozenset({name}), vocabulary.other(name)))
+    if vocabulary.limit is not None and len(found) > vocabulary.limit:
+        found = [*found[: vocabulary.limit], Group(frozenset(), Text.same("…"))]
+    return found
+
+
+def describe(names: Iterable[str], vocabulary: Vocabulary) -> list[Text]:
+    return [group.text for group in matches(names, vocabulary)]
 
 
 OR = Text(" eller ", " or ")

@@ -18,7 +18,7 @@ from typing import Annotated, Literal, get_args
 import pydantic
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from bistandsregler.language.expected import Vocabulary, describe, one_of
+from bistandsregler.language.expected import Group, Vocabulary, describe, one_of
 from bistandsregler.language.messages import Text
 from bistandsregler.language.resources import grammar_text
 
@@ -182,8 +182,8 @@ def _parser() -> Lark:
 # thing; quiet tokens are only named when nothing else is.
 _VOCABULARY = Vocabulary(
     groups=(
-        (frozenset({"NUMBER", "PARA"}), Text("ett paragrafnummer (t.ex. '1 §')", "a paragraph number (e.g. '1 §')")),
-        (frozenset({"SOL", "LSS", "SFB"}), Text("en lag (SoL, LSS eller SFB)", "a law (SoL, LSS or SFB)")),
+        Group(frozenset({"NUMBER", "PARA"}), Text("ett paragrafnummer (t.ex. '1 §')", "a paragraph number (e.g. '1 §')")),
+        Group(frozenset({"SOL", "LSS", "SFB"}), Text("en lag (SoL, LSS eller SFB)", "a law (SoL, LSS or SFB)")),
     ),
     words={
         "NUMBER": Text("ett nummer (t.ex. '1')", "a number (e.g. '1')"),
@@ -230,7 +230,7 @@ def _error(text: str, err: UnexpectedInput) -> LagrumError:
 def parse_lagrum(text: str) -> LawRef:
     """Read one law reference; raises LagrumError with column and what was expected."""
     if not text.strip():
-        expected = [_VOCABULARY.groups[0][1]]
+        expected = [_VOCABULARY.groups[0].text]
         raise LagrumError(text, 1, expected, Text("Tomt lagrum: väntade ", "Empty law reference: expected ") + expected[0])
     if len(text) > MAX_LENGTH:
         raise LagrumError(

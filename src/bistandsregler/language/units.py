@@ -21,8 +21,8 @@ from typing import Literal
 from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken, VisitError
 
-from bistandsregler.language.expected import OR
-from bistandsregler.language.messages import Text
+from bistandsregler.language.expected import OR, Group, Vocabulary, matches
+from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.resources import grammar_text
 
 MAX_LENGTH = 200
@@ -307,31 +307,32 @@ def _parser() -> Lark:
 
 # What the parser may expect next, as a reader thinks of it: (terminals, noun, examples).
 # A group is left out when an earlier one with the same noun was already named.
-_UNIT, _PERIOD, _FREQUENCY = Text("en enhet", "a unit"), Text("en period", "a period"), Text("en frekvens", "a frequency")
-_EXPECTATIONS = [
-    ({"OCCASION", "HOUR", "MINUTE", "QUARTER", "HALF_HOUR"}, _UNIT, Text("'gånger', 'gg', 'tim' eller 'min'",
-                                                                          "'gånger', 'gg', 'tim' or 'min'")),
-    ({"_PER"}, _PERIOD, Text("'per vecka' eller '/v'", "'per vecka' or '/v'")),
-    ({"DAY", "WEEK", "MONTH", "YEAR"}, _PERIOD, Text("'vecka' eller 'v'", "'vecka' or 'v'")),
-    ({"INT", "DECIMAL", "NUMWORD", "X_COUNT"}, Text("ett antal", "a number"), Text("'2' eller 'två'", "'2' or 'två'")),
-    ({"_EACH", "_VAR", "_EVERY_OTHER", "ADVERB"}, _FREQUENCY,
-     Text("'varje vecka' eller 'varannan vecka'", "'varje vecka' or 'varannan vecka'")),
-    ({"ORDINAL_NUM", "ORDINAL_WORD"}, Text("ett ordningstal", "an ordinal"), Text("'3:e' eller 'tredje'", "'3:e' or 'tredje'")),
-]
+# A group is named when any of its terminals is expected, each wording once; other terminals
+# are not named.
+_PERIOD = Text("en period", "a period")
+_VOCABULARY = Vocabulary(other=None, groups=tuple(Group(frozenset(terminals), text, example, any=True, unless=unless)
+                                                 for terminals, text, example, unless in [
+    ({"OCCASION", "HOUR", "MINUTE", "QUARTER", "HALF_HOUR"}, Text("en enhet", "a unit"),
+     Text("'gånger', 'gg', 'tim' eller 'min'", "'gånger', 'gg', 'tim' or 'min'"), frozenset()),
+    ({"_PER"}, _PERIOD, Text("'per vecka' eller '/v'", "'per vecka' or '/v'"), frozenset()),
+    ({"DAY", "WEEK", "MONTH", "YEAR"}, _PERIOD, Text("'vecka' eller 'v'", "'vecka' or 'v'"), frozenset()),
+    ({"INT", "DECIMAL", "NUMWORD", "X_COUNT"}, Text("ett antal", "a number"), Text("'2' eller 'två'", "'2' or 'två'"),
+     frozenset()),
+    ({"_EACH", "_VAR", "_EVERY_OTHER", "ADVERB"}, Text("en frekvens", "a frequency"),
+     Text("'varje vecka' eller 'varannan vecka'", "'varje vecka' or 'varannan vecka'"), frozenset({"_PER"})),
+    ({"ORDINAL_NUM", "ORDINAL_WORD"}, Text("ett ordningstal", "an ordinal"),
+     Text("'3:e' eller 'tredje'", "'3:e' or 'tredje'"), frozenset()),
+]))
 _EXPECTED, _EG = Text("väntade ", "expected "), Text("t.ex. ", "e.g. ")
 
 
 def _expected_message(expected: set[str]) -> Text:
-    found: list[tuple[Text, Text]] = []
-    for terminals, noun, examples in _EXPECTATIONS:
-        if expected & terminals and noun not in (seen for seen, _ in found):
-            if not (noun == _FREQUENCY and "_PER" in expected):
-                found.append((noun, examples))
+    found = matches(expected, _VOCABULARY)
     if not found:
         return Text("väntade att texten skulle ta slut här", "expected the text to end here")
     if len(found) == 1:
-        return _EXPECTED + found[0][0] + ", " + _EG + found[0][1]
-    return _EXPECTED + OR.join(noun + " (" + _EG + examples + ")" for noun, examples in found)
+        return _EXPECTED + found[0].text + ", " + _EG + (found[0].example or EMPTY)
+    return _EXPECTED + OR.join(g.text + " (" + _EG + (g.example or EMPTY) + ")" for g in found)
 
 
 def _error(text: str, error: UnexpectedInput) -> FrequencyError:
