@@ -87,7 +87,8 @@ class Severity(str, Enum):
     def __str__(self) -> str:  # the value, on every Python version (3.10 has no StrEnum)
         return self.value
 
-    __format__ = str.__format__
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
 
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
