@@ -16,7 +16,7 @@ from bistandsregler._version import __version__
 __all__ = [
     "load", "read", "RuleBook", "GuidelineError", "compile", "Checker", "Decision", "Result", "Finding",
     "InvalidDecision", "read_decisions", "import_delegationslista", "resolve_insats", "estimate", "compare_tables",
-    "parse_lagrum", "parse_quantity", "__version__",
+    "parse_lagrum", "parse_quantity", "InputError", "Severity", "Text", "__version__",
 ]
 
 _LAZY = {
@@ -37,6 +37,9 @@ _LAZY = {
     "compare_tables": ("standard_times.compare", "compare"),
     "parse_lagrum": ("language.lagrum", "parse_lagrum"),
     "parse_quantity": ("language.units", "parse_quantity"),
+    "InputError": ("language.errors", "InputError"),
+    "Severity": ("language.messages", "Severity"),
+    "Text": ("language.messages", "Text"),
 }
 
 
@@ -59,7 +62,9 @@ if TYPE_CHECKING:  # for type checkers and editors only
     from bistandsregler.input.delegationslista import import_delegationslista
     from bistandsregler.input.readers import read_decisions
     from bistandsregler.language.diagnostics import GuidelineError
+    from bistandsregler.language.errors import InputError
     from bistandsregler.language.lagrum import parse_lagrum
+    from bistandsregler.language.messages import Severity, Text
     from bistandsregler.language.units import parse_quantity
     from bistandsregler.rules.catalogue import resolve_insats
     from bistandsregler.rules.loading import load, read
