@@ -143,7 +143,7 @@ def rule_output(rule: m.Rule) -> RuleOutput:
     code = rule.finding_code
     args = {}
     if code in CODES and CODES[code].text.sv == "{text}":  # a code whose text the guideline writes
-        args = {"text": Text(rule.message, rule.english or rule.message)}
+        args = {"text": Text(rule.message or "", rule.english or rule.message or "")}
     return RuleOutput(
         finding_type=Finding, code=code, severity=rule.severity or Severity.WARNING, args=args,
         field=rule.field or (CODES[code].field if code in CODES else None),
