@@ -34,7 +34,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bistandsregler.language import model as m
-from bistandsregler.language.units import round_minutes
+from bistandsregler.language.units import exact_json, round_minutes
 from bistandsregler.standard_times.pricing import CONVENTION, Estimate, Vignette, estimate
 
 KINDS = ("bedömning", "ersättning", "okänt")
@@ -149,7 +149,8 @@ class Comparison(_Model):
         return next((r for r in self.rows if r.activity == activity), None)
 
     def to_json(self) -> dict:
-        return self.model_dump(mode="json")
+        """JSON with numbers as numbers, and the exact fraction beside a rounded one."""
+        return exact_json(self)
 
     def text(self) -> str:
         return render_text(self)

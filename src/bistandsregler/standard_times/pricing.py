@@ -45,6 +45,7 @@ from bistandsregler.language import model as m
 from bistandsregler.language.units import (
     FrequencyError,
     Quantity,
+    exact_json,
     format_hours,
     parse_quantity,
     round_minutes,
@@ -166,7 +167,8 @@ class Estimate(_Model):
     lang: str = "sv"
 
     def to_json(self) -> dict:
-        return self.model_dump(mode="json")
+        """JSON with numbers as numbers, and the exact fraction beside a rounded one."""
+        return exact_json(self)
 
     def text(self) -> str:
         return render_text(self)
