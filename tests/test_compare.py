@@ -227,7 +227,7 @@ def test_cli_compare_formats(tmp_path, capsys):
 
 
 def test_cli_compare_bad_input(tmp_path, capsys):
-    assert main(["compare", str(tmp_path / "nope.schablon")]) == 1
+    assert main(["compare", str(tmp_path / "nope.schablon")]) == 2  # a missing file is wrong usage
     assert "nope.schablon" in capsys.readouterr().err
     bad = tmp_path / "v.yaml"
     bad.write_text("aktiviteter: [dusch 2 xx/v]\n", encoding="utf-8")
@@ -249,7 +249,7 @@ def test_cli_estimate(capsys):
 
 
 def test_cli_estimate_bad_input(tmp_path, capsys):
-    assert main(["estimate", "--schablon", str(tmp_path / "x.schablon"), "dusch 2 gg/v"]) == 1
+    assert main(["estimate", "--schablon", str(tmp_path / "x.schablon"), "dusch 2 gg/v"]) == 2  # missing: usage
     assert "x.schablon" in capsys.readouterr().err
     assert main(["estimate", "--schablon", str(KRISTIANSTAD), "dusch 2 xx/v"]) == 1
     assert "'dusch 2 xx/v'" in capsys.readouterr().err

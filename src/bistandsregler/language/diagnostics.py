@@ -73,7 +73,14 @@ CATALOGUE: dict[str, Message] = {
         Severity.ERROR,
         "filen kan inte läsas: {reason}",
         "the file cannot be read: {reason}",
-        "Filen saknas, är inte text i UTF-8 eller kan inte öppnas.",
+        "Filen saknas eller kan inte öppnas.",
+    ),
+    "fil.teckenkodning": Message(
+        Severity.ERROR,
+        "filen är inte giltig {encoding} (första felet på rad {line}){likely}",
+        "the file is not valid {encoding} (the first error is on line {line}){likely_en}",
+        "Filen är inte skriven i den teckenkodning den läses som (utf-8 om inget annat anges med "
+        "--encoding); meddelandet säger vilken kodning den troligen har.",
     ),
     "fil.okand_typ": Message(
         Severity.ERROR,
