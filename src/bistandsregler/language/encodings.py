@@ -13,6 +13,8 @@ vignettes, suites) decodes through here, so the rules are the same everywhere:
 from __future__ import annotations
 
 import codecs
+import os
+from pathlib import Path
 
 BOM = "\ufeff"
 SAMPLE = 1 << 20  # the bytes a guess looks at
@@ -67,3 +69,32 @@ def mismatch(data: bytes, encoding: str, error: UnicodeDecodeError) -> tuple[int
     line, column = position(data, error.start)
     likely = guess(data)
     return line, column, likely if likely is not None and likely != codec_name(encoding) else None
+
+
+class NotDecodable(ValueError):
+    """A file that is not text in the encoding it was read as: the message says where, and
+    which encoding it likely has (Swedish in ``message``, English in ``message_en``)."""
+
+    def __init__(self, path: str, encoding: str, line: int, column: int, likely: str | None,
+                 option: bool = False) -> None:
+        name = codec_name(encoding)
+        # What to do: name the option where the command has one, else save the file as UTF-8.
+        todo = f"läs den med --encoding {likely}" if option else "spara den som utf-8"
+        todo_en = f"read it with --encoding {likely}" if option else "save it as utf-8"
+        hint = f"; den ser ut att vara {likely}: {todo}" if likely else ""
+        hint_en = f"; it looks like {likely}: {todo_en}" if likely else ""
+        self.path, self.line, self.column, self.likely = path, line, column, likely
+        self.message = f"filen är inte giltig {name} (första felet på rad {line}){hint}"
+        self.message_en = f"the file is not valid {name} (the first error is on line {line}){hint_en}"
+        super().__init__(self.message)
+
+
+def read_text(path: str | os.PathLike, encoding: str = "utf-8", option: bool = False) -> str:
+    """A whole file as text (byte order mark dropped); raises OSError or ``NotDecodable``
+    (``option``: the message names ``--encoding``, for a command that has it)."""
+    data = Path(path).read_bytes()
+    try:
+        return decode(data, encoding)
+    except UnicodeDecodeError as error:
+        line, column, likely = mismatch(data, encoding, error)
+        raise NotDecodable(os.fspath(path), encoding, line, column, likely, option) from None

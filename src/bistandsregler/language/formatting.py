@@ -13,6 +13,7 @@ import re
 import sys
 from pathlib import Path
 
+from bistandsregler.language import encodings
 from bistandsregler.language.diagnostics import Severity, render_all
 from bistandsregler.language.files import expand
 from bistandsregler.language.parsing import KINDS, parse_text
@@ -96,9 +97,14 @@ def run_fmt(paths: list[str], check: bool, lang: str = "sv") -> int:
         if kind is None:
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"{path}: {'cannot read' if lang == 'en' else 'kan inte läsas'}: {error}", file=sys.stderr)
+            text = encodings.read_text(path)  # a byte order mark is dropped: fmt writes none
+        except encodings.NotDecodable as error:
+            print(f"{path}: {error.message_en if lang == 'en' else error.message}", file=sys.stderr)
+            status = 1
+            continue
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            print(f"{path}: {'cannot read' if lang == 'en' else 'kan inte läsas'}: {reason}", file=sys.stderr)
             status = 1
             continue
         formatted, diagnostics = format_text(text, kind, str(path))

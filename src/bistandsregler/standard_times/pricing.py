@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bistandsregler.language import encodings
 from bistandsregler.language import model as m
 from bistandsregler.language.units import (
     FrequencyError,
@@ -240,8 +241,8 @@ def load_vignette(path: str | Path) -> Vignette:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = encodings.read_text(path)
+    except (OSError, encodings.NotDecodable) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise ValueError(f"{path}: vinjetten kan inte läsas: {reason}") from None
     if path.suffix not in (".yaml", ".yml"):
