@@ -213,7 +213,8 @@ def _numbers(value: object) -> tuple[object, object, bool]:
         return json_number(value), f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(value.numerator), not _is_exact_number(value)
     if isinstance(value, dict):
         parts = {k: _numbers(v) for k, v in value.items()}
-        return ({k: p[0] for k, p in parts.items()}, {k: p[1] for k, p in parts.items()},
+        # A map's exact side holds only its rounded entries: {"a": 4.33, "b": 0} -> {"a": "13/3"}.
+        return ({k: p[0] for k, p in parts.items()}, {k: p[1] for k, p in parts.items() if p[2]},
                 any(p[2] for p in parts.values()))
     items = [_numbers(v) for v in value]
     return [p[0] for p in items], [p[1] for p in items], any(p[2] for p in items)
@@ -242,8 +243,9 @@ def _plain(value: object) -> object:
 def exact_json(data: BaseModel | dict) -> dict:
     """A model (or a dict of plain values) as JSON, with its exact values as JSON numbers.
 
-    A field whose value was rounded gets a sibling ``<field>_exact`` of the same shape with
-    the exact fractions as text: ``"minutes": 346.67, "minutes_exact": "1040/3"``. Objects
+    A field whose value was rounded gets a sibling ``<field>_exact`` with the exact fraction
+    as text: ``"minutes": 346.67, "minutes_exact": "1040/3"``; for a map of values, the
+    rounded entries only; for a list, the whole list, position by position. Objects
     inside (lists of lines, nested results) are treated the same way, field by field.
     """
     if isinstance(data, BaseModel):
