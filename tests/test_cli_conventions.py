@@ -413,3 +413,25 @@ def test_real_output_validates_against_the_published_schema():
 def test_the_published_schema_is_the_committed_one():
     committed = json.loads((ROOT / "docs/_genererat/schema-result.json").read_text(encoding="utf-8"))
     assert committed == _schema()
+
+
+# ---- the README's main job -------------------------------------------------------------------------
+
+
+def test_the_readme_shows_what_its_first_command_prints():
+    """The README's first command (after `pip install .`) runs, and the output it quotes is
+    the output the command gives: decisions inside the guideline's period, real findings."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = re.search(r"```sh\n(pip install \. && .+?)\n```", readme).group(1)
+    steps = [step.split() for step in first.split(" && ")[1:]]
+    assert steps and all(step[0] == "bistandsregler" for step in steps)
+    outputs = []
+    for step in steps:
+        done = run(*step[1:])
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    quoted = re.search(r"```text\n(.+?)\n```", readme, re.DOTALL).group(1).splitlines()
+    shown = [line for line in quoted if line != "..."]
+    assert len(shown) >= 5 and all(line in outputs[-1].splitlines() for line in shown), outputs[-1]
+    assert "riktlinje.ej_i_kraft" not in outputs[-1]  # the sample is inside Botkyrka's period
+    assert re.search(r"^16 beslut in, 16 resultat ut: [1-9]\d* fel, [1-9]\d* varning", outputs[-1], re.MULTILINE)

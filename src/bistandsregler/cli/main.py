@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, cast
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -105,6 +105,11 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         word = "error" if self.lang == "en" else "fel"
         self.exit(2, f"{self.prog}: {word}: {_argparse_words(message, self.lang)}\n")
+
+
+def _parser_class(lang: str) -> type[_Parser]:
+    """The class argparse makes subcommands' parsers with: ours, in ``lang``."""
+    return cast("type[_Parser]", functools.partial(_Parser, lang=lang))
 
 
 def _formatter(lang: str) -> type[argparse.HelpFormatter]:
@@ -198,8 +203,7 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
                         help=t("visa versionen och avsluta", "show the version and exit"))
     commands = parser.add_subparsers(dest="command", required=True, metavar=t("KOMMANDO", "COMMAND"),
-                                     parser_class=functools.partial(_Parser, lang=lang),
-                                     title=t("kommandon", "commands"))
+                                     parser_class=_parser_class(lang), title=t("kommandon", "commands"))
 
     def common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--lang", choices=["sv", "en"], default="sv",
@@ -328,8 +332,7 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help=t("läs in beslut från ett verksamhetssystems export",
                                                     "read decisions from a case system's export"))
     sources = importer.add_subparsers(dest="source", required=True, metavar=t("KÄLLA", "SOURCE"),
-                                      parser_class=functools.partial(_Parser, lang=lang),
-                                      title=t("källor", "sources"))
+                                      parser_class=_parser_class(lang), title=t("källor", "sources"))
     delegationslista = sources.add_parser(
         "delegationslista", help=t("månadens delegationslista (TSV/CSV) till JSON Lines",
                                    "the month's delegation list (TSV/CSV) to JSON Lines"),

@@ -23,11 +23,18 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterable
-from typing import Protocol, TextIO
+from typing import IO, Protocol
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -35,14 +42,14 @@ UNLIMITED = 10_000  # "no width": rich needs a number
 STYLES = {"fel": "red", "error": "red", "varning": "yellow", "warning": "yellow", "info": "cyan", "ok": "green"}
 
 
-def is_terminal(stream: TextIO) -> bool:
+def is_terminal(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
 
 
-def width_of(stream: TextIO) -> int | None:
+def width_of(stream: IO[str]) -> int | None:
     """The width to wrap at: the terminal's, else COLUMNS, else None (do not wrap)."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
@@ -56,14 +63,14 @@ def width_of(stream: TextIO) -> int | None:
     return None
 
 
-def colour_for(stream: TextIO) -> bool:
+def colour_for(stream: IO[str]) -> bool:
     """Colour only on a terminal, and not with NO_COLOR (any value but empty) or TERM=dumb."""
     if os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
         return False
     return is_terminal(stream)
 
 
-def console(stream: TextIO | None = None) -> Console:
+def console(stream: IO[str] | None = None) -> Console:
     """A rich console for ``stream`` (looked up when called: a caller may have replaced sys.stdout)."""
     stream = stream if stream is not None else sys.stdout
     colour = colour_for(stream)
@@ -95,7 +102,7 @@ def wrap(line: str, width: int | None, extra_indent: int = 2) -> list[str]:
                          break_on_hyphens=False, break_long_words=True, drop_whitespace=True) or [line]
 
 
-def print_lines(text: str, stream: TextIO | None = None) -> None:
+def print_lines(text: str, stream: IO[str] | None = None) -> None:
     """Print plain text wrapped to the width, with its severity words coloured on a terminal."""
     out = console(stream)
     width = width_of(out.file)
@@ -132,7 +139,7 @@ class TableLike(Protocol):
     left: set[int]
 
 
-def print_blocks(blocks: Iterable[str | TableLike], stream: TextIO | None = None) -> None:
+def print_blocks(blocks: Iterable[str | TableLike], stream: IO[str] | None = None) -> None:
     """Lines and tables, each fitted to the width: tables shrink and wrap their cells."""
     out = console(stream)
     width = width_of(out.file)
@@ -173,7 +180,7 @@ class Progressbar:
         self.label = label
         self.started_at = time.monotonic()
         self._progress: Progress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def _start(self) -> None:
         left = "left" if self.lang == "en" else "kvar"
@@ -211,7 +218,7 @@ class Progressbar:
 _CARET = re.compile(r"^(?P<pad> +)\^+$")
 
 
-def print_diagnostics(text: str, stream: TextIO | None = None) -> None:
+def print_diagnostics(text: str, stream: IO[str] | None = None) -> None:
     """Diagnostics as ``render_all`` writes them, fitted to the width: the message wraps, and a
     quoted source line wider than the terminal is cut to the part around its caret."""
     out = console(stream)
