@@ -13,7 +13,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NoReturn, cast
 
 
@@ -114,7 +114,8 @@ def _parser_class(lang: str) -> type[_Parser]:
 
 def _formatter(lang: str) -> type[argparse.HelpFormatter]:
     class Formatter(argparse.HelpFormatter):
-        def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
             if prefix is None:  # argparse passes "" when it builds a subcommand's name
                 prefix = "usage: " if lang == "en" else "användning: "
             super().add_usage(usage, actions, groups, prefix)
@@ -158,7 +159,7 @@ def _lang_of(argv: Sequence[str]) -> str:
     return "sv"
 
 
-def _existing(lang: str):  # type: ignore[no-untyped-def]
+def _existing(lang: str) -> Callable[[str], str]:
     """An argument type: a path that exists (a missing file is wrong usage, exit code 2)."""
 
     def check(value: str) -> str:
@@ -170,7 +171,7 @@ def _existing(lang: str):  # type: ignore[no-untyped-def]
     return check
 
 
-def _encoding(lang: str):  # type: ignore[no-untyped-def]
+def _encoding(lang: str) -> Callable[[str], str]:
     """An argument type: a character encoding Python knows (an unknown name is exit code 2)."""
 
     def check(value: str) -> str:
@@ -365,7 +366,7 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     return parser
 
 
-def _at_least_one(lang: str):  # type: ignore[no-untyped-def]
+def _at_least_one(lang: str) -> Callable[[str], int]:
     def check(value: str) -> int:
         try:
             number = int(value)
