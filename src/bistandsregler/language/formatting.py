@@ -99,7 +99,8 @@ def run_fmt(paths: list[str], check: bool, lang: str = "sv") -> int:
         try:
             text = encodings.read_text(path)  # a byte order mark is dropped: fmt writes none
         except encodings.NotDecodable as error:
-            print(f"{path}: {error.message_en if lang == 'en' else error.message}", file=sys.stderr)
+            reason = error.message_en if lang == "en" else error.message
+            print(f"{path}: {'cannot read' if lang == 'en' else 'kan inte läsas'}: {reason}", file=sys.stderr)
             status = 1
             continue
         except OSError as error:
