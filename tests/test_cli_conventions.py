@@ -21,6 +21,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+# Every test here starts the real command, some of them many times: seconds each.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 # Paths relative to the repository, where the commands run, as a user would type them.
 SAMPLE = Path("examples/delegationslista-september-2025.tsv")

@@ -208,8 +208,13 @@ def render_summary(summary: dict, lang: str, show_info: bool = True) -> str:
     quiet = sum(n for s, n in summary["by_status"].items() if s in ("info", "ok"))
     infos = sum(row["count"] for row in summary["by_code"] if row["severity"] == "info")
     if not show_info and (quiet or infos):
-        lines.append(
-            f"{quiet} {'decision' if quiet == 1 else 'decisions'} without errors or warnings and {infos} "
-            f"{'info' if infos == 1 else 'infos'} are not shown above; --visa-info shows them" if en else
-            f"{quiet} beslut utan fel eller varningar och {infos} info visas inte ovan; --visa-info visar dem")
+        if en:
+            parts = [f"{quiet} {'decision' if quiet == 1 else 'decisions'} without errors or warnings"] if quiet else []
+            parts += [f"{infos} {'info' if infos == 1 else 'infos'}"] if infos else []
+            lines.append(f"{' and '.join(parts)} {'is' if quiet + infos == 1 else 'are'} not shown above; "
+                         "--visa-info shows them")
+        else:
+            parts = [f"{quiet} beslut utan fel eller varningar"] if quiet else []
+            parts += [f"{infos} info"] if infos else []
+            lines.append(f"{' och '.join(parts)} visas inte ovan; --visa-info visar dem")
     return "\n".join(lines) + "\n"

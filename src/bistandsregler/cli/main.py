@@ -203,6 +203,8 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
                         help=t("visa versionen och avsluta", "show the version and exit"))
+    parser.add_argument("--lang", choices=["sv", "en"], default="sv", dest="top_lang",
+                        help=t("språk för meddelanden och hjälp (sv)", "language of messages and help (sv)"))
     commands = parser.add_subparsers(dest="command", required=True, metavar=t("KOMMANDO", "COMMAND"),
                                      parser_class=_parser_class(lang), title=t("kommandon", "commands"))
 
@@ -537,11 +539,13 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away (`| 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(_lang_of(argv))
+    lang = _lang_of(argv)
+    parser = build_parser(lang)
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, --version, wrong usage: a code, for callers in-process too
         return stop.code if isinstance(stop.code, int) else 2
+    args.lang = lang  # one language for the run, wherever --lang stood (before or after the command)
     try:
         return args.handler(args)
     except KeyboardInterrupt:
