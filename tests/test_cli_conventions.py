@@ -181,6 +181,8 @@ def test_help_speaks_one_language():
     error = run("evaluate").stderr
     assert "fel: dessa argument saknas: INDATA" in error and "required" not in error
     assert "error: the following arguments are required: INPUT" in run("evaluate", "--lang", "en").stderr
+    before = run("--lang", "en", "check", "finns-inte.riktlinje").stderr  # --lang before the command
+    assert "no such file or folder" in before and "filen" not in before
 
 
 # ---- exit codes, as documented ---------------------------------------------------------------------
