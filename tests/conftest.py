@@ -15,11 +15,20 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import strategies as st
 
 from bistandsregler.language.parsing import KINDS, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch):
+    """Text output as for a file: not wrapped, not coloured, whatever runs the tests
+    (pytest-xdist's workers set COLUMNS=80). Tests of the terminal conventions set them."""
+    for name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
 GUIDELINES = REPO / "guidelines"
 GRAMMAR = REPO / "grammar"
 

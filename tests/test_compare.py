@@ -113,7 +113,7 @@ def test_json_report(real):
     data = json.loads(json.dumps(real.to_json(), ensure_ascii=False))
     row = next(r for r in data["rows"] if r["activity"] == "städning")
     assert {p["kind"] for p in row["per_occasion"]} == {"bedömning", "ersättning"}
-    assert data["vignette"]["estimates"][0]["total_minutes"] == "455"
+    assert data["vignette"]["estimates"][0]["total_minutes"] == 455
 
 
 def test_html_report_is_self_contained(real):
@@ -227,7 +227,7 @@ def test_cli_compare_formats(tmp_path, capsys):
 
 
 def test_cli_compare_bad_input(tmp_path, capsys):
-    assert main(["compare", str(tmp_path / "nope.schablon")]) == 1
+    assert main(["compare", str(tmp_path / "nope.schablon")]) == 2  # a missing file is wrong usage
     assert "nope.schablon" in capsys.readouterr().err
     bad = tmp_path / "v.yaml"
     bad.write_text("aktiviteter: [dusch 2 xx/v]\n", encoding="utf-8")
@@ -243,13 +243,13 @@ def test_cli_estimate(capsys):
     assert "70 minuter eftersom kunden har omvårdnad" in out and "Nivå" in out
     assert main(["estimate", "--schablon", str(KRISTIANSTAD), "städning varannan vecka", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["lines"][0]["minutes_per_occasion"] == "90"
+    assert data["lines"][0]["minutes_per_occasion"] == 90
     assert main(["estimate", "--schablon", str(KRISTIANSTAD), "inköp 1 gg/v", "--hushall", "2"]) == 0
     assert "makar/par" in capsys.readouterr().out
 
 
 def test_cli_estimate_bad_input(tmp_path, capsys):
-    assert main(["estimate", "--schablon", str(tmp_path / "x.schablon"), "dusch 2 gg/v"]) == 1
+    assert main(["estimate", "--schablon", str(tmp_path / "x.schablon"), "dusch 2 gg/v"]) == 2  # missing: usage
     assert "x.schablon" in capsys.readouterr().err
     assert main(["estimate", "--schablon", str(KRISTIANSTAD), "dusch 2 xx/v"]) == 1
     assert "'dusch 2 xx/v'" in capsys.readouterr().err

@@ -263,8 +263,11 @@ def test_file_level_problems(tmp_path, content, expected):
 def test_a_windows_export_needs_its_encoding(tmp_path):
     path = write(tmp_path, "lista.tsv", SAMPLE.read_text(encoding="utf-8"), encoding="cp1252")
     results = list(import_delegationslista(path))
-    assert len(results) == 15  # still one result per row
-    assert any(isinstance(r, InputError) and "cp1252" in r.message.sv for r in results)
+    # One error for the file that names the likely encoding, not one identical error per row.
+    [error] = results
+    assert isinstance(error, InputError) and error.record == str(path)
+    assert "inte giltig utf-8" in error.message.sv and "--encoding cp1252" in error.message.sv
+    assert "--encoding cp1252" in error.message.en
     fixed = list(import_delegationslista(path, encoding="cp1252"))
     assert comparable(fixed) == comparable(list(import_delegationslista(SAMPLE)))
 
@@ -328,8 +331,8 @@ def test_cli_import_reports_bad_rows_and_still_writes_the_good_ones(tmp_path, ca
 
 
 def test_cli_import_of_a_missing_file_fails(tmp_path, capsys):
-    assert main(["import", "delegationslista", str(tmp_path / "saknas.tsv")]) == 1
-    assert "saknas.tsv: fel: filen finns inte" in capsys.readouterr().err
+    assert main(["import", "delegationslista", str(tmp_path / "saknas.tsv")]) == 2  # wrong usage
+    assert "saknas.tsv: filen eller mappen finns inte" in capsys.readouterr().err
 
 
 def test_cli_schema(capsys):

@@ -623,7 +623,8 @@ def test_botkyrka_weekly_cleaning_with_and_without_justification(checkers):
     assert warning.severity == "varning"
     # a week is 52/12 per month, exactly
     assert warning.values == {"tillfällen_per_månad": Fraction(52, 12), "norm_per_månad": Fraction(52, 36)}
-    assert warning.to_json()["values"] == {"tillfällen_per_månad": 4.3333, "norm_per_månad": 1.4444}
+    assert warning.to_json()["values"] == {"tillfällen_per_månad": 4.33, "norm_per_månad": 1.44}
+    assert warning.to_json()["values_exact"] == {"tillfällen_per_månad": "13/3", "norm_per_månad": "13/9"}
     justified = variant(example.fire, justification="Allergi: läkarintyg om behov av städning varje vecka.")
     [info] = findings_of([checkers["botkyrka"].check(justified)], "omfattning.over_norm")
     assert info.severity == "info"

@@ -243,7 +243,10 @@ def test_band_of_the_total(kristianstad, book, fee_bands):
 def test_json_is_serialisable_and_exact(kristianstad, book, fee_bands):
     result = estimate(kristianstad, ["dusch 2 gg/v"], book, bands=[fee_bands])
     data = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
-    assert data["lines"][0]["minutes_per_month"] == "1040/3"
+    # A number for machines, the exact fraction beside it where the number is rounded.
+    assert data["lines"][0]["minutes_per_month"] == 346.67
+    assert data["lines"][0]["minutes_per_month_exact"] == "1040/3"
+    assert data["lines"][0]["minutes_per_occasion"] == 40 and "minutes_per_occasion_exact" not in data["lines"][0]
     assert data["lines"][0]["minutes_rounded"] == 347
     assert data["bands"][0]["bands"] == "avgiftsniva_hemtjanst"
 

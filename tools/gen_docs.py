@@ -1338,6 +1338,9 @@ EXIT_CODE_RUNS: list[tuple[list[str], str]] = [
     (["import", "delegationslista", SAMPLE], "every row read"),
     (["evaluate", "--per", "2025-13-01", SAMPLE], "an impossible date for `--per`"),
     (["evaluate", "--format", "xml", SAMPLE], "an unknown option value (argparse)"),
+    (["evaluate", "beslut-finns-inte.jsonl"], "a file that does not exist (every command)"),
+    (["evaluate", "--encoding", "klingon", SAMPLE], "an unknown character encoding (`check`, `evaluate`, `import`)"),
+    (["estimate", "--schablon", KRISTIANSTAD, "--hushall", "0", "dusch 1 gg/v"], "an impossible value for an option"),
 ]
 
 
@@ -1388,8 +1391,9 @@ def _transcript(args: list[str], stdout: str, stderr: str = "") -> str:
 def decision_outputs() -> dict[Path, str]:
     """The schema, and what ``evaluate`` and ``import delegationslista`` print for the examples."""
     files: dict[Path, str] = {}
-    _, schema, _ = run_cli_full(["schema", "decision"])
-    files[GENERATED / "schema-decision.json"] = schema
+    for what in ("decision", "result"):
+        _, schema, _ = run_cli_full(["schema", what])
+        files[GENERATED / f"schema-{what}.json"] = schema
     base = ["evaluate", "--riktlinje", "guidelines/botkyrka"]
     for fmt, suffix in (("text", ".txt"), ("json", ".json"), ("jsonl", ".jsonl")):
         args = base + ([] if fmt == "text" else ["--format", fmt]) + [DECISIONS_EXAMPLE]
@@ -1475,9 +1479,14 @@ def delegation_rows_fragment() -> str:
 
 
 def generate() -> dict[Path, str]:
-    """Every generated file: absolute path -> text."""
-    with cached_parsing():
-        return _generate()
+    """Every generated file: absolute path -> text (as for a file: no width, no colour, whatever
+    the terminal that runs this)."""
+    saved = {name: os.environ.pop(name) for name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR") if name in os.environ}
+    try:
+        with cached_parsing():
+            return _generate()
+    finally:
+        os.environ.update(saved)
 
 
 def _generate() -> dict[Path, str]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 from typing import Any, NamedTuple
 
 from bistandsregler.language.facts import ABSENT
 from bistandsregler.language.messages import Severity, Text
+from bistandsregler.language.units import exact_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,16 +347,14 @@ class Finding(NamedTuple):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
-        if self.values:
-            out["values"] = {k: _jsonable(v) for k, v in self.values.items()}
+        if self.values:  # numbers as numbers, with "values_exact" beside a rounded one
+            out.update(exact_json({"values": {k: _jsonable(v) for k, v in self.values.items()}}))
         return out
 
 
 def _jsonable(value):
     if value is ABSENT:
         return None
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else float(round(value, 4))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):

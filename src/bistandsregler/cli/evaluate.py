@@ -1,48 +1,77 @@
 """``bistandsregler evaluate``: read decisions, check them, and report.
 
 Every input record appears in the output, as a result or as an ``indata.ogiltig`` error that
-names the record; the summary's count in always equals its count out. Output is sorted and
-deterministic. Terminal output is coloured (when the terminal is one) and summarised by code
-and severity; long runs show progress on stderr. JSON and JSON Lines are for machines.
+names the record; the summary's count in always equals its count out. Output is
+deterministic. Text is for people (``cli.terminal``: wrapped to the terminal, coloured there,
+errors first, infos summarised); long runs show a progress bar on a terminal's stderr. JSON
+and JSON Lines are for machines and hold every result in input order.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from bistandsregler.checking.evaluation import Checker, Result
 from bistandsregler.checking.findings import Finding
+from bistandsregler.cli.terminal import Progressbar, is_terminal, print_lines
 from bistandsregler.language.messages import Severity, Text
 
 FAIL_LEVELS = {"fel": {Severity.ERROR}, "varning": {Severity.ERROR, Severity.WARNING}, "aldrig": set()}
 
 
-def input_records(paths: Iterable[str], encoding: str = "utf-8") -> Iterator:
-    """Decisions and input errors from every file, in order; the delegation list is detected."""
+def input_records(paths: Iterable[str], encoding: str = "utf-8",
+                  progress: Callable[[int], None] | None = None) -> Iterator:
+    """Decisions and input errors from every file, in order; the delegation list is detected.
+
+    ``progress`` is told, after each record, how many bytes of all the files have been read.
+    """
+    done = 0
+    for path in paths:
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 (the readers take a stream as well as a path)
+        except OSError:
+            yield from _records(path, encoding)  # the reader names the file and the reason
+            continue
+        with handle:
+            for record in _records(handle, encoding, path):
+                if progress is not None:
+                    progress(done + handle.tell())
+                yield record
+        done += _size(path)
+
+
+def _records(source: str | BinaryIO, encoding: str, path: str | None = None) -> Iterator:
     from bistandsregler.input.readers import read_decisions
 
-    for path in paths:
-        if _is_delegation_list(path, encoding):
-            from bistandsregler.input.delegationslista import import_delegationslista
+    if _is_delegation_list(path or str(source), encoding):
+        from bistandsregler.input.delegationslista import import_delegationslista
 
-            yield from import_delegationslista(path, encoding=encoding)
-        else:
-            yield from read_decisions(path, encoding=encoding)
+        yield from import_delegationslista(source, encoding=encoding)
+    else:
+        yield from read_decisions(source, encoding=encoding)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _is_delegation_list(path: str, encoding: str = "utf-8") -> bool:
     if Path(path).suffix.lower() not in (".tsv", ".csv", ".txt"):
         return False
     try:
-        with open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding) as stream:
-            header = stream.readline()
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as stream:
+            header = stream.readline(64 * 1024).decode(encoding, errors="replace")
+    except (OSError, LookupError):
         return False
     return "beslutsfattare" in header.lower() and "beslut" in header.lower()
 
@@ -61,16 +90,30 @@ def results(checker: Checker, records: Iterable) -> Iterator[Result]:
 
 
 def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str], fmt: str, fail_on: str,
-                 lang: str, as_of: date | None, out: TextIO | None = None, encoding: str = "utf-8") -> int:
+                 lang: str, as_of: date | None, out: TextIO | None = None, encoding: str = "utf-8",
+                 show_info: bool = False) -> int:
+    """Check the decisions in ``inputs`` and write the results; returns the exit code.
+
+    Text (``fmt="text"``) is for a person: the decisions with errors first, then those with
+    warnings, each finding wrapped to the terminal; infos are counted in the summary, and
+    shown in full, with every decision, when ``show_info``. JSON and JSON Lines hold every
+    result in input order.
+    """
     from bistandsregler.checking.evaluation import compile
     from bistandsregler.language.diagnostics import GuidelineError, render_all
 
     out = out or sys.stdout  # looked up per call: a caller may have replaced sys.stdout
-    for path in (riktlinje, schablon):
+    for path in (riktlinje, schablon, *inputs):  # the command line checks this too; the API does not
         if path is not None and not Path(path).exists():
-            print(f"{path}: {Text('filen eller mappen finns inte', 'no such file or folder').render(lang)}",
+            print(f"bistandsregler: {path}: {Text('filen eller mappen finns inte', 'no such file or folder').render(lang)}",
                   file=sys.stderr)
-            return 1
+            return 2
+    folders = [p for p in inputs if Path(p).is_dir()]
+    if folders:
+        for path in folders:
+            print(f"bistandsregler: {path}: {Text('är en mapp, inte en fil', 'is a folder, not a file').render(lang)}",
+                  file=sys.stderr)
+        return 2
     try:
         checker = compile(riktlinje, schablon, as_of=as_of)
     except GuidelineError as error:
@@ -79,58 +122,59 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
     except ValueError as error:  # no guideline or table where one was named, or more than one
         print(f"bistandsregler: {error}", file=sys.stderr)
         return 1
-    missing = [p for p in inputs if not Path(p).is_file()]
-    if missing:
-        for path in missing:
-            print(f"{path}: {Text('filen finns inte', 'no such file').render(lang)}", file=sys.stderr)
-        return 1
     counts: Counter[tuple[str, str]] = Counter()
     statuses: Counter[str] = Counter()
     failing = FAIL_LEVELS[fail_on]
     failed = False
-    colour = fmt == "text" and out.isatty()
-    progress = _Progress(enabled=fmt != "text" or not out.isatty())
+    # A bar on the terminal's stderr, unless results stream to that same terminal meanwhile.
+    bar = Progressbar(sum(_size(p) for p in inputs), Text("Kontrollerar", "Checking").render(lang),
+                      Text("beslut", "decisions").render(lang), lang, enabled=not (fmt == "jsonl" and is_terminal(out)))
+    done = [0]
+    shown: list[Result] = []
     results_json: list[dict] = []
     total = 0
-    for result in results(checker, input_records(inputs, encoding)):
-        total += 1
-        progress.tick(total)
-        statuses[result.severity] += 1
-        for finding in result.findings:
-            counts[(finding.severity, finding.code)] += 1
-            failed = failed or finding.severity in failing
-        if fmt == "jsonl":
-            out.write(json.dumps(result.to_json(lang), ensure_ascii=False, sort_keys=True) + "\n")
-        elif fmt == "json":
-            results_json.append(result.to_json(lang))
-        else:
-            out.write(render_result(result, lang, colour))
-    progress.done()
+    try:
+        for result in results(checker, input_records(inputs, encoding, lambda n: done.__setitem__(0, n))):
+            total += 1
+            bar.advance(done[0], total)
+            statuses[result.severity] += 1
+            for finding in result.findings:
+                counts[(finding.severity, finding.code)] += 1
+                failed = failed or finding.severity in failing
+            if fmt == "jsonl":
+                out.write(json.dumps(result.to_json(lang), ensure_ascii=False, sort_keys=True) + "\n")
+            elif fmt == "json":
+                results_json.append(result.to_json(lang))
+            elif show_info or result.severity in ("fel", "varning"):
+                shown.append(result)
+    finally:
+        bar.close()
     summary = _summary(total, statuses, counts, lang)
     if fmt == "json":
         json.dump({"results": results_json, "summary": summary}, out, ensure_ascii=False, indent=2, sort_keys=True)
         out.write("\n")
     elif fmt == "text":
-        out.write(render_summary(summary, lang, colour))
+        shown.sort(key=lambda r: _rank(r.severity))  # stable: input order within a severity
+        for result in shown:
+            print_lines(render_result(result, lang, show_info).rstrip("\n"), out)
+        print_lines(render_summary(summary, lang, show_info).rstrip("\n"), out)
     else:
         print(json.dumps(summary, ensure_ascii=False, sort_keys=True), file=sys.stderr)
     return 1 if failed else 0
 
 
-_COLOURS = {"fel": "\033[31m", "varning": "\033[33m", "info": "\033[36m", "ok": "\033[32m"}
-_RESET = "\033[0m"
+def _sev(severity: Severity | str, lang: str) -> str:
+    return severity.render(lang) if isinstance(severity, Severity) else severity  # "ok" reads the same
 
 
-def _sev(severity: Severity | str, lang: str, colour: bool) -> str:
-    word = severity.render(lang) if isinstance(severity, Severity) else severity  # "ok" reads the same
-    return f"{_COLOURS[severity]}{word}{_RESET}" if colour else word
-
-
-def render_result(result: Result, lang: str = "sv", colour: bool = False) -> str:
+def render_result(result: Result, lang: str = "sv", show_info: bool = True) -> str:
+    """One decision and its findings as text (infos only with ``show_info``)."""
     where = f" ({result.source})" if result.source and result.source != result.id else ""
-    lines = [f"{result.id}{where}: {_sev(result.severity, lang, colour)}"]
+    lines = [f"{result.id}{where}: {_sev(result.severity, lang)}"]
     for finding in result.findings:
-        lines.append(f"  {_sev(finding.severity, lang, colour)}[{finding.code}] {finding.message(lang)}")
+        if finding.severity == "info" and not show_info:
+            continue
+        lines.append(f"  {_sev(finding.severity, lang)}[{finding.code}] {finding.message(lang)}")
         trail = [x for x in (finding.lagrum, finding.guideline and f"{finding.guideline}"
                              + (f" avsnitt {finding.section}" if finding.section else "")) if x]
         if trail:
@@ -152,28 +196,26 @@ def _rank(status: Severity | str) -> int:
     return status.rank if isinstance(status, Severity) else len(Severity)  # "ok" last
 
 
-def render_summary(summary: dict, lang: str, colour: bool) -> str:
+def render_summary(summary: dict, lang: str, show_info: bool = True) -> str:
+    """The counts by status and by code; without ``show_info``, how to see what was left out."""
+    en = lang == "en"
     counts = Text(f"{summary['decisions_in']} beslut in, {summary['results_out']} resultat ut: ",
                   f"{summary['decisions_in']} decisions in, {summary['results_out']} results out: ")
     head = "\n" + counts.render(lang)
-    head += ", ".join(f"{n} {_sev(s, lang, colour)}" for s, n in summary["by_status"].items())
+    head += ", ".join(f"{n} {_sev(s, lang)}" for s, n in summary["by_status"].items())
     lines = [head]
     for row in summary["by_code"]:
-        lines.append(f"  {row['count']:>6}  {_sev(row['severity'], lang, colour):<8} {row['code']}")
+        lines.append(f"  {row['count']:>6}  {_sev(row['severity'], lang):<8} {row['code']}")
+    quiet = sum(n for s, n in summary["by_status"].items() if s in ("info", "ok"))
+    infos = sum(row["count"] for row in summary["by_code"] if row["severity"] == "info")
+    if not show_info and (quiet or infos):
+        if en:
+            parts = [f"{quiet} {'decision' if quiet == 1 else 'decisions'} without errors or warnings"] if quiet else []
+            parts += [f"{infos} {'info' if infos == 1 else 'infos'}"] if infos else []
+            lines.append(f"{' and '.join(parts)} {'is' if quiet + infos == 1 else 'are'} not shown above; "
+                         "--visa-info shows them")
+        else:
+            parts = [f"{quiet} beslut utan fel eller varningar"] if quiet else []
+            parts += [f"{infos} info"] if infos else []
+            lines.append(f"{' och '.join(parts)} visas inte ovan; --visa-info visar dem")
     return "\n".join(lines) + "\n"
-
-
-class _Progress:
-    """A progress line on stderr for long runs, only when stderr is a terminal."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled and sys.stderr.isatty()
-
-    def tick(self, count: int) -> None:
-        if self.enabled and count % 1000 == 0:
-            sys.stderr.write(f"\r{count} beslut kontrollerade …")
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r" + " " * 40 + "\r")

@@ -12,9 +12,14 @@ Exit codes: 0 clean, 1 problems in the input (or findings at the --fail-on level
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import NoReturn, cast
+
+from bistandsregler.language.messages import Text
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -22,13 +27,15 @@ def _validate(args: argparse.Namespace) -> int:
     from bistandsregler.language.messages import Text
     from bistandsregler.rules.loading import read
 
-    book = read(args.paths, national=not args.utan_nationellt)
+    book = read(args.paths, national=not args.utan_nationellt, encoding=args.encoding)
     shown = [d for d in book.diagnostics if args.all or not d.path.startswith(_national_prefix())]
     if args.format == "json":
         print(render_all(shown, args.lang, "json"))
     else:
         if shown:
-            print(render_all(shown, args.lang))
+            from bistandsregler.cli.terminal import print_diagnostics
+
+            print_diagnostics(render_all(shown, args.lang))
         errors = sum(d.severity is Severity.ERROR for d in shown)
         warnings = sum(d.severity is Severity.WARNING for d in shown)
         files = len(book.sources)
@@ -77,116 +84,307 @@ def _evaluate(args: argparse.Namespace) -> int:
         try:
             as_of = date.fromisoformat(args.per)
         except ValueError:
-            print(f"bistandsregler: --per '{args.per}' är inget datum (ÅÅÅÅ-MM-DD)", file=sys.stderr)
+            print(f"bistandsregler: --per '{args.per}' is not a date (YYYY-MM-DD)" if args.lang == "en"
+                  else f"bistandsregler: --per '{args.per}' är inget datum (ÅÅÅÅ-MM-DD)", file=sys.stderr)
             return 2
     return run_evaluate(args.riktlinje, args.schablon, args.inputs, args.format, args.fail_on, args.lang, as_of,
-                        encoding=args.encoding)
+                        encoding=args.encoding, show_info=args.show_info)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bistandsregler",
-        description="Riktlinjer för biståndsbedömning som kontrollerbara regler.",
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks one language: its own words (usage, options, errors)
+    as well as ours. argparse writes its words in English through a module-global gettext;
+    translating here keeps that global untouched for a host that embeds the tool."""
+
+    def __init__(self, *args, lang: str = "sv", **kwargs) -> None:
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _formatter(lang))
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+        self._positionals.title = "arguments" if lang == "en" else "argument"
+        self._optionals.title = "options" if lang == "en" else "flaggor"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="show this help and exit" if lang == "en" else "visa den här hjälpen och avsluta")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        word = "error" if self.lang == "en" else "fel"
+        self.exit(2, f"{self.prog}: {word}: {_argparse_words(message, self.lang)}\n")
+
+
+def _parser_class(lang: str) -> type[_Parser]:
+    """The class argparse makes subcommands' parsers with: ours, in ``lang``."""
+    return cast("type[_Parser]", functools.partial(_Parser, lang=lang))
+
+
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+            if prefix is None:  # argparse passes "" when it builds a subcommand's name
+                prefix = "usage: " if lang == "en" else "användning: "
+            super().add_usage(usage, actions, groups, prefix)
+
+    return Formatter
+
+
+# argparse's own error messages (Python 3.10 to 3.13) in Swedish.
+_ARGPARSE_SV = [
+    (re.compile(r"the following arguments are required: (.*)"), r"dessa argument saknas: \1"),
+    (re.compile(r"argument (.+?): invalid choice: (.+?) \(choose from (.*)\)$"), r"argument \1: ogiltigt val \2 (välj bland \3)"),
+    (re.compile(r"argument (.+?): invalid (\w+) value: (.*)"), r"argument \1: ogiltigt värde \3"),
+    (re.compile(r"argument (.+?): expected one argument"), r"argument \1: väntade ett värde"),
+    (re.compile(r"argument (.+?): expected at least one argument"), r"argument \1: väntade minst ett värde"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"okända argument: \1"),
+    (re.compile(r"ambiguous option: (.+?) could match (.*)"), r"tvetydig flagga \1: kan vara \2"),
+    (re.compile(r"argument (.+?): ignored explicit argument (.*)"), r"argument \1: tar inget värde (\2)"),
+    (re.compile(r"argument (.+?): (.*)"), r"argument \1: \2"),
+]
+
+
+def _argparse_words(message: str, lang: str) -> str:
+    if lang == "en":
+        return message
+    for pattern, replacement in _ARGPARSE_SV:
+        if pattern.match(message):
+            return pattern.sub(replacement, message, count=1)
+    return message
+
+
+def _lang_of(argv: Sequence[str]) -> str:
+    """The language asked for anywhere on the command line: the parser needs it before parsing."""
+    words = list(argv)
+    for index, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang" and index + 1 < len(words):
+            return "en" if words[index + 1] == "en" else "sv"
+        if word.startswith("--lang="):
+            return "en" if word.split("=", 1)[1] == "en" else "sv"
+    return "sv"
+
+
+def _existing(lang: str) -> Callable[[str], str]:
+    """An argument type: a path that exists (a missing file is wrong usage, exit code 2)."""
+
+    def check(value: str) -> str:
+        if not os.path.exists(value):
+            raise argparse.ArgumentTypeError(
+                f"{value}: no such file or folder" if lang == "en" else f"{value}: filen eller mappen finns inte")
+        return value
+
+    return check
+
+
+def _encoding(lang: str) -> Callable[[str], str]:
+    """An argument type: a character encoding Python knows (an unknown name is exit code 2)."""
+
+    def check(value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise argparse.ArgumentTypeError(
+                f"unknown character encoding '{value}' (e.g. utf-8, cp1252, latin-1)" if lang == "en"
+                else f"okänd teckenkodning '{value}' (t.ex. utf-8, cp1252, latin-1)") from None
+        return value
+
+    return check
+
+
+def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
+    """The argument parser, with every help text in ``lang`` (sv or en)."""
+
+    def t(sv: str, english: str) -> str:
+        return Text(sv, english).render(lang)
+
+    exists, encoding = _existing(lang), _encoding(lang)
+    parser = _Parser(
+        prog="bistandsregler", lang=lang,
+        description=t("Riktlinjer för biståndsbedömning som kontrollerbara regler.",
+                      "Guidelines for needs-assessed social care as checkable rules."),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+                        help=t("visa versionen och avsluta", "show the version and exit"))
+    parser.add_argument("--lang", choices=["sv", "en"], default="sv", dest="top_lang",
+                        help=t("språk för meddelanden och hjälp (sv)", "language of messages and help (sv)"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar=t("KOMMANDO", "COMMAND"),
+                                     parser_class=_parser_class(lang), title=t("kommandon", "commands"))
 
     def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--lang", choices=["sv", "en"], default="sv", help="språk för meddelanden (sv)")
+        sub.add_argument("--lang", choices=["sv", "en"], default="sv",
+                         help=t("språk för meddelanden och hjälp (sv)", "language of messages and help (sv)"))
 
-    validate = commands.add_parser("validate", help="kontrollera riktlinje- och schablonfiler")
-    validate.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
+    path, paths = t("SÖKVÄG", "PATH"), t("filer eller mappar", "files or folders")
+    validate = commands.add_parser("validate", help=t("kontrollera riktlinje- och schablonfiler",
+                                                   "check guideline and standard-time files"))
+    validate.add_argument("paths", nargs="+", metavar=path, type=exists, help=paths)
     validate.add_argument("--format", choices=["text", "json"], default="text",
-                          help="text för människor, json för redigerare och CI (text)")
-    validate.add_argument("--utan-nationellt", action="store_true", help="läs inte in det nationella lagret")
+                       help=t("text för människor, json för redigerare och CI (text)",
+                              "text for people, json for editors and CI (text)"))
+    validate.add_argument("--utan-nationellt", action="store_true",
+                       help=t("läs inte in det nationella lagret", "do not read the national layer"))
     validate.add_argument("--alla", dest="all", action="store_true",
-                          help="visa även anmärkningar i det nationella lagret")
+                       help=t("visa även anmärkningar i det nationella lagret", "also show remarks in the national layer"))
+    validate.add_argument("--encoding", default="utf-8", metavar=t("KODNING", "ENCODING"), type=encoding,
+                       help=t("teckenkodning för filerna (utf-8)", "character encoding of the files (utf-8)"))
     common(validate)
     validate.set_defaults(handler=_validate)
 
-    fmt = commands.add_parser("fmt", help="skriv om filer i kanonisk layout")
-    fmt.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
-    fmt.add_argument("--check", action="store_true", help="ändra inget; avsluta med 1 om någon fil skulle ändras")
+    fmt = commands.add_parser("fmt", help=t("skriv om filer i kanonisk layout", "rewrite files in the canonical layout"))
+    fmt.add_argument("paths", nargs="+", metavar=path, type=exists, help=paths)
+    fmt.add_argument("--check", action="store_true",
+                     help=t("ändra inget; avsluta med 1 om någon fil skulle ändras",
+                            "change nothing; exit with 1 if a file would change"))
     common(fmt)
     fmt.set_defaults(handler=_fmt)
 
-    export = commands.add_parser("export", help="skriv regelobjekten som JSON (med källpositioner)")
-    export.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
-    export.add_argument("--utan-nationellt", action="store_true", help="läs inte in det nationella lagret")
+    export = commands.add_parser("export", help=t("skriv regelobjekten som JSON (med källpositioner)",
+                                                  "write the rule objects as JSON (with source positions)"))
+    export.add_argument("paths", nargs="+", metavar=path, type=exists, help=paths)
+    export.add_argument("--utan-nationellt", action="store_true",
+                        help=t("läs inte in det nationella lagret", "do not read the national layer"))
     common(export)
     export.set_defaults(handler=_export)
 
-    evaluate = commands.add_parser("evaluate", help="kontrollera beslut mot lag, riktlinje och schablon")
-    evaluate.add_argument("inputs", nargs="+", metavar="INDATA",
-                          help="beslut som JSON, JSON Lines, YAML, CSV/TSV eller en delegationslista")
-    evaluate.add_argument("--riktlinje", help="kommunens riktlinje (fil eller mapp); utan den gäller nationella lagret")
-    evaluate.add_argument("--schablon", help="schablontabell för omfattningskontrollen")
+    evaluate = commands.add_parser("evaluate", help=t("kontrollera beslut mot lag, riktlinje och schablon",
+                                                      "check decisions against law, guideline and standard times"))
+    evaluate.add_argument("inputs", nargs="+", metavar=t("INDATA", "INPUT"), type=exists,
+                          help=t("beslut som JSON, JSON Lines, YAML, CSV/TSV eller en delegationslista",
+                                 "decisions as JSON, JSON Lines, YAML, CSV/TSV or a delegation list"))
+    evaluate.add_argument("--riktlinje", metavar=path, type=exists,
+                          help=t("kommunens riktlinje (fil eller mapp); utan den gäller nationella lagret",
+                                 "the municipality's guideline (file or folder); without it the national layer applies"))
+    evaluate.add_argument("--schablon", metavar=path, type=exists,
+                          help=t("schablontabell för omfattningskontrollen", "standard-time table for the scope check"))
     evaluate.add_argument("--format", choices=["text", "json", "jsonl"], default="text",
-                          help="text för människor, json eller jsonl (en rad per beslut) för maskiner (text)")
+                          help=t("text för människor, json eller jsonl (en rad per beslut) för maskiner (text)",
+                                 "text for people, json or jsonl (one line per decision) for machines (text)"))
     evaluate.add_argument("--fail-on", choices=["fel", "varning", "aldrig"], default="fel",
-                          help="avsluta med 1 vid fynd på denna nivå (fel)")
-    evaluate.add_argument("--per", metavar="DATUM", help="dag att bedöma ej verkställda beslut per (ÅÅÅÅ-MM-DD)")
-    evaluate.add_argument("--encoding", default="utf-8",
-                          help="teckenkodning för indata, t.ex. cp1252 för export från Windows (utf-8)")
+                          help=t("avsluta med 1 vid fynd på denna nivå (fel)",
+                                 "exit with 1 on findings at this level (fel)"))
+    evaluate.add_argument("--per", metavar=t("DATUM", "DATE"),
+                          help=t("dag att bedöma ej verkställda beslut per (ÅÅÅÅ-MM-DD)",
+                                 "the day to judge decisions not carried out on (YYYY-MM-DD)"))
+    evaluate.add_argument("--encoding", default="utf-8", metavar=t("KODNING", "ENCODING"), type=encoding,
+                          help=t("teckenkodning för indata, t.ex. cp1252 för export från Windows (utf-8)",
+                                 "character encoding of the input, e.g. cp1252 for exports from Windows (utf-8)"))
+    evaluate.add_argument("--visa-info", dest="show_info", action="store_true",
+                          help=t("text: visa varje info-fynd och varje beslut, inte bara en sammanfattning",
+                                 "text: show every info finding and every decision, not only a summary"))
     common(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
     # ---- standard times: estimate, compare, test ----
     estimate = commands.add_parser(
-        "estimate", help="prissätt ett fall (aktiviteter med frekvens) med en schablontabell",
-        description="Minuter per månad per aktivitet och totalt i timmar per månad. Avslutar med 1 om "
-        "någon aktivitet inte kunde prissättas (omatchad eller utan frekvens).")
-    estimate.add_argument("activities", nargs="+", metavar="AKTIVITET", help="t.ex. 'dusch 2 gg/v' 'städning varannan vecka'")
-    estimate.add_argument("--schablon", required=True, metavar="SÖKVÄG", help="schablontabell (.schablon)")
-    estimate.add_argument("--fakta", nargs="+", default=[], metavar="FAKTA",
-                          help="fakta om fallet, t.ex. tvättmaskin_i_bostaden (har_omvårdnad härleds)")
-    estimate.add_argument("--hushall", "--hushåll", dest="hushall", type=int, default=1, metavar="N",
-                          help="antal personer i hushållet (2: delad tid halveras)")
-    estimate.add_argument("--riktlinje", metavar="SÖKVÄG", help="riktlinje med nivåer (t.ex. avgiftsnivåer)")
-    estimate.add_argument("--nivaer", "--nivåer", dest="nivaer", metavar="ID", help="vilka nivåer i riktlinjen (alla)")
-    estimate.add_argument("--format", choices=["text", "json"], default="text", help="text för människor, json för maskiner (text)")
+        "estimate", help=t("prissätt ett fall (aktiviteter med frekvens) med en schablontabell",
+                           "price a case (activities with frequencies) with a standard-time table"),
+        description=t("Minuter per månad per aktivitet och totalt i timmar per månad. Avslutar med 1 om "
+                      "någon aktivitet inte kunde prissättas (omatchad eller utan frekvens).",
+                      "Minutes a month per activity and the total in hours a month. Exits with 1 if an "
+                      "activity could not be priced (not matched, or without a frequency)."))
+    estimate.add_argument("activities", nargs="+", metavar=t("AKTIVITET", "ACTIVITY"),
+                          help=t("t.ex. 'dusch 2 gg/v' 'städning varannan vecka'",
+                                 "e.g. 'dusch 2 gg/v' 'städning varannan vecka'"))
+    estimate.add_argument("--schablon", required=True, metavar=path, type=exists,
+                          help=t("schablontabell (.schablon)", "standard-time table (.schablon)"))
+    # One fact per --fakta (given again for more): with nargs="+" the flag swallowed the activities after it.
+    estimate.add_argument("--fakta", action="append", default=[], metavar=t("FAKTUM", "FACT"),
+                          help=t("ett faktum om fallet, t.ex. tvättmaskin_i_bostaden; upprepa för fler "
+                                 "(har_omvårdnad härleds)",
+                                 "a fact of the case, e.g. tvättmaskin_i_bostaden; repeat for more "
+                                 "(har_omvårdnad is derived)"))
+    estimate.add_argument("--hushall", "--hushåll", dest="hushall", type=_at_least_one(lang), default=1, metavar="N",
+                          help=t("antal personer i hushållet (2: delad tid halveras)",
+                                 "people in the household (2: shared time is halved)"))
+    estimate.add_argument("--riktlinje", metavar=path, type=exists,
+                          help=t("riktlinje med nivåer (t.ex. avgiftsnivåer)", "guideline with bands (e.g. fee levels)"))
+    estimate.add_argument("--nivaer", "--nivåer", dest="nivaer", metavar="ID",
+                          help=t("vilka nivåer i riktlinjen (alla)", "which bands of the guideline (all)"))
+    estimate.add_argument("--format", choices=["text", "json"], default="text",
+                          help=t("text för människor, json för maskiner (text)", "text for people, json for machines (text)"))
     common(estimate)
     estimate.set_defaults(handler=_estimate)
 
     compare = commands.add_parser(
-        "compare", help="jämför schablontabeller per aktivitet; prissätt en vinjett i alla",
-        description="SÖKVÄG är .schablon-filer eller mappar; .riktlinje-filer bland dem ger nivåer och "
-        "normala frekvenser (norm).")
-    compare.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="schablontabeller, riktlinjer eller mappar")
-    compare.add_argument("--vinjett", metavar="FIL", help="vinjett (YAML med aktiviteter, fakta, hushåll)")
-    compare.add_argument("--format", choices=["text", "json", "html"], default="text", help="text, json eller html (text)")
-    compare.add_argument("--output", "-o", metavar="FIL", help="skriv till fil i stället för standard ut")
+        "compare", help=t("jämför schablontabeller per aktivitet; prissätt en vinjett i alla",
+                          "compare standard-time tables by activity; price a vignette in each"),
+        description=t("SÖKVÄG är .schablon-filer eller mappar; .riktlinje-filer bland dem ger nivåer och "
+                      "normala frekvenser (norm).",
+                      "PATH is .schablon files or folders; .riktlinje files among them give bands and "
+                      "default frequencies (norm)."))
+    compare.add_argument("paths", nargs="+", metavar=path, type=exists,
+                         help=t("schablontabeller, riktlinjer eller mappar", "standard-time tables, guidelines or folders"))
+    compare.add_argument("--vinjett", metavar=t("FIL", "FILE"), type=exists,
+                         help=t("vinjett (YAML med aktiviteter, fakta, hushåll)", "vignette (YAML with activities, facts, household)"))
+    compare.add_argument("--format", choices=["text", "json", "html"], default="text",
+                         help=t("text, json eller html (text)", "text, json or html (text)"))
+    compare.add_argument("--output", "-o", metavar=t("FIL", "FILE"),
+                         help=t("skriv till fil i stället för standard ut", "write to a file instead of standard output"))
     compare.add_argument("--blanda", action="store_true",
-                         help="lägg till en panel över alla slag (flaggas som blandad)")
+                         help=t("lägg till en panel över alla slag (flaggas som blandad)",
+                                "add a panel over every kind (flagged as mixed)"))
     common(compare)
     compare.set_defaults(handler=_compare)
 
-    test = commands.add_parser("test", help=f"kör jämförelsesviter ({_SUITE_SUFFIX})")
-    test.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="svitfiler eller mappar")
+    test = commands.add_parser("test", help=t(f"kör jämförelsesviter ({_SUITE_SUFFIX})",
+                                              f"run comparison suites ({_SUITE_SUFFIX})"))
+    test.add_argument("paths", nargs="+", metavar=path, type=exists,
+                      help=t("svitfiler eller mappar", "suite files or folders"))
     common(test)
     test.set_defaults(handler=_test)
 
     # ---- decisions in: import, schema ----
-    importer = commands.add_parser("import", help="läs in beslut från ett verksamhetssystems export")
-    sources = importer.add_subparsers(dest="source", required=True, metavar="KÄLLA")
+    importer = commands.add_parser("import", help=t("läs in beslut från ett verksamhetssystems export",
+                                                    "read decisions from a case system's export"))
+    sources = importer.add_subparsers(dest="source", required=True, metavar=t("KÄLLA", "SOURCE"),
+                                      parser_class=_parser_class(lang), title=t("källor", "sources"))
     delegationslista = sources.add_parser(
-        "delegationslista", help="månadens delegationslista (TSV/CSV) till JSON Lines",
-        description="Läser kolumnerna Beslutsfattare, Beslutsdatum, Beslut, Anledning till avslag, Födelseår "
-        "och Kön och skriver ett beslut per rad som JSON Lines. Rader som inte kan läsas skrivs till "
-        "standard fel som 'fil:rad: fel: ...'; alla läsbara rader skrivs ändå. Avslutar med 1 om någon "
-        "rad inte kunde läsas.")
-    delegationslista.add_argument("file", metavar="FIL", help="delegationslistan (.tsv eller .csv)")
-    delegationslista.add_argument("-o", "--output", metavar="UT", help="skriv JSON Lines hit (standard ut)")
-    delegationslista.add_argument("--encoding", default="utf-8", metavar="KODNING",
-                                  help="teckenkodning (utf-8; cp1252 för många Windows-exporter)")
+        "delegationslista", help=t("månadens delegationslista (TSV/CSV) till JSON Lines",
+                                   "the month's delegation list (TSV/CSV) to JSON Lines"),
+        description=t("Läser kolumnerna Beslutsfattare, Beslutsdatum, Beslut, Anledning till avslag, Födelseår "
+                      "och Kön och skriver ett beslut per rad som JSON Lines. Rader som inte kan läsas skrivs till "
+                      "standard fel som 'fil:rad: fel: ...'; alla läsbara rader skrivs ändå. Avslutar med 1 om någon "
+                      "rad inte kunde läsas.",
+                      "Reads the columns Beslutsfattare, Beslutsdatum, Beslut, Anledning till avslag, Födelseår "
+                      "and Kön and writes one decision per row as JSON Lines. Rows that cannot be read are written "
+                      "to standard error as 'file:line: error: ...'; every readable row is written all the same. "
+                      "Exits with 1 if a row could not be read."))
+    delegationslista.add_argument("file", metavar=t("FIL", "FILE"), type=exists,
+                                  help=t("delegationslistan (.tsv eller .csv)", "the delegation list (.tsv or .csv)"))
+    delegationslista.add_argument("-o", "--output", metavar=t("UT", "OUT"),
+                                  help=t("skriv JSON Lines hit (standard ut)", "write JSON Lines here (standard output)"))
+    delegationslista.add_argument("--encoding", default="utf-8", metavar=t("KODNING", "ENCODING"), type=encoding,
+                                  help=t("teckenkodning (utf-8; cp1252 för många Windows-exporter)",
+                                         "character encoding (utf-8; cp1252 for many exports from Windows)"))
     common(delegationslista)
     delegationslista.set_defaults(handler=_import_delegationslista)
 
-    schema = commands.add_parser("schema", help="skriv JSON Schema för indata")
-    schema.add_argument("what", choices=["decision"], metavar="VAD", help="decision: ett beslut")
+    schema = commands.add_parser("schema", help=t("skriv JSON Schema för indata och utdata",
+                                                  "write the JSON Schema of the input and the output"))
+    schema.add_argument("what", choices=["decision", "result"], metavar=t("VAD", "WHAT"),
+                        help=t("decision: ett beslut (indata); result: ett resultat från evaluate (utdata)",
+                               "decision: one decision (input); result: one result of evaluate (output)"))
+    common(schema)
     schema.set_defaults(handler=_schema)
 
     return parser
+
+
+def _at_least_one(lang: str) -> Callable[[str], int]:
+    def check(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise argparse.ArgumentTypeError(
+                f"'{value}' is not a whole number of at least 1" if lang == "en"
+                else f"'{value}' är inget heltal som är minst 1")
+        return number
+
+    return check
 
 
 # ---- standard times: estimate, compare, test ----
@@ -214,12 +412,10 @@ def _estimate(args: argparse.Namespace) -> int:
         bands = [b for g in book.guidelines if g.path in named for b in g.bands]
         if args.nivaer:
             bands = [b for b in bands if b.id == args.nivaer]
-            if not bands:
-                print(f"bistandsregler: {args.riktlinje}: inga nivåer med id '{args.nivaer}'", file=sys.stderr)
-                return 1
-    if args.hushall < 1:
-        print("bistandsregler: --hushall måste vara minst 1", file=sys.stderr)
-        return 1
+            if not bands:  # a value the option cannot take: wrong usage
+                print(f"bistandsregler: {args.riktlinje}: no bands with the id '{args.nivaer}'" if args.lang == "en"
+                      else f"bistandsregler: {args.riktlinje}: inga nivåer med id '{args.nivaer}'", file=sys.stderr)
+                return 2
     try:
         result = estimate(tables[0], args.activities, book, set(args.fakta), bands,
                           household=args.hushall, lang=args.lang)
@@ -229,7 +425,9 @@ def _estimate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(result.text())
+        from bistandsregler.cli.terminal import print_lines
+
+        print_lines(result.text())
     return 0 if result.complete else 1
 
 
@@ -251,6 +449,11 @@ def _compare(args: argparse.Namespace) -> int:
     except ValueError as error:  # a bad vignette file
         print(f"bistandsregler: {error}", file=sys.stderr)
         return 1
+    if args.format == "text" and not args.output:  # for a person: fitted to the terminal
+        from bistandsregler.cli.terminal import print_blocks
+
+        print_blocks(result.blocks())
+        return 0
     if args.format == "json":
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
     elif args.format == "html":
@@ -320,9 +523,15 @@ def _import_delegationslista(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     import json
 
-    from bistandsregler.checking.decision import Decision
+    if args.what == "result":
+        from bistandsregler.checking.result_schema import result_schema
 
-    print(json.dumps(Decision.model_json_schema(), ensure_ascii=False, indent=2))
+        schema = result_schema()
+    else:
+        from bistandsregler.checking.decision import Decision
+
+        schema = Decision.model_json_schema()
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -338,40 +547,56 @@ def _version() -> str:
 _DEPRECATED = {"check": "validate"}
 
 
-def _renamed(argv: list[str]) -> list[str]:
-    from itertools import pairwise
-
-    from bistandsregler.language.messages import Text
-
+def _renamed(argv: list[str], lang: str) -> list[str]:
     for index, word in enumerate(argv):
         if word.startswith("-"):
             continue  # --version and the like come before the command
         if word in _DEPRECATED:
             new = _DEPRECATED[word]
-            english = "--lang=en" in argv or any(a == "--lang" and b == "en" for a, b in pairwise(argv))
             notice = Text(f"bistandsregler: '{word}' heter nu '{new}'; det gamla namnet försvinner i en kommande version",
                           f"bistandsregler: '{word}' is now '{new}'; the old name will go in a later version")
-            print(notice.render("en" if english else "sv"), file=sys.stderr)
+            print(notice.render(lang), file=sys.stderr)
             return [*argv[:index], new, *argv[index + 1:]]
         break
     return argv
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: stopped with Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away (`| head`)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_renamed(list(sys.argv[1:] if argv is None else argv)))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = _lang_of(argv)
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(_renamed(argv, lang))
+    except SystemExit as stop:  # --help, --version, wrong usage: a code, for callers in-process too
+        return stop.code if isinstance(stop.code, int) else 2
+    args.lang = lang  # one language for the run, wherever --lang stood (before or after the command)
     try:
         return args.handler(args)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        # The run did not finish writing: not 0. Point stdout at nothing, so that the
+        # interpreter's final flush does not fail a second time with a traceback.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as error:  # a bug, not bad input: say so briefly, never a traceback
         if os.environ.get("BISTANDSREGLER_DEBUG"):
             raise
         print(f"bistandsregler: internt fel ({type(error).__name__}); kör med BISTANDSREGLER_DEBUG=1 för detaljer",
               file=sys.stderr)
         return 3
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (a test's StringIO)
+        pass
 
 
 if __name__ == "__main__":

@@ -305,7 +305,7 @@ def import_delegationslista(path: str | os.PathLike | IO, *, encoding: str = "ut
     name = source_name(path)
     stem = Path(name).stem if name != "<ström>" else "delegationslista"
     try:
-        with _binary(path) as stream:
+        with _binary(path, encoding) as stream:
             columns: dict[str, int] | None = None
             header_error: InputError | None = None
             rows = 0

@@ -53,6 +53,7 @@ from pydantic import BaseModel, ValidationError
 
 from bistandsregler.checking.decision import Decision
 from bistandsregler.checking.decision_errors import describe_validation, model_of, union_members
+from bistandsregler.language import encodings
 from bistandsregler.language.errors import PERSONNUMMER, InputError, mask_personnummer
 from bistandsregler.language.messages import Text
 
@@ -137,17 +138,77 @@ def _open_error(error: OSError) -> _Unreadable:
 
 
 @contextmanager
-def _binary(source: str | os.PathLike | IO) -> Iterator[IO]:
-    """A binary or text stream for a path or stream; raises _Unreadable."""
+def _binary(source: str | os.PathLike | IO, encoding: str | None = None) -> Iterator[IO]:
+    """A binary or text stream for a path or stream; raises _Unreadable.
+
+    With ``encoding``, a binary stream that can be read twice is first checked to decode: a
+    file in another encoding is one error that names it, not an error per line.
+    """
     if isinstance(source, (str, os.PathLike)):
         try:
             handle = open(source, "rb")  # noqa: SIM115
         except OSError as error:
             raise _open_error(error) from None
         with handle:
+            if encoding is not None:
+                _check_encoding(handle, encoding)
             yield handle
     else:
+        if encoding is not None and not _is_text(source):
+            _check_encoding(source, encoding)
         yield source
+
+
+_CHUNK = 1 << 16
+
+
+def _check_encoding(stream: IO, encoding: str) -> None:
+    """Raise _Unreadable when the stream is in another encoding than ``encoding``.
+
+    A file is taken to be in another encoding when more than one line fails to decode and
+    no line with characters beyond ASCII decodes: then it is one error naming the encoding it
+    likely has (``language.encodings.guess``), not an error per line. A file where some such
+    lines decode is damaged in places, and one bad line is just one: those lines are
+    reported one by one, the rest read. The stream is put back where it was; a stream that
+    cannot seek is not checked.
+    """
+    try:
+        if not stream.seekable():
+            return
+        start = stream.tell()
+    except (OSError, ValueError, AttributeError):
+        return
+    codec = encodings.python_codec(encoding)
+    try:
+        decoder = codecs.getincrementaldecoder(codec)()
+        try:  # the common case, at the codec's speed: the whole file decodes
+            while chunk := stream.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return
+        except UnicodeDecodeError:
+            pass
+        stream.seek(start)
+        head, bad, first_bad = b"", 0, 0
+        for number, raw in enumerate(stream, start=1):
+            if len(head) < encodings.SAMPLE:
+                head += raw
+            if raw.isascii():
+                continue
+            try:
+                raw.decode(codec)
+            except UnicodeDecodeError:
+                bad += 1
+                first_bad = first_bad or number
+                continue
+            return  # a line beyond ASCII that decodes: the file is in this encoding
+        name, likely = encodings.codec_name(encoding), encodings.guess(head)
+        if bad > 1 and likely is not None and likely != name:
+            raise _Unreadable(Text(f"filen är inte giltig {name} (första felet på rad {first_bad})",
+                                   f"the file is not valid {name} (the first error is on line {first_bad})")
+                              + encodings.likely_hint(likely, option=True))
+    finally:
+        stream.seek(start)
 
 
 def _is_text(stream: IO) -> bool:
@@ -757,7 +818,7 @@ def _read(source: str | os.PathLike | IO, format: Format | None, encoding: str) 
         yield InputError(record=name, message=Text(f"okänt filformat {suffix}; känner till {known} (eller ange formatet)", f"unknown file format {suffix}; known: {known} (or give the format)"))  # fmt: skip
         return
     try:
-        with _binary(source) as stream:
+        with _binary(source, encoding) as stream:
             if chosen in ("csv", "tsv"):
                 yield from _read_csv(stream, name, encoding, "\t" if chosen == "tsv" else None)
             else:

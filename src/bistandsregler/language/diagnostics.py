@@ -72,7 +72,14 @@ CATALOGUE: dict[str, Entry] = {
     "fil.oläslig": Entry(
         Severity.ERROR,
         Text("filen kan inte läsas: {reason}", "the file cannot be read: {reason}"),
-        "Filen saknas, är inte text i UTF-8 eller kan inte öppnas.",
+        "Filen saknas eller kan inte öppnas.",
+    ),
+    "fil.teckenkodning": Entry(
+        Severity.ERROR,
+        Text("filen är inte giltig {encoding} (första felet på rad {line}){likely}",
+             "the file is not valid {encoding} (the first error is on line {line}){likely}"),
+        "Filen är inte skriven i den teckenkodning den läses som (utf-8 om inget annat anges med "
+        "--encoding); meddelandet säger vilken kodning den troligen har.",
     ),
     "fil.okand_typ": Entry(
         Severity.ERROR,

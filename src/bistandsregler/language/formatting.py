@@ -13,6 +13,7 @@ import re
 import sys
 from pathlib import Path
 
+from bistandsregler.language import encodings
 from bistandsregler.language.diagnostics import Severity, render_all
 from bistandsregler.language.files import expand
 from bistandsregler.language.messages import Text
@@ -90,6 +91,9 @@ def _fix_keywords(line: str, number: int, corrections: dict) -> str:
     return line
 
 
+_CANNOT_READ = Text("kan inte läsas", "cannot read")
+
+
 def run_fmt(paths: list[str], check: bool, lang: str = "sv") -> int:
     status = 0
     for path in expand(paths):
@@ -97,9 +101,14 @@ def run_fmt(paths: list[str], check: bool, lang: str = "sv") -> int:
         if kind is None:
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"{path}: {Text('kan inte läsas', 'cannot read').render(lang)}: {error}", file=sys.stderr)
+            text = encodings.read_text(path)  # a byte order mark is dropped: fmt writes none
+        except encodings.NotDecodable as error:
+            print(f"{path}: {_CANNOT_READ.render(lang)}: {error.message.render(lang)}", file=sys.stderr)
+            status = 1
+            continue
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            print(f"{path}: {_CANNOT_READ.render(lang)}: {reason}", file=sys.stderr)
             status = 1
             continue
         formatted, diagnostics = format_text(text, kind, str(path))

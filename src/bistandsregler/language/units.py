@@ -13,13 +13,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from fractions import Fraction
 from functools import cache, lru_cache
+from pathlib import PurePath
 from typing import Literal
 
 from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken, VisitError
+from pydantic import BaseModel
 
 from bistandsregler.language.expected import OR, Group, Vocabulary, matches
 from bistandsregler.language.messages import EMPTY, Text
@@ -185,6 +188,85 @@ def format_hours(minutes: Fraction, lang: str = "sv") -> str:
     point, unit = (".", "h") if lang == "en" else (",", "tim")
     text = f"{whole}{point}{frac:02d}".rstrip("0").rstrip(point)
     return f"{sign}{text} {unit}"
+
+
+JSON_DECIMALS = 2  # numbers in JSON output; the exact value sits beside them as "n/d"
+
+
+def json_number(value: Fraction) -> int | float:
+    """An exact value as a JSON number: whole numbers as integers, others rounded half up to
+    ``JSON_DECIMALS`` decimals (346.67 for 1040/3)."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return value.numerator
+    scale = 10**JSON_DECIMALS
+    return float(Fraction(_half_up(value * scale), scale))
+
+
+def _is_exact_number(value: Fraction) -> bool:
+    return (Fraction(value) * 10**JSON_DECIMALS).denominator == 1
+
+
+def _numbers(value: object) -> tuple[object, object, bool]:
+    """(value with numbers, value with exact strings, whether a number was rounded)."""
+    if isinstance(value, bool) or not isinstance(value, (Fraction, dict, list, tuple)):
+        return value, value, False
+    if isinstance(value, Fraction):
+        return json_number(value), f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(value.numerator), not _is_exact_number(value)
+    if isinstance(value, dict):
+        parts = {k: _numbers(v) for k, v in value.items()}
+        # A map's exact side holds only its rounded entries: {"a": 4.33, "b": 0} -> {"a": "13/3"}.
+        return ({k: p[0] for k, p in parts.items()}, {k: p[1] for k, p in parts.items() if p[2]},
+                any(p[2] for p in parts.values()))
+    items = [_numbers(v) for v in value]
+    return [p[0] for p in items], [p[1] for p in items], any(p[2] for p in items)
+
+
+def _holds_objects(value: object) -> bool:
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    return any(isinstance(v, dict) or _holds_objects(v) for v in items)
+
+
+def _plain(value: object) -> object:
+    """A model's fields as dicts and lists, keeping fractions (pydantic would dump them as text)."""
+    if isinstance(value, BaseModel):
+        return {name: _plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, dict):
+        return {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, PurePath)):
+        return str(value) if isinstance(value, PurePath) else value.isoformat()
+    return value
+
+
+def exact_json(data: BaseModel | dict) -> dict:
+    """A model (or a dict of plain values) as JSON, with its exact values as JSON numbers.
+
+    A field whose value was rounded gets a sibling ``<field>_exact`` with the exact fraction
+    as text: ``"minutes": 346.67, "minutes_exact": "1040/3"``; for a map of values, the
+    rounded entries only; for a list, the whole list, position by position. Objects
+    inside (lists of lines, nested results) are treated the same way, field by field.
+    """
+    if isinstance(data, BaseModel):
+        data = _plain(data)  # type: ignore[assignment]
+    assert isinstance(data, dict)
+    out: dict = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and _holds_objects(value) or isinstance(value, (list, tuple)) and any(
+            isinstance(v, dict) for v in value
+        ):
+            out[key] = exact_json(value) if isinstance(value, dict) else [
+                exact_json(v) if isinstance(v, dict) else _numbers(v)[0] for v in value
+            ]
+            continue
+        number, exact, rounded = _numbers(value)
+        out[key] = number
+        if rounded:
+            out[f"{key}_exact"] = exact
+    return out
 
 
 def minutes_per_month(duration: Quantity, frequency: Quantity) -> Fraction:

@@ -10,24 +10,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from bistandsregler.language import encodings
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, GuidelineError, Severity, has_errors
 from bistandsregler.language.files import expand
+from bistandsregler.language.messages import Text
 from bistandsregler.language.parsing import KINDS, parse_text
 from bistandsregler.language.resources import guidelines_dir
 from bistandsregler.rules.rulebook import NATIONAL, RuleBook
 from bistandsregler.rules.validation import validate
 
 
-def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
-    """Parse and check files; never raises for bad input: problems are in ``diagnostics``."""
+def read(paths: Iterable[str | Path], national: bool = True, encoding: str = "utf-8") -> RuleBook:
+    """Parse and check files; never raises for bad input: problems are in ``diagnostics``.
+
+    ``encoding`` is the files' character encoding (the shipped national layer is UTF-8); a
+    UTF-8 byte order mark is dropped, and a file in another encoding is one diagnostic,
+    ``fil.teckenkodning``, naming the encoding it likely has.
+    """
     files = expand(paths)
     shipped = guidelines_dir().parent
+    national_set: set[Path] = set()
     if national:
         # The shipped national layer, unless the files named include it (by path, or by name:
         # a source checkout's guidelines/nationell beside an installed package is the same layer).
         named = {p.resolve() for p in files} | {_shown(p, shipped) for p in files}
         national_files = expand([guidelines_dir() / NATIONAL])
+        national_set = {p.resolve() for p in national_files}
         files = [p for p in national_files if p.resolve() not in named and _shown(p, shipped) not in named] + files
     book = RuleBook()
     for path in files:
@@ -42,9 +51,13 @@ def read(paths: Iterable[str | Path], national: bool = True) -> RuleBook:
             )
             continue
         try:
-            lines, document, diagnostics = _parse_file(path, shown, kind)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            lines, document, diagnostics = _parse_file(path, shown, kind, encoding if path.resolve() not in
+                                                       national_set else "utf-8")
+        except _NotDecodable as error:
+            book.diagnostics.append(error.diagnostic)
+            continue
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
             book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason}))
             continue
         book.sources[shown] = lines
@@ -70,13 +83,34 @@ _PARSED: dict[tuple, tuple] = {}
 _PARSED_MAX = 64
 
 
-def _parse_file(path: Path, shown: str, kind: str) -> tuple[list[str], m.Document | None, list[Diagnostic]]:
+class _NotDecodable(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.code)
+        self.diagnostic = diagnostic
+
+
+def _decoded(path: Path, shown: str, encoding: str) -> str:
+    data = path.read_bytes()
+    try:
+        return encodings.decode(data, encoding)
+    except UnicodeDecodeError as error:
+        line, column, likely = encodings.mismatch(data, encoding, error)
+        name = encodings.codec_name(encoding)
+        if likely is None:  # no encoding fits better: damaged or not text at all
+            reason = Text(f"inte giltig {name} (rad {line}, kolumn {column})", f"not valid {name} (line {line}, column {column})")
+            raise _NotDecodable(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason})) from None
+        args = {"encoding": name, "line": line, "likely": encodings.likely_hint(likely, option=True)}
+        raise _NotDecodable(Diagnostic("fil.teckenkodning", Severity.ERROR, shown, line, column, args)) from None
+
+
+def _parse_file(path: Path, shown: str, kind: str,
+                encoding: str = "utf-8") -> tuple[list[str], m.Document | None, list[Diagnostic]]:
     """Parse a file, reusing the result while the file is unchanged (rule objects are immutable):
     the national layer is read by every ``read()``."""
     stat = path.stat()
-    key = (str(path.resolve()), shown, kind, stat.st_size, stat.st_mtime_ns)
+    key = (str(path.resolve()), shown, kind, encoding, stat.st_size, stat.st_mtime_ns)
     if key not in _PARSED:
-        text = path.read_text(encoding="utf-8")
+        text = _decoded(path, shown, encoding)
         document, diagnostics = parse_text(text, shown, kind)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
@@ -85,7 +119,7 @@ def _parse_file(path: Path, shown: str, kind: str) -> tuple[list[str], m.Documen
     return _PARSED[key]
 
 
-def load(paths: str | Path | Iterable[str | Path], national: bool = True) -> RuleBook:
+def load(paths: str | Path | Iterable[str | Path], national: bool = True, encoding: str = "utf-8") -> RuleBook:
     """Load guideline (``.riktlinje``) and standard-time (``.schablon``) files or folders.
 
     The national law layer shipped with the package is added unless ``national=False``.
@@ -93,7 +127,7 @@ def load(paths: str | Path | Iterable[str | Path], national: bool = True) -> Rul
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    book = read(paths, national=national)
+    book = read(paths, national=national, encoding=encoding)
     if has_errors(book.diagnostics):
         raise GuidelineError(book.diagnostics)
     return book

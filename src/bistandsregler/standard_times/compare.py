@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Literal
@@ -36,7 +37,7 @@ from pydantic import BaseModel, ConfigDict
 from bistandsregler.language import model as m
 from bistandsregler.language.errors import InputError
 from bistandsregler.language.messages import EMPTY, Text
-from bistandsregler.language.units import round_minutes
+from bistandsregler.language.units import exact_json, round_minutes
 from bistandsregler.standard_times.pricing import CONVENTION, Estimate, Vignette, estimate
 
 KINDS = ("bedömning", "ersättning", "okänt")
@@ -151,10 +152,15 @@ class Comparison(_Model):
         return next((r for r in self.rows if r.activity == activity), None)
 
     def to_json(self) -> dict:
-        return self.model_dump(mode="json")
+        """JSON with numbers as numbers, and the exact fraction beside a rounded one."""
+        return exact_json(self)
 
     def text(self) -> str:
         return render_text(self)
+
+    def blocks(self) -> list[str | Grid]:
+        """The text report as lines and tables, for a renderer that fits them to a width."""
+        return render_blocks(self)
 
 
 # ---- statistics ---------------------------------------------------------------------------
@@ -476,13 +482,28 @@ def _cell_text(cell: Cell, measure: str) -> str:
             "per_period": cell.per_period or "", "tid": "–"}[cell.status]
 
 
-def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    out = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))).rstrip()]
-    out.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip())
-    return out
+@dataclass
+class Grid:
+    """A table in the text report: the CLI fits it to the terminal, ``text()`` prints it whole."""
+
+    header: list[str]
+    rows: list[list[str]]
+    indent: int = 2
+    left: set[int] = field(default_factory=lambda: {0})  # the columns aligned left; others are values
+
+    def plain(self) -> list[str]:
+        widths = [max(len(r[i]) for r in [self.header, *self.rows]) for i in range(len(self.header))]
+
+        def line(cells: Sequence[str]) -> str:
+            return "  ".join(c.ljust(w) if i in self.left else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+        pad = " " * self.indent
+        return [pad + line(self.header), pad + "  ".join("-" * w for w in widths)] + [pad + line(r) for r in self.rows]
+
+
+def plain_text(blocks: Iterable[str | Grid]) -> str:
+    return "\n".join(line for block in blocks for line in ([block] if isinstance(block, str) else block.plain()))
 
 
 def _kind_label(kind: str, lang: str) -> str:
@@ -490,12 +511,17 @@ def _kind_label(kind: str, lang: str) -> str:
 
 
 def render_text(result: Comparison) -> str:
+    return plain_text(render_blocks(result))
+
+
+def render_blocks(result: Comparison) -> list[str | Grid]:
+    """The text report as lines and tables."""
     lang = result.lang
     en = lang == "en"
-    out = [("Comparison of standard times: " if en else "Jämförelse av schablontider: ")
+    out: list[str | Grid] = [("Comparison of standard times: " if en else "Jämförelse av schablontider: ")
            + f"{len(result.tables)} " + ("tables" if en else "tabeller")]
-    for info in result.tables:
-        out.append(f"  {info.id:<16} {info.municipality or '':<14} {info.kind:<11} {info.validity}  [{info.path}]")
+    out.append(Grid(["table", "municipality", "kind", "valid", "file"] if en else ["tabell", "kommun", "slag", "gäller", "fil"],
+                    [[i.id, i.municipality or "", i.kind, i.validity, i.path] for i in result.tables], left={0, 1, 2, 3, 4}))
     out.append("")
     kinds = [k for k in (*KINDS, MIXED) if any(p.kind == k for r in result.rows for p in r.per_occasion)]
     for measure, title, panels_of in (
@@ -513,7 +539,7 @@ def render_text(result: Comparison) -> str:
             line += [_fmt(panels[k].median) if k in panels else "–" for k in kinds]
             line += [(_fmt(panels[k].spread) if k in panels and panels[k].n > 1 else "–") for k in kinds]
             rows.append(line)
-        out += ["  " + line for line in _grid(header, rows)]
+        out.append(Grid(header, rows))
         if measure == "minutes_per_month":
             out.append("  " + ("frequency used:" if en else "frekvens som används:"))
             for row in result.rows:
@@ -561,13 +587,13 @@ def render_text(result: Comparison) -> str:
         out += _vignette_text(result.vignette, lang)
     out.append("")
     out.append(result.convention)
-    return "\n".join(out)
+    return out
 
 
-def _vignette_text(comparison: VignetteComparison, lang: str) -> list[str]:
+def _vignette_text(comparison: VignetteComparison, lang: str) -> list[str | Grid]:
     en = lang == "en"
     vignette = comparison.vignette
-    out = [("Vignette: " if en else "Vinjett: ") + vignette.name]
+    out: list[str | Grid] = [("Vignette: " if en else "Vinjett: ") + vignette.name]
     if vignette.description:
         out.append("  " + vignette.description)
     if vignette.facts:
@@ -594,7 +620,7 @@ def _vignette_text(comparison: VignetteComparison, lang: str) -> list[str]:
             found = next((b for b in e.bands if b.bands == band_id), None)
             line.append(found.band or "–" if found else "–")
         rows.append(line)
-    out += ["  " + line for line in _grid(header, rows)]
+    out.append(Grid(header, rows))
     for band_id, same in comparison.same_band.items():
         nowhere = all(b.band is None for e in comparison.estimates for b in e.bands if b.bands == band_id)
         if nowhere:

@@ -41,11 +41,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bistandsregler.language import encodings
 from bistandsregler.language import model as m
 from bistandsregler.language.messages import Text
 from bistandsregler.language.units import (
     FrequencyError,
     Quantity,
+    exact_json,
     format_hours,
     parse_quantity,
     round_minutes,
@@ -163,7 +165,8 @@ class Estimate(_Model):
     lang: str = "sv"
 
     def to_json(self) -> dict:
-        return self.model_dump(mode="json")
+        """JSON with numbers as numbers, and the exact fraction beside a rounded one."""
+        return exact_json(self)
 
     def text(self) -> str:
         return render_text(self)
@@ -237,8 +240,8 @@ def load_vignette(path: str | Path) -> Vignette:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = encodings.read_text(path)
+    except (OSError, encodings.NotDecodable) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise ValueError(f"{path}: vinjetten kan inte läsas: {reason}") from None
     if path.suffix not in (".yaml", ".yml"):

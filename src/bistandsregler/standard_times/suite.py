@@ -50,6 +50,8 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
+from bistandsregler.language import encodings
+
 SUFFIX = ".jamforelse.yaml"
 
 TEST_KINDS = {
@@ -167,8 +169,8 @@ def load_suite(path: str | Path) -> Suite:
 
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = encodings.read_text(path)
+    except (OSError, encodings.NotDecodable) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise SuiteError(f"{path}: kan inte läsas: {reason}") from None
     import yaml
