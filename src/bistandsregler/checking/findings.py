@@ -73,6 +73,16 @@ CODES: dict[str, Code] = {
         "Texten motsäger utfallet: ett avslag som beviljar just det som avslås. Att bevilja ett alternativ är ingen "
         "motsägelse.",
     ),
+    "beslut.insats_text": Code(
+        Severity.WARNING, "justification",
+        Text(
+            "Beslutet är registrerat som {insats}, men motiveringen gäller en ansökan om {i_texten}.",
+            "The decision is registered as {insats}, but its reasons concern an application for {i_texten}.",
+        ),
+        "Den registrerade insatsen och den insats som motiveringen säger att ansökan gällde skiljer sig (registrerat "
+        "som en boendeform, avslaget gäller en annan): beslutet visar inte vad som har avslagits. En insats och dess "
+        "motsvarighet i den andra lagen räknas som samma.",
+    ),
     "beslut.insats_okand": Code(
         Severity.WARNING, "insats",
         Text(

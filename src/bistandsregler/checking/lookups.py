@@ -65,6 +65,12 @@ class Lookups:
             self._phrases[kind] = tuple(dict.fromkeys(p for p in normal if p))
         return self._phrases[kind]
 
+    def phrase_in(self, kind: str, normal: str) -> str | None:
+        """The first entry of the word list ``kind`` that stands in ``normal`` (``normal_words``)
+        as whole words in a row: "själv" is in "handlar själv", not in "självständigt"."""
+        padded = f" {normal} "
+        return next((p for p in self.phrases(kind) if f" {p} " in padded), None)
+
     def law_ref(self, text: str | None) -> LawRef | None:
         """A decision's law reference, read, with the law its SFS number names filled in."""
         ref = try_parse_lagrum(text) if text else None

@@ -381,6 +381,12 @@ WORD_LISTS: dict[str, tuple[str, bool]] = {
     "standardfraser": ("motiveringar som är standardfraser (motivering.standardfras)", False),
     "annat_sätt": ("fraser om att behovet kan tillgodoses på annat sätt (motivering.alternativ_saknas)", False),
     "allmänna_syften": ("lagarnas allmänna syften, som inte är individuella mål (mal.generellt)", False),
+    "kategorier": ("verksamhetssystemens kategorier som står i stället för en motivering (motivering.standardfras)",
+                   False),
+    "om_den_enskilde": ("ord om den enskilde eller någon nära; en kort motivering utan något av dem och utan "
+                        "något observerbart säger inget om personen (motivering.standardfras)", False),
+    "observerbart": ("handlingar och kriterier som går att iaktta vid en uppföljning (mal.ej_matbart, "
+                     "mal.generellt)", False),
     "förkortningar": ("förkortningar i insatsnamn (hemtj betyder hemtjänst)", True),
 }
 
