@@ -225,6 +225,18 @@ EXAMPLES: dict[str, Example] = {
                               "trygghetslarm."),
         ("Avslaget på Särskilt boende beviljar i motiveringen samma insats",),
         ("The refusal of Särskilt boende grants the same service",)),
+    "beslut.insats_text": Example(
+        "nationell",
+        # the corpus, insats_i_texten:2: registered särskilt boende, the text refuses korttidsboende
+        refusal(CLEAN_2024, insats="Särskilt boende", applied_for=DROP,
+                justification="Avslag på ansökan om korttidsboende. Behovet av omvårdnad kan tillgodoses med "
+                              "hemtjänst fyra besök per dag."),
+        refusal(CLEAN_2024, insats="Särskilt boende", applied_for=DROP,
+                justification="Avslag på ansökan om vård- och omsorgsboende. Behovet av omvårdnad kan "
+                              "tillgodoses med hemtjänst fyra besök per dag."),
+        ("registrerat som Särskilt boende", "en ansökan om Korttidsplats"),
+        ("registered as Särskilt boende", "an application for Korttidsplats"),
+        extra={"values": {"registrerad": "särskilt_boende", "i_texten": "korttidsplats"}}),
     "beslut.insats_okand": Example(
         "nationell", variant(CLEAN_2024, insats="Trädgårdsskötsel", applied_for=DROP, scope=DROP),
         # row 13 of the sample: the typo "Kortidsboende" is korttidsplats
@@ -497,6 +509,119 @@ def test_a_refusal_granting_an_alternative_is_no_contradiction(checkers):
     assert finding.values == {"beviljas": "hemtjänst med fyra besök per dag"}
     assert "Avslaget på Hemtjänst" in finding.message()
     assert "The refusal of Hemtjänst grants the same service" in finding.message("en")
+
+
+# A category label from the case system in place of reasons (issue 8; förvaltningslagen 32 §).
+@pytest.mark.parametrize(("outcome", "text", "fras"), [
+    ("avslag", "Ej behov", "ej behov"),
+    ("avslag", "Annan huvudman.", "annan huvudman"),
+    ("avslag", "Behov tillgodosett annat sätt", "behov tillgodosett annat sätt"),  # the list: four words
+    ("avslag", "Avslag enl. riktlinje", "avslag enl riktlinje"),
+    ("delvis_bifall", "Delvis bifall", "delvis bifall"),  # the outcome word as the reason
+    ("avslag", "Prövat, ej beviljat", "prövat ej beviljat"),  # no list entry: the generic rule
+])
+def test_a_category_label_is_no_reason(outcome, text, fras, checkers):
+    decision = refusal(CLEAN_2024, outcome=outcome, justification=text)
+    [finding] = findings_of([checkers["nationell"].check(decision)], "motivering.standardfras")
+    assert finding.severity == "varning" and finding.field == "justification"
+    assert f"standardfras ('{fras}')" in finding.message()
+    assert f"a stock phrase ('{fras}')" in finding.message("en")
+
+
+@pytest.mark.parametrize("text", [
+    "Sonen handlar åt dig.",  # a relative who meets the need
+    "Dottern sköter inköpen.",  # three words, but about someone close
+    "Klarar duschen själv.",  # three words, but what the person can do
+    "Flyttar till Malmö 1 mars.",  # a date
+    "Ej behov: din son handlar åt dig varje vecka och städar varannan.",  # a label, then the reason
+])
+def test_a_short_real_reason_is_no_label(text, checkers):
+    result = checkers["nationell"].check(refusal(CLEAN_2024, justification=text))
+    assert findings_of([result], "motivering.standardfras") == [], text
+
+
+def test_labels_are_judged_on_refusals_only(checkers):
+    """A grant needs no reasons (förvaltningslagen 32 §): a short note on it is no label."""
+    result = checkers["nationell"].check(variant(CLEAN_2024, justification="Bifall enligt ansökan"))
+    assert findings_of([result], "motivering.standardfras") == []
+
+
+# A partial refusal: one activity (or more of the insats than is granted) refused, the rest granted.
+@pytest.mark.parametrize("text", [
+    "Ansökan om städning varje vecka avslås. Du beviljas fortsatt hemtjänst med städning var tredje vecka och "
+    "inköp 1 gg/v.",
+    "Ansökan om hjälp med bäddning avslås. Du beviljas hemtjänst i övrigt som tidigare med tillsyn 3 gg/dag.",
+    "Ansökan om hemtjänst med städning varje vecka avslås. Du beviljas hemtjänst med städning var tredje vecka.",
+])
+def test_a_partial_refusal_granting_the_rest_is_no_contradiction(text, checkers):
+    result = checkers["nationell"].check(refusal(CLEAN_2024, justification=text))
+    assert findings_of([result], "beslut.utfall_text") == [], text
+    assert all(f.severity != "fel" for f in result.findings), result.findings
+
+
+@pytest.mark.parametrize("text", [
+    "Avslag på ansökan om hemtjänst. Du beviljas hemtjänst med dusch 2 gg/v.",
+    "Ansökan om hemtjänst avslås. Du beviljas hemtjänst enligt din ansökan från och med oktober.",
+    "Din ansökan om hemtjänst har avslagits. Du beviljas hemtjänst med inköp 1 gg/v.",
+])
+def test_refusing_the_insats_and_granting_it_contradicts(text, checkers):
+    [finding] = findings_of([checkers["nationell"].check(refusal(CLEAN_2024, justification=text))],
+                            "beslut.utfall_text")
+    assert finding.severity == "fel"
+
+
+def test_the_insats_in_the_text_may_be_its_counterpart_or_an_alias(checkers):
+    """A text names the help, not the law: ledsagning for ledsagarservice, gruppbostad for 9 § 9 LSS."""
+    quiet = [
+        refusal(CLEAN_2024, insats="Ledsagarservice", lagrum="9 § 3 LSS", applied_for=DROP, person__personkrets=[1],
+                justification="Avslag på ansökan om ledsagning till gymmet: där har du stöd av personalen."),
+        refusal(CLEAN_2024, insats="Bostad med särskild service för vuxna", lagrum="9 § 9 LSS", applied_for=DROP,
+                person__personkrets=[1],
+                justification="Avslag på ansökan om gruppbostad. Du vill själv bo kvar i din lägenhet."),
+        # the application named with a reason after it ("för att ...")
+        refusal(CLEAN_2024, insats="Särskilt boende", applied_for=DROP,
+                justification="Du har ansökt om särskilt boende för att du känner dig otrygg. Nattpatrullen "
+                              "besöker dig två gånger per natt."),
+        # an activity is no insats: nothing to compare
+        refusal(CLEAN_2024, justification="Du har ansökt om hjälp med städning varje vecka. Din dotter städar."),
+    ]
+    for decision in quiet:
+        assert findings_of([checkers["nationell"].check(decision)], "beslut.insats_text") == [], decision
+    other = refusal(CLEAN_2024, insats="Korttidsplats", applied_for=DROP,
+                    justification="Du har ansökt om särskilt boende för att du känner dig otrygg på nätterna.")
+    [finding] = findings_of([checkers["nationell"].check(other)], "beslut.insats_text")
+    assert finding.values == {"registrerad": "korttidsplats", "i_texten": "särskilt_boende"}
+    assert "Korttidsplats" in finding.message() and "ansökan om Särskilt boende" in finding.message()
+
+
+# Goals as case workers write them: realistic, correct goals stay quiet (issue 8: two of ten got a false warning).
+@pytest.mark.parametrize("goal", [
+    "Att Karl kan bo kvar i sin lägenhet under beslutsperioden.",
+    "Att hon tar sig ut på promenad i närområdet med stöd av personal.",
+    "Han betalar själv sina räkningar i tid med påminnelse från boendestödjaren.",
+    "Hon deltar i dagverksamhetens gemensamma aktiviteter och träffar andra.",
+    "Att han tar sina läkemedel vid rätt tidpunkt enligt ordination.",
+    "Att hon kommer till sin dagliga verksamhet på förmiddagarna och arbetar i caféet.",
+    "Att han klarar sin personliga hygien på egen hand inom tre månader.",
+    "Att leva ett självständigt liv: handlar och lagar middag själv på vardagar.",  # an aim made concrete
+])
+def test_realistic_goals_are_measurable(goal, checkers):
+    decision = variant(CLEAN_2024, goals=[{"text": goal, "accepted": True, "due": "2025-03-01"}])
+    found = [f.code for f in checkers["nationell"].check(decision).findings]
+    assert "mal.ej_matbart" not in found and "mal.generellt" not in found, (goal, found)
+
+
+@pytest.mark.parametrize(("goal", "code"), [
+    ("Att leva ett självständigt liv.", "mal.generellt"),  # "ett" is an article, not a number
+    ("Att få en bra dag.", "mal.ej_matbart"),  # nor is "en"
+    ("Att brukaren ska må bra.", "mal.ej_matbart"),
+    ("Stöd i vardagen.", "mal.ej_matbart"),  # the insats, not a goal
+    ("Att känna sig självständig i otrygga förhållanden.", "mal.ej_matbart"),  # no general aim as whole words
+])
+def test_vague_goals_are_not_measurable(goal, code, checkers):
+    decision = variant(CLEAN_2024, goals=[{"text": goal, "accepted": True, "due": "2025-03-01"}])
+    found = [f.code for f in checkers["nationell"].check(decision).findings if f.code.startswith("mal.")]
+    assert found == [code], (goal, found)
 
 
 @pytest.mark.parametrize("day", ["2024-01-02", "2024-08-05", "2024-12-31", "2025-06-30"])

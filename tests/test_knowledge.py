@@ -40,6 +40,18 @@ slut
 ordlista allmänna_syften
   "värdig ålderdom" källa "https://example.org/riktlinje.pdf, avsnitt 1"
 slut
+
+ordlista kategorier
+  "ej rätt enligt sol" källa "https://example.org/riktlinje.pdf, bilaga 2"
+slut
+
+ordlista om_den_enskilde
+  "gode mannen" källa "https://example.org/riktlinje.pdf, bilaga 2"
+slut
+
+ordlista observerbart
+  "cyklar" källa "https://example.org/riktlinje.pdf, avsnitt 4"
+slut
 """
 
 
@@ -98,6 +110,29 @@ def test_a_general_aim_the_municipality_adds(checkers):
     measurable = variant(CLEAN_2024, goals=[{"text": "Värdig ålderdom: ska kunna duscha själv två gånger i veckan",
                                              "accepted": True, "due": "2025-03-01"}])
     assert codes(checkers["kommun"], measurable, "mal.generellt") == []
+
+
+def test_a_category_label_the_municipality_adds(checkers):
+    label = refusal(CLEAN_2024, justification="Ej rätt enligt SoL.")  # four words: only the list knows it
+    [finding] = codes(checkers["kommun"], label, "motivering.standardfras")
+    assert finding.args["fras"] == "ej rätt enligt sol"
+    assert codes(checkers["nationell"], label, "motivering.standardfras") == []
+    reasoned = refusal(CLEAN_2024, justification="Ej rätt enligt SoL: du har hjälp med detta från regionen.")
+    assert codes(checkers["kommun"], reasoned, "motivering.standardfras") == []
+
+
+def test_a_word_about_the_person_the_municipality_adds(checkers):
+    """A short reason about someone the municipality's list names is about the person."""
+    short = refusal(CLEAN_2024, justification="Gode mannen ansvarar.")
+    assert codes(checkers["kommun"], short, "motivering.standardfras") == []
+    assert codes(checkers["nationell"], short, "motivering.standardfras")
+
+
+def test_an_observable_criterion_the_municipality_adds(checkers):
+    goal = variant(CLEAN_2024, goals=[{"text": "Att hon cyklar till träffpunkten.", "accepted": True,
+                                       "due": "2025-03-01"}])
+    assert codes(checkers["kommun"], goal, "mal.ej_matbart") == []
+    assert codes(checkers["nationell"], goal, "mal.ej_matbart")
 
 
 def test_insats_kinds_are_national_data_and_inherited(tmp_path):

@@ -563,7 +563,30 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
         (
             "A refusal whose reasons grant the very insats it refuses. A refusal that grants an "
             "alternative (residential care refused, home care granted) is no contradiction and "
-            "stays quiet."
+            "stays quiet, and so is a partial refusal: the text says it refuses a part (\"Ansökan om "
+            "städning varje vecka avslås\", \"boendestöd fem dagar i veckan\": anything but the insats's "
+            "own name) and grants the rest."
+        ),
+    ),
+    "beslut.insats_text": FindingExample(
+        "nationell",
+        _with(
+            _HT_2024,
+            insats="Särskilt boende",
+            outcome="avslag",
+            justification=(
+                "Avslag på ansökan om korttidsboende. Behovet av omvårdnad kan tillgodoses med hemtjänst fyra "
+                "besök per dag."
+            ),
+        ),
+        (
+            "The registered insats and the insats the reasons say was applied for differ (registered as "
+            "one form of housing, the text refuses another): here registered as residential care, the text "
+            "refuses short-term care. Where a text names what was applied for "
+            '("Avslag på ansökan om X", "Ansökan om X avslås", "Du har ansökt om X") and X is an insats of '
+            "the catalogue, it must be the registered insats or its counterpart under the other law "
+            "(ledsagning for ledsagarservice). An activity or a scope (\"städning varje vecka\") is no "
+            "insats and is not compared."
         ),
     ),
     "beslut.insats_okand": FindingExample(
@@ -589,7 +612,11 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
         _with(_HT_2024, outcome="avslag", justification="Behovet bedöms inte föreligga."),
         (
             'The reasons are a stock phrase found in audits ("Behovet bedöms inte föreligga"), '
-            "alone or with at most two more words: nothing about the person's case."
+            "alone or with at most two more words: nothing about the person's case. On a refusal or "
+            'partial grant, so is a category label of the case system in place of reasons ("Ej behov", '
+            '"Annan huvudman", the outcome word "Delvis bifall"): the whole text is an entry of '
+            "`ordlista kategorier`, or it has at most three words, no digit, no word of "
+            "`ordlista om_den_enskilde` (du, hon, sonen, ...) and nothing of `ordlista observerbart`."
         ),
     ),
     "motivering.alternativ_saknas": FindingExample(
@@ -718,15 +745,23 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
         _with(_HT_2024, goals=[_with(_GOAL, text="Skäliga levnadsförhållanden")]),
         (
             'The goal only restates the law\'s general aim ("skäliga levnadsförhållanden"), not the '
-            "person's own goal."
+            "person's own goal: it holds an entry of `ordlista allmänna_syften` as whole words and is "
+            "not measurable (see `mal.ej_matbart`). \"Att leva ett självständigt liv\" gets it; \"ett\" "
+            "is an article, not a number."
         ),
     ),
     "mal.ej_matbart": FindingExample(
         "nationell",
         _with(_HT_2024, goals=[_with(_GOAL, text="Känna sig bättre till mods")]),
         (
-            "Nothing in the goal can be measured or observed: no number, frequency or ability "
-            '("på egen hand", "utan hjälp"). A heuristic on the text.'
+            "Nothing in the goal can be observed at follow-up. A heuristic on the text, which looks "
+            "for exactly three things: a digit or a number word (två to tolv, varje, varannan, "
+            'dagligen, minst, högst, procent; not "en"/"ett", which are articles); a frequency the '
+            'frequency grammar reads ("två gånger i veckan"); or an entry of `ordlista observerbart` '
+            'as whole words: something the person does ("handlar", "deltar", "tar sig", "bor kvar") or '
+            'a criterion for how ("utan hjälp", "på egen hand", "själv", "klarar"). A feeling ("må '
+            'bra"), the insats itself ("Stöd i vardagen") or its result ("att behoven tillgodoses") '
+            "has none of them."
         ),
     ),
     "mal.ej_tidsatt": FindingExample(
