@@ -584,6 +584,13 @@ def test_the_insats_in_the_text_may_be_its_counterpart_or_an_alias(checkers):
                               "besöker dig två gånger per natt."),
         # an activity is no insats: nothing to compare
         refusal(CLEAN_2024, justification="Du har ansökt om hjälp med städning varje vecka. Din dotter städar."),
+        # near matches are no names in free text: "stöd" is not "Råd och stöd", "ett annat boende" no insats
+        refusal(CLEAN_2024, insats="Boendestöd", applied_for=DROP,
+                justification="Du har ansökt om stöd för att komma i gång med tvätten. Psykiatrins arbetsterapeut "
+                              "hjälper dig med det två gånger i veckan."),
+        refusal(CLEAN_2024, insats="Särskilt boende", applied_for=DROP,
+                justification="Du har ansökt om ett annat boende. Ditt behov av omvårdnad tillgodoses med hemtjänst "
+                              "fyra besök per dag."),
     ]
     for decision in quiet:
         assert findings_of([checkers["nationell"].check(decision)], "beslut.insats_text") == [], decision

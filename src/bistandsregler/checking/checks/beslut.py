@@ -103,8 +103,15 @@ def _applied_for(case: Case, text: str) -> list[Resolution]:
     out = []
     for match in _APPLIED.finditer(text):
         named = _CLAUSE_END.sub("", match.group(1)).strip()
-        if named:
-            out.append(case.lookups.resolve_insats(named, lag))
+        if not named:
+            continue
+        resolution = case.lookups.resolve_insats(named, lag)
+        # Free text is not a name field: only a catalogue spelling written out in it counts
+        # ("särskilt boende för äldre"), not a near match ("stöd" for "Råd och stöd").
+        if resolution.how not in _RESOLVED_WHOLE and not (
+                set(normal_words(resolution.matched or "").split()) <= set(normal_words(named).split())):
+            resolution = Resolution(text=named)
+        out.append(resolution)
     return out
 
 
