@@ -55,6 +55,15 @@ CODES: dict[str, Code] = {
         Text("{paragraf} gällde inte {datum}{ersatt}.", "{paragraf} was not in force on {datum}{ersatt}."),
         "Lagrummet gällde inte på beslutsdagen; ersättaren föreslås.",
     ),
+    "lagrum.ej_beslutsgrund": Code(
+        Severity.ERROR, "lagrum",
+        Text(
+            "{paragraf}{rubrik} är ingen grund för beslut om en insats{forvantat}.",
+            "{paragraf}{rubrik} is no ground for a decision on a service{forvantat}.",
+        ),
+        "Paragrafen är ingen grund för beslut om en insats: en definition, ett mål, nämndens uppgifter, "
+        "rapportering eller överklagande ('ingen beslutsgrund' i lagens block i det nationella lagret).",
+    ),
     "lagrum.lag_saknas": Code(
         Severity.WARNING, "lagrum",
         Text(
