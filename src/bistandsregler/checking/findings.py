@@ -268,12 +268,14 @@ CODES: dict[str, Code] = {
     "klassning.pa_alder": Code(
         Severity.WARNING, "person",
         Text(
-            "Personlig assistans {vad} vid {alder} år, vid eller efter åldersgränsen {grans}: kontrollera att den "
+            "Personlig assistans {vad} vid {alder} år, {lage} åldersgränsen {grans}: kontrollera att den "
             "beviljats eller sökts före.",
-            "Personal assistance {vad} at age {alder}, at or past the age limit {grans}: verify it was granted or "
+            "Personal assistance {vad} at age {alder}, {lage} the age limit {grans}: verify it was granted or "
             "applied for before.",
         ),
-        "Personlig assistans som nybeviljas eller utökas vid eller efter åldersgränsen i 9 b § LSS.",
+        "Personlig assistans som nybeviljas eller utökas vid eller efter åldersgränsen i 9 b § LSS (gränsen som "
+        "gällde när personen nådde den, enligt övergångsbestämmelserna). Med bara födelseår: varning när hela "
+        "åldersintervallet är vid eller efter gränsen, info när det går över gränsen.",
     ),
     "klassning.personkrets": Code(
         Severity.ERROR, "person",
