@@ -129,6 +129,15 @@ CODES: dict[str, Code] = {
         ),
         "Frekvens över riktlinjens norm utan motivering.",
     ),
+    "omfattning.over_tak": Code(
+        Severity.WARNING, "scope",
+        Text(
+            "Beviljad tid {beviljat} per månad är mer än taket för {insats} ({tak}).",
+            "Granted time {beviljat} a month is more than the cap for {insats} ({tak}).",
+        ),
+        "Beviljad tid över insatsens eget tak ('omfattning högst 6 timmar per månad', t.ex. serviceinsatser utan "
+        "individuell behovsprövning). Mer än taket är inte längre den insatsen: pröva behovet individuellt.",
+    ),
     "omfattning.gransvarde": Code(
         Severity.WARNING, "scope",
         Text("{text}", "{text}"),
