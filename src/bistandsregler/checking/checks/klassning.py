@@ -103,7 +103,7 @@ def _limit_reached(case: Case, born: date) -> int | None:
     day = case.day
     assert day is not None
     age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-    for years in range(age, -1, -1):
+    for years in range(age + 1):  # the first birthday that reached the limit then in force
         year = born.year + years
         birthday = date(year, born.month, min(born.day, monthrange(year, born.month)[1]))
         limit = case.lookups.value_at("pa_åldersgräns", birthday)

@@ -60,7 +60,7 @@ def check(case: Case) -> None:
     _covers_insats(case, ref, canonical)
 
 
-def _successors(book, law, ref) -> str | None:
+def _successors(book, law, ref) -> Text | None:
     """"11 kap. 1 § SoL (2025:400) eller 12 kap. 1 § SoL (2025:400)": what replaced ``ref``."""
     names = [f"{p.ref.key()} {new_law.abbreviation} ({new_law.sfs})" for new_law, p in book.replacements(law, ref)]
     return Text(" eller ".join(names), " or ".join(names)) if names else None
@@ -80,7 +80,7 @@ def _no_ground(case: Case, ref, law, paragraph, canonical: str) -> None:
     insats = case.insats
     in_force = [c for c in insats.citations if case.day is None or c.validity.covers(case.day)] if insats else []
     expected = ", ".join(dict.fromkeys(c.ref.canonical() for c in in_force))
-    case.add("lagrum.ej_beslutsgrund", source=insats if in_force else law, paragraf=canonical, lagrum=canonical,
+    case.add("lagrum.ej_beslutsgrund", source=paragraph, paragraf=canonical, lagrum=canonical,
              rubrik=Text.same(f" ({paragraph.title})") if paragraph.title else EMPTY,
              forvantat=Text(f"; förväntat {expected}", f"; expected {expected}") if expected else EMPTY,
              values={"lagrum": canonical, **({"förväntat": expected} if expected else {})})
