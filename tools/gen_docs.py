@@ -538,7 +538,9 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
         (
             "The provision was not in force on the decision date. Where the law layer knows what "
             "replaced it, the message suggests it (SoL 2001:453 was replaced by SoL 2025:400 on "
-            "2025-07-01)."
+            "2025-07-01). An old-law number written without SFS number after the change is read as "
+            "the old law's when the new law's paragraph of that number is no ground for a decision "
+            "(\"4 kap. 1 § SoL\" in 2026 is not the municipality's ultimate responsibility)."
         ),
     ),
     "lagrum.ej_beslutsgrund": FindingExample(

@@ -53,7 +53,9 @@ CODES: dict[str, Code] = {
     "lagrum.upphavd": Code(
         Severity.ERROR, "lagrum",
         Text("{paragraf} gällde inte {datum}{ersatt}.", "{paragraf} was not in force on {datum}{ersatt}."),
-        "Lagrummet gällde inte på beslutsdagen; ersättaren föreslås.",
+        "Lagrummet gällde inte på beslutsdagen; ersättaren föreslås. Också den gamla lagens nummer utan "
+        "SFS-nummer efter ett lagbyte, där den nya lagens paragraf med samma nummer inte är grund för beslut "
+        "('4 kap. 1 § SoL' efter 2025-07-01).",
     ),
     "lagrum.ej_beslutsgrund": Code(
         Severity.ERROR, "lagrum",

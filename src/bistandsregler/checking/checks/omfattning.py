@@ -1,4 +1,5 @@
-"""Scope: activities above the guideline's norms, and granted time above standard time × frequency.
+"""Scope: granted time above the insats's own cap, activities above the guideline's norms, and
+granted time above standard time × frequency.
 
 Thresholds ("hemtjänst över 100 timmar i månaden: pröva särskilt boende") are general rules
 in the guideline files with code ``omfattning.gransvarde``; they run with the other rules.
