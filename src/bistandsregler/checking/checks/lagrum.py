@@ -73,6 +73,10 @@ def _no_ground(case: Case, ref, law, paragraph, canonical: str) -> None:
     the old right to assistance): then the reference is repealed, and its successor is named."""
     book = case.lookups.book
     old = book.replaced_paragraph(law, ref) if ref.sfs is None else None
+    if old is not None and case.day is None:  # which of the two laws is meant, only the date tells
+        case.cannot_assess(Text(f"vilken lags {ref.key()} som avses (beslutsdatum saknas)",
+                                f"which law's {ref.key()} is meant (no decision date)"))
+        return
     if old is not None:
         old_law, _ = old
         _repealed(case, f"{ref.canonical()} ({old_law.sfs})", _successors(book, old_law, ref))
