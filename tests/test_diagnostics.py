@@ -56,6 +56,14 @@ slut
 
 HEADER = 'riktlinje k "Kommunens riktlinje"\n  kommun "K"\n  gäller från 2025-07-01\nslut\n'
 
+# The same laws with the marks of the law layer: a definition and the municipality's duties are
+# no ground for a decision on an insats.
+SOL_MARKED = SOL_2025.replace(
+    '  paragraf "11 kap. 1 §"',
+    '  paragraf "1 kap. 2 §" "Definition av socialtjänst" ingen beslutsgrund\n'
+    '  paragraf "4 kap. 1 §" "Kommunen är ytterst ansvarig" ingen beslutsgrund\n'
+    '  paragraf "11 kap. 1 §"')
+
 CASES = [
     Case("syntax.ovantat", {"a.riktlinje": 'riktlinje t\n  komun "X"\nslut\n'}, "a.riktlinje", 2, 3, "komun",
          "oväntat 'komun'; väntade", "unexpected 'komun'; expected"),
@@ -108,6 +116,18 @@ CASES = [
                          + 'insats x\n  lagrum "11 kap. 1 § SoL (1993:387)"\nslut\n'},
          "a.riktlinje", 23, 10, '"11 kap. 1 § SoL (1993:387)"', "SFS-numret 1993:387 hör till LSS, inte SoL",
          "the SFS number 1993:387 belongs to LSS, not SoL"),
+    Case("insats.ej_beslutsgrund",
+         {"a.riktlinje": SOL_MARKED + HEADER + 'insats x\n  lagrum "1 kap. 2 § SoL"\nslut\n'},
+         "a.riktlinje", 21, 10, '"1 kap. 2 § SoL"',
+         "'1 kap. 2 § SoL' (Definition av socialtjänst) är ingen grund för beslut om en insats",
+         "is no ground for a decision on a service"),
+    # From 2025-07-01 "4 kap. 1 § SoL" reads as the new law's 4 kap. 1 §, no ground; the old one was meant.
+    Case("lagrum.sfs_saknas",
+         {"a.riktlinje": SOL_MARKED + HEADER + 'insats x\n  lagrum "4 kap. 1 § SoL"\nslut\n'},
+         "a.riktlinje", 21, 10, '"4 kap. 1 § SoL"',
+         "'4 kap. 1 § SoL' läses som 4 kap. 1 § SoL (2025:400) (Kommunen är ytterst ansvarig), som inte är grund "
+         "för beslut om en insats; menas 4 kap. 1 § SoL (2001:453), ersatt av 11 kap. 1 § SoL (2025:400)? Skriv "
+         "SFS-numret", "Write the SFS number"),
     Case("insats.lagrum_saknas", {"a.riktlinje": HEADER + 'insats x "X"\nslut\n'}, "a.riktlinje", 5, 1, "insats",
          "insatsen 'x' saknar lagrum", "the service 'x' has no legal basis"),
     Case("insats.dubblett",
@@ -237,6 +257,18 @@ def test_diagnostic_is_located_and_rendered(case: Case, tmp_path) -> None:
     )
     assert case.message_en in d.message("en")
     assert d.message("en") != d.message()
+
+
+@pytest.mark.parametrize("line", [
+    'lagrum "11 kap. 1 § SoL"',  # a ground of the new law
+    'lagrum "4 kap. 1 § SoL (2001:453)" till 2025-06-30',  # the old law, named, for its time
+    'lagrum "4 kap. 1 § SoL" till 2025-06-30',  # the old law by its date
+])
+def test_a_ground_of_the_law_in_force_is_quiet(line: str, tmp_path) -> None:
+    """The twins of insats.ej_beslutsgrund and lagrum.sfs_saknas."""
+    case = Case("-", {"a.riktlinje": SOL_MARKED + HEADER + f"insats x\n  {line}\nslut\n"}, "a.riktlinje", 0, 0)
+    diagnostics, _ = run_case(case, tmp_path)
+    assert [d.render() for d in diagnostics] == []
 
 
 def test_every_catalogue_code_is_fired_by_a_case() -> None:

@@ -204,6 +204,15 @@ EXAMPLES: dict[str, Example] = {
         ("4 kap. 1 § SoL (2001:453) gällde inte 2025-09-03", "använd 11 kap. 1 § SoL"),
         ("4 kap. 1 § SoL (2001:453) was not in force on 2025-09-03", "use 11 kap. 1 § SoL"),
         extra={"lagrum": "4 kap. 1 § SoL (2001:453)"}),
+    "lagrum.ej_beslutsgrund": Example(
+        "nationell",
+        # 1 kap. 2 § SoL defines socialtjänst; the decision is made under 11 kap. 1 §
+        variant(CLEAN_2025, lagrum="1 kap. 2 § SoL"), CLEAN_2025,
+        ("1 kap. 2 § SoL (2025:400) (Definition av socialtjänst) är ingen grund för beslut om en insats",
+         "förväntat 11 kap. 1 § SoL"),
+        ("1 kap. 2 § SoL (2025:400) (Definition av socialtjänst) is no ground for a decision on a service",
+         "expected 11 kap. 1 § SoL"),
+        guideline="sol-2025-400.riktlinje:52", extra={"lagrum": "1 kap. 2 § SoL (2025:400)"}),
     "lagrum.lag_saknas": Example(
         "nationell",
         variant(CLEAN_2024, insats="Daglig verksamhet", lagrum="9 § 10", person__personkrets=[1], applied_for=DROP,
@@ -274,6 +283,17 @@ EXAMPLES: dict[str, Example] = {
         ("städ: 1 gång per vecka är mer än riktlinjens 1 gång var tredje vecka",),
         ("städ: 1 gång per vecka is more than the guideline's 1 gång var tredje vecka",),
         guideline="botkyrka-2025.riktlinje:75"),
+    "omfattning.over_tak": Example(
+        "botkyrka",
+        # Botkyrka 3.1.2: "upp till sex timmars serviceinsatser i hemmet i månaden"
+        variant(CLEAN_2025, insats="Serviceinsatser utan individuell behovsprövning", lagrum="11 kap. 5 § SoL",
+                applied_for=DROP, scope={"hours_per_month": 8}),
+        variant(CLEAN_2025, insats="Serviceinsatser utan individuell behovsprövning", lagrum="11 kap. 5 § SoL",
+                applied_for=DROP, scope={"hours_per_month": 6}),
+        ("Beviljad tid 8 tim per månad är mer än taket för Serviceinsatser utan individuell behovsprövning "
+         "(6 timmar per månad)",),
+        ("Granted time 8 h a month is more than the cap for Serviceinsatser utan individuell behovsprövning",),
+        guideline="botkyrka-2025.riktlinje:103"),
     "omfattning.gransvarde": Example(
         "lomma", variant(CLEAN_2024, scope__hours_per_month=120, justification=DROP),
         variant(CLEAN_2024, scope__hours_per_month=95, justification=DROP),
@@ -674,16 +694,17 @@ def test_lss_companion_service_is_no_lss_candidate(checkers):
     assert findings_of([checkers["nationell"].check(decision)], "klassning.lss_mojlig") == []
 
 
-def test_assistance_age_from_birth_year_alone_is_not_assessed(checkers):
-    """Born 1959, decided 2025-09-01: 65 or 66, and the limit is 66, so the age rule can neither
-    fire nor be passed; it is listed as not assessed."""
+def test_assistance_age_from_birth_year_straddling_the_limit_is_an_info(checkers):
+    """Born 1959, decided 2025-09-01: 65 or 66, and the limit is 66. Whether the limit is reached
+    depends on the unknown birthday: an info that says so, not a warning and not silence."""
     decision = assistance(decided_on="2025-09-01", valid_from="2025-09-01", valid_until="2026-08-31",
                           follow_up_on="2026-03-01", executed_on="2025-09-08", person__birth_year=1959)
     result = checkers["nationell"].check(decision)
-    assert findings_of([result], "klassning.pa_alder") == []
-    assert "åldersgräns för personlig assistans (bara födelseår känt)" in [t.sv for t in result.unassessed]
-    [note] = findings_of([result], "bedomning.ofullstandig")
-    assert note.severity == "info" and "åldersgräns för personlig assistans" in note.message()
+    [info] = findings_of([result], "klassning.pa_alder")
+    assert info.severity == "info"
+    assert "vid 65–66 år, kanske vid eller efter (bara födelseåret är känt) åldersgränsen 66" in info.message()
+    assert "possibly at or past (only the birth year is known) the age limit 66" in info.message("en")
+    assert info.values == {"ålder": "65–66", "åldersgräns": 66}
 
 
 @pytest.mark.parametrize(("birth_year", "fires"), [(1957, True), (1958, True), (1960, False)])
@@ -693,23 +714,31 @@ def test_assistance_age_from_birth_year_when_the_interval_decides(birth_year, fi
     result = checkers["nationell"].check(decision)
     found = findings_of([result], "klassning.pa_alder")
     assert bool(found) is fires
-    assert "åldersgräns för personlig assistans (bara födelseår känt)" not in [t.sv for t in result.unassessed]
     if fires:
         years = 2025 - birth_year
-        assert f"vid {years - 1}–{years} år" in found[0].message()
+        assert found[0].severity == "varning"
+        assert f"vid {years - 1}–{years} år, vid eller efter åldersgränsen" in found[0].message()
 
 
-def test_assistance_age_limit_follows_the_decision_date(checkers):
-    """65 until 2022-12-31, 66 from 2023, 67 from 2026 (LSS 9 b §)."""
-    born_1959 = {"person__birth_year": DROP, "person__birth_date": "1959-01-10"}
-    at_2025 = assistance(decided_on="2025-09-01", **born_1959)  # 66: at the limit
-    at_2026 = assistance(decided_on="2026-02-01", **born_1959)  # 67 and the limit is 67
-    before = assistance(decided_on="2025-01-05", **born_1959)  # 65, limit 66
-    messages = {name: [f.message() for f in findings_of([checkers["nationell"].check(d)], "klassning.pa_alder")]
-                for name, d in {"2025": at_2025, "2026": at_2026, "before": before}.items()}
-    assert messages["before"] == []
-    assert "vid 66 år" in messages["2025"][0] and "åldersgränsen 66" in messages["2025"][0]
-    assert "vid 67 år" in messages["2026"][0] and "åldersgränsen 67" in messages["2026"][0]
+def test_assistance_age_limit_is_the_one_in_force_when_it_was_reached(checkers):
+    """65 until 2022-12-31, 66 from 2023, the pension target age (67) from 2026 (LSS 9 b §); but
+    whoever turned 66 before 2026 keeps 66 (2022:881 p. 2), whoever turned 65 before 2023 keeps 65
+    (2022:880 p. 2)."""
+    def messages(decided_on, born):
+        decision = assistance(decided_on=decided_on, person__birth_year=DROP, person__birth_date=born)
+        return [f.message() for f in findings_of([checkers["nationell"].check(decision)], "klassning.pa_alder")]
+
+    assert messages("2025-01-05", "1959-01-10") == []  # 65, limit 66
+    [at_2025] = messages("2025-09-01", "1959-01-10")  # 66: at the limit
+    assert "vid 66 år" in at_2025 and "åldersgränsen 66" in at_2025
+    [at_2026] = messages("2026-02-01", "1959-01-10")  # 67; turned 66 in 2025, so 66 still applies
+    assert "vid 67 år" in at_2026 and "åldersgränsen 66" in at_2026
+    assert messages("2026-02-01", "1960-01-10") == []  # 66 in 2026: the limit is then 67
+    [at_2027] = messages("2027-02-01", "1960-01-10")
+    assert "vid 67 år" in at_2027 and "åldersgränsen 67" in at_2027
+    [born_1957] = messages("2023-03-01", "1957-06-01")  # 65 in 2022, under the limit then in force
+    assert "vid 65 år" in born_1957 and "åldersgränsen 65" in born_1957
+    assert messages("2023-08-01", "1958-06-01") == []  # 65 in 2023, when the limit was 66
 
 
 def test_daily_activity_for_personkrets_3_and_lss_without_personkrets(checkers):
@@ -781,6 +810,102 @@ def test_not_carried_out_within_three_months(checkers):
     assert findings_of([checkers["as_of"].check(refusal(CLEAN_2024, justification="Avslag: se nedan, "
                                                         "behov av dusch tillgodoses av make."))],
                        "tid.ej_verkstalld") == []
+
+
+@pytest.mark.parametrize(("insats", "lagrum", "decided_on", "duty"), [
+    ("Hemtjänst", "11 kap. 1 § SoL", "2025-09-01", "34 kap. 1 § SoL (2025:400)"),
+    ("Ekonomiskt bistånd", "12 kap. 1 § SoL", "2025-09-01", "34 kap. 1 § SoL (2025:400)"),
+    ("Hemtjänst", "4 kap. 1 § SoL", "2024-08-20", "16 kap. 6 f § SoL (2001:453)"),
+    ("Daglig verksamhet", "9 § 10 LSS", "2024-08-20", "28 f § LSS (1993:387)"),
+    ("Daglig verksamhet", "9 § 10", "2024-08-20", "28 f § LSS (1993:387)"),  # the law from the insats
+    # 34 kap. 1 § names 11 kap. 1 § and 12 kap. 1 § only; 16 kap. 6 f § only 4 kap. 1 §
+    ("Serviceinsatser utan individuell behovsprövning", "11 kap. 5 § SoL", "2025-09-01", None),
+    ("Hemtjänst", "11 kap. 4 § SoL", "2025-09-01", None),
+    ("Förenkl.handläggn. Hemtj.", "4 kap. 2 a § SoL", "2024-08-20", None),
+    ("Hemtjänst", "4 kap. 2 § SoL", "2024-08-20", None),
+])
+def test_the_report_duty_covers_only_the_grounds_the_law_names(insats, lagrum, decided_on, duty, checkers):
+    day = date.fromisoformat(decided_on)
+    late = variant(CLEAN_2024, insats=insats, lagrum=lagrum, decided_on=decided_on, valid_from=decided_on,
+                   valid_until=DROP, follow_up_on=DROP, applied_for=DROP, scope=DROP, person__personkrets=[1],
+                   executed_on=date(day.year + 1, day.month, 1).isoformat())
+    found = findings_of([checkers["nationell"].check(late)], "tid.ej_verkstalld")
+    if duty is None:
+        assert found == []
+    else:
+        [finding] = found
+        assert finding.lagrum == duty and f"rapporteras till IVO enligt {duty}" in finding.message()
+        on_time = variant(late, executed_on=decided_on)
+        assert findings_of([checkers["nationell"].check(on_time)], "tid.ej_verkstalld") == []
+
+
+def test_the_report_duty_of_a_decision_without_a_provision_is_not_assessed(checkers):
+    unknown = variant(CLEAN_2024, insats="Trädgårdsskötsel", lagrum=DROP, applied_for=DROP, scope=DROP,
+                      executed_on="2025-06-01")
+    result = checkers["nationell"].check(unknown)
+    assert findings_of([result], "tid.ej_verkstalld") == []
+    assert "rapportplikt för ej verkställt beslut (lagrum okänt)" in [t.sv for t in result.unassessed]
+
+
+@pytest.mark.parametrize(("lagrum", "successor"), [
+    ("4 kap. 1 § SoL", "11 kap. 1 § SoL (2025:400) eller 12 kap. 1 § SoL (2025:400)"),
+    ("4 kap. 2 § SoL", "11 kap. 4 § SoL (2025:400)"),
+    ("4 kap. 3 § SoL", "12 kap. 7 § SoL (2025:400)"),
+    ("5 kap. 5 § SoL", "8 kap. 3 § SoL (2025:400) eller 8 kap. 4 § SoL (2025:400)"),
+])
+def test_an_old_law_number_without_sfs_after_the_change_is_repealed(lagrum, successor, checkers):
+    """After 2025-07-01 "4 kap. 1 § SoL" must not silently become the new law's 4 kap. 1 § (the
+    municipality's ultimate responsibility, no ground): the decision names a repealed paragraph,
+    whatever the insats (here one the catalogue does not know)."""
+    decision = variant(CLEAN_2025, insats="Anhöriganställning", lagrum=lagrum, applied_for=DROP, scope=DROP)
+    [finding] = findings_of([checkers["nationell"].check(decision)], "lagrum.upphavd")
+    assert f"gällde inte 2025-09-01; använd {successor}" in finding.message()
+    assert "or" in finding.message("en") or "eller" not in successor
+    # the twins: the same number before the change, and a number that is a ground in the new law
+    before = variant(decision, decided_on="2024-08-20", valid_from="2024-09-01", valid_until="2025-08-31")
+    assert findings_of([checkers["nationell"].check(before)], "lagrum.upphavd") == []
+    new_ground = variant(decision, lagrum="11 kap. 5 § SoL")  # also 2001:453's 11 kap. 5 § (documentation)
+    assert findings_of([checkers["nationell"].check(new_ground)], "lagrum.upphavd") == []
+    if lagrum.startswith("5 kap."):  # the new law has no 5 kap. 5 §: only the old one is meant
+        return
+    # both laws have the number: without a date, which is meant cannot be told; said, not guessed
+    undated = checkers["nationell"].check(variant(decision, decided_on=DROP))
+    assert [f.code for f in undated.findings if f.code.startswith("lagrum.")] == []
+    assert f"vilken lags {lagrum.removesuffix(' SoL')} som avses (beslutsdatum saknas)" in [
+        t.sv for t in undated.unassessed]
+
+
+@pytest.mark.parametrize(("lagrum", "decided_on", "ground"), [
+    ("15 § LSS", "2025-05-12", False),  # the municipality's duties
+    ("1 § LSS", "2024-08-26", False),  # personkrets: a definition
+    ("5 kap. 7 § SoL", "2019-06-10", False),  # the old committee's duty, in force in 2019
+    ("8 kap. 11 § SoL", "2025-09-01", False),  # the municipality shall provide housing
+    ("9 § 9 LSS", "2024-08-26", True),
+    ("7 § LSS", "2024-08-26", True),  # the right to insatser
+    ("8 kap. 6 § SoL", "2025-09-01", True),  # a right on request, left unmarked
+])
+def test_a_paragraph_that_is_no_ground_for_a_decision(lagrum, decided_on, ground, checkers):
+    decision = variant(CLEAN_2024, insats="Trädgårdsskötsel", lagrum=lagrum, decided_on=decided_on,
+                       valid_from=decided_on, applied_for=DROP, scope=DROP, valid_until=DROP)
+    found = findings_of([checkers["nationell"].check(decision)], "lagrum.ej_beslutsgrund")
+    assert bool(found) is not ground, found
+    if found:
+        assert found[0].severity == "fel" and "är ingen grund för beslut om en insats" in found[0].message()
+        assert findings_of([checkers["nationell"].check(decision)], "lagrum.upphavd") == []
+
+
+def test_the_cap_of_an_insats_needs_the_granted_hours(checkers):
+    base = EXAMPLES["omfattning.over_tak"].fire
+    unknown = variant(base, scope={"activities": [{"text": "städ 1gg/3:e v"}]})
+    result = checkers["botkyrka"].check(unknown)
+    assert findings_of([result], "omfattning.over_tak") == []
+    assert "beviljad tid mot insatsens tak (timmar per månad saknas)" in [t.sv for t in result.unassessed]
+    [finding] = findings_of([checkers["botkyrka"].check(variant(base, scope__hours_per_month=6.5))],
+                            "omfattning.over_tak")
+    assert finding.values == {"beviljat_minuter_per_månad": Fraction(390), "tak_minuter_per_månad": Fraction(360)}
+    # no cap on hemtjänst under 11 kap. 1 §, nor a cap before the guideline applies
+    assert findings_of([checkers["botkyrka"].check(variant(CLEAN_2025, scope__hours_per_month=40))],
+                       "omfattning.over_tak") == []
 
 
 def test_an_input_error_through_report_results(tmp_path, checkers):

@@ -8,6 +8,7 @@ layer alone, and a close decision that does not use it under the municipality, s
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,58 @@ def test_a_malformed_entry_is_a_located_syntax_error():
     [d] = diagnostics
     assert (d.code, d.line, d.column) == ("syntax.ovantat", 2, 21)
     assert "betyder" in d.message()
+
+
+# ---- what the law layer says of its paragraphs -------------------------------------------------
+
+
+def test_paragraph_marks_parse_and_format_to_a_fixed_point():
+    untidy = ('lag l "L"\n  förkortning L\n'
+              '  paragraf  "1 §"  "Definition"   ingen   beslutsgrund\n'
+              '  paragraf "2 §" "Rapport" från 2020-01-01 rapportplikt  för "3 §","4 kap. 1 §" ingen beslutsgrund\n'
+              '  paragraf "3 §"\nslut\n')
+    once, diagnostics = format_text(untidy, "riktlinje")
+    assert diagnostics == []
+    assert 'paragraf "2 §" "Rapport" från 2020-01-01 rapportplikt för "3 §", "4 kap. 1 §" ingen beslutsgrund' in once
+    assert format_text(once, "riktlinje")[0] == once
+    document, _ = parse(once)
+    [law] = document.laws
+    assert [(p.written, p.ground, [r.key() for r in p.reports]) for p in law.paragraphs] == [
+        ("1 §", False, []), ("2 §", False, ["3 §", "4 kap. 1 §"]), ("3 §", True, [])]
+
+
+def test_a_misspelt_paragraph_mark_is_a_located_syntax_error():
+    document, diagnostics = parse('lag l "L"\n  paragraf "1 §" ingen beslutgrund\nslut\n')
+    assert document is None
+    [d] = diagnostics
+    assert (d.code, d.line) == ("syntax.ovantat", 2) and "beslutgrund" in d.message()
+
+
+def test_the_national_layer_says_which_grants_are_reported_and_where():
+    """The report duty is the law layer's data, each with the paragraph the law names it in."""
+    book = read([])
+    duties = {(law.sfs, p.ref.key()): sorted(r.key() for r in p.reports) for law in book.laws for p in law.paragraphs
+              if p.reports}
+    assert duties == {("2025:400", "34 kap. 1 §"): ["11 kap. 1 §", "12 kap. 1 §"],
+                      ("2001:453", "16 kap. 6 f §"): ["4 kap. 1 §"], ("1993:387", "28 f §"): ["9 §"]}
+    # every duty paragraph is itself no ground for a decision on an insats
+    assert all(not p.ground for law in book.laws for p in law.paragraphs if p.reports)
+
+
+def test_the_old_law_paragraphs_decisions_cite_and_their_successors():
+    book = read([])
+    [old] = [law for law in book.laws if law.sfs == "2001:453"]
+    successors = {key: [p.ref.key() for _, p in book.replacements(old, parse_lagrum(key + " SoL"))]
+                  for key in ("4 kap. 1 §", "4 kap. 1 c §", "4 kap. 2 a §", "4 kap. 3 §", "5 kap. 5 §", "5 kap. 7 §",
+                              "16 kap. 6 a §", "16 kap. 6 f §", "16 kap. 6 g §", "16 kap. 6 h §")}
+    assert successors == {
+        "4 kap. 1 §": ["11 kap. 1 §", "12 kap. 1 §"], "4 kap. 1 c §": ["11 kap. 3 §"],
+        "4 kap. 2 a §": ["11 kap. 5 §", "11 kap. 6 §"], "4 kap. 3 §": ["12 kap. 7 §"],
+        "5 kap. 5 §": ["8 kap. 3 §", "8 kap. 4 §"], "5 kap. 7 §": ["8 kap. 10 §", "8 kap. 11 §"],
+        "16 kap. 6 a §": ["34 kap. 5 §"], "16 kap. 6 f §": ["34 kap. 1 §"], "16 kap. 6 g §": ["34 kap. 2 §"],
+        "16 kap. 6 h §": ["34 kap. 3 §"]}
+    dated = {p.ref.key(): p.validity.valid_from for p in old.paragraphs if p.validity.valid_from}
+    assert dated == {"4 kap. 1 c §": date(2012, 11, 1), "4 kap. 2 a §": date(2018, 7, 1)}
+    # before they applied, they are not in force
+    day = date(2012, 10, 31)
+    assert not book.paragraph(old, parse_lagrum("4 kap. 1 c § SoL"), day).validity.covers(day)

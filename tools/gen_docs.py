@@ -538,7 +538,20 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
         (
             "The provision was not in force on the decision date. Where the law layer knows what "
             "replaced it, the message suggests it (SoL 2001:453 was replaced by SoL 2025:400 on "
-            "2025-07-01)."
+            "2025-07-01). An old-law number written without SFS number after the change is read as "
+            "the old law's when the new law's paragraph of that number is no ground for a decision "
+            "(\"4 kap. 1 § SoL\" in 2026 is not the municipality's ultimate responsibility)."
+        ),
+    ),
+    "lagrum.ej_beslutsgrund": FindingExample(
+        "nationell",
+        _with(_HT_2025, lagrum="1 kap. 2 § SoL"),
+        (
+            "The provision exists and was in force, but it is no ground for a decision on an insats: a "
+            "definition, an aim, the committee's duties, reporting or appeal. Which paragraphs those are "
+            "is data in the law layer (`ingen beslutsgrund` on the paragraph). Without an SFS number, "
+            "after a law change, such a number is read as the old law's paragraph when the old law had "
+            "one that was replaced: then the finding is `lagrum.upphavd` naming the successor."
         ),
     ),
     "lagrum.lag_saknas": FindingExample(
@@ -650,6 +663,16 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
             "justification it is an info."
         ),
     ),
+    "omfattning.over_tak": FindingExample(
+        "botkyrka",
+        _with(_HT_2025, insats="Serviceinsatser utan individuell behovsprövning", lagrum="11 kap. 5 § SoL",
+              scope={"hours_per_month": 8}),
+        (
+            "More granted time (`scope.hours_per_month`) than the insats's own cap in the guideline "
+            "(`omfattning högst \"6 timmar per månad\"`, Botkyrka's services without needs assessment). "
+            "More than the cap is no longer that insats: the need is to be assessed individually."
+        ),
+    ),
     "omfattning.gransvarde": FindingExample(
         "lomma",
         _with(_HT_2024, scope={"hours_per_month": 120}),
@@ -712,8 +735,10 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
         (
             "A grant not carried out within three months of the decision (the law layer's dated value, "
             "or the guideline's own period): carried out later (`executed_on`), or known not to be "
-            "carried out (`executed_on: null`) on the day given as `as_of` (`evaluate --per`). Such "
-            "decisions are reported to IVO."
+            "carried out (`executed_on: null`) on the day given as `as_of` (`evaluate --per`). Only "
+            "grants the law names are reported to IVO: the law layer marks them (`rapportplikt för` on "
+            "SoL 2025:400 34 kap. 1 §: 11 kap. 1 § and 12 kap. 1 §; SoL 2001:453 16 kap. 6 f §: 4 kap. "
+            "1 §; LSS 28 f §: 9 §). A grant under 11 kap. 5 § SoL is not reported."
         ),
     ),
     "delegation.saknas": FindingExample(
@@ -804,8 +829,11 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
         ),
         (
             "Personal assistance granted, or newly granted or increased (`new_grant: true`), at or "
-            "past the age limit of 9 b § LSS in force on the decision date. That is lawful only if "
-            "it was granted or applied for before the limit: verify."
+            "past the age limit of 9 b § LSS. The limit is the one in force on the birthday that "
+            "reached it (the transitional rules 2022:880 p. 2 and 2022:881 p. 2 keep the older limit "
+            "for whoever had reached it): born 1959, 66 in 2025, has reached it in 2026. That is lawful "
+            "only if it was granted or applied for before the limit: verify. With only a birth year, a "
+            "warning when every possible birthday is past the limit, an info when some are."
         ),
     ),
     "klassning.personkrets": FindingExample(

@@ -53,7 +53,18 @@ CODES: dict[str, Code] = {
     "lagrum.upphavd": Code(
         Severity.ERROR, "lagrum",
         Text("{paragraf} gällde inte {datum}{ersatt}.", "{paragraf} was not in force on {datum}{ersatt}."),
-        "Lagrummet gällde inte på beslutsdagen; ersättaren föreslås.",
+        "Lagrummet gällde inte på beslutsdagen; ersättaren föreslås. Också den gamla lagens nummer utan "
+        "SFS-nummer efter ett lagbyte, där den nya lagens paragraf med samma nummer inte är grund för beslut "
+        "('4 kap. 1 § SoL' efter 2025-07-01).",
+    ),
+    "lagrum.ej_beslutsgrund": Code(
+        Severity.ERROR, "lagrum",
+        Text(
+            "{paragraf}{rubrik} är ingen grund för beslut om en insats{forvantat}.",
+            "{paragraf}{rubrik} is no ground for a decision on a service{forvantat}.",
+        ),
+        "Paragrafen är ingen grund för beslut om en insats: en definition, ett mål, nämndens uppgifter, "
+        "rapportering eller överklagande ('ingen beslutsgrund' i lagens block i det nationella lagret).",
     ),
     "lagrum.lag_saknas": Code(
         Severity.WARNING, "lagrum",
@@ -129,6 +140,15 @@ CODES: dict[str, Code] = {
             "{aktivitet}: {beviljat} is more than the guideline's {norm}.",
         ),
         "Frekvens över riktlinjens norm utan motivering.",
+    ),
+    "omfattning.over_tak": Code(
+        Severity.WARNING, "scope",
+        Text(
+            "Beviljad tid {beviljat} per månad är mer än taket för {insats} ({tak}).",
+            "Granted time {beviljat} a month is more than the cap for {insats} ({tak}).",
+        ),
+        "Beviljad tid över insatsens eget tak ('omfattning högst 6 timmar per månad', t.ex. serviceinsatser utan "
+        "individuell behovsprövning). Mer än taket är inte längre den insatsen: pröva behovet individuellt.",
     ),
     "omfattning.gransvarde": Code(
         Severity.WARNING, "scope",
@@ -269,12 +289,14 @@ CODES: dict[str, Code] = {
     "klassning.pa_alder": Code(
         Severity.WARNING, "person",
         Text(
-            "Personlig assistans {vad} vid {alder} år, vid eller efter åldersgränsen {grans}: kontrollera att den "
+            "Personlig assistans {vad} vid {alder} år, {lage} åldersgränsen {grans}: kontrollera att den "
             "beviljats eller sökts före.",
-            "Personal assistance {vad} at age {alder}, at or past the age limit {grans}: verify it was granted or "
+            "Personal assistance {vad} at age {alder}, {lage} the age limit {grans}: verify it was granted or "
             "applied for before.",
         ),
-        "Personlig assistans som nybeviljas eller utökas vid eller efter åldersgränsen i 9 b § LSS.",
+        "Personlig assistans som nybeviljas eller utökas vid eller efter åldersgränsen i 9 b § LSS (gränsen som "
+        "gällde när personen nådde den, enligt övergångsbestämmelserna). Med bara födelseår: varning när hela "
+        "åldersintervallet är vid eller efter gränsen, info när det går över gränsen.",
     ),
     "klassning.personkrets": Code(
         Severity.ERROR, "person",

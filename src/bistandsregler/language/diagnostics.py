@@ -125,6 +125,27 @@ CATALOGUE: dict[str, Entry] = {
         Text("'{ref}' gäller inte {date}{replacement}", "'{ref}' is not in force on {date}{replacement}"),
         "Paragrafen gäller inte när riktlinjen (eller regeln) börjar gälla.",
     ),
+    "lagrum.sfs_saknas": Entry(
+        Severity.WARNING,
+        Text(
+            "'{ref}' läses som {law}{title}, som inte är grund för beslut om en insats; menas {old}, ersatt av "
+            "{replacement}? Skriv SFS-numret",
+            "'{ref}' reads as {law}{title}, which is no ground for a decision on a service; is {old} meant, "
+            "replaced by {replacement}? Write the SFS number",
+        ),
+        "Ett lagrum utan SFS-nummer som efter ett lagbyte läses som den nya lagens paragraf med samma nummer, "
+        "fast den inte är grund för beslut ('4 kap. 1 § SoL' från 2025-07-01 är kommunens yttersta ansvar). "
+        "Skriv SFS-numret, eller den nya paragrafen.",
+    ),
+    "insats.ej_beslutsgrund": Entry(
+        Severity.ERROR,
+        Text(
+            "'{ref}'{title} är ingen grund för beslut om en insats",
+            "'{ref}'{title} is no ground for a decision on a service",
+        ),
+        "Insatsens lagrum är en paragraf som inte är grund för beslut (en definition, ett mål, nämndens uppgifter); "
+        "paragraferna är märkta 'ingen beslutsgrund' i lagens block i det nationella lagret.",
+    ),
     "insats.lagrum_saknas": Entry(
         Severity.ERROR,
         Text("insatsen '{insats}' saknar lagrum", "the service '{insats}' has no legal basis"),

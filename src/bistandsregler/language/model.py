@@ -173,6 +173,8 @@ class Paragraph(Documented):
     title: str | None = None
     validity: Validity = ALWAYS
     replaces: list[LawRef] = []
+    ground: bool = True  # False: "ingen beslutsgrund", no insats is decided under it
+    reports: list[LawRef] = []  # "rapportplikt för": grants under these, not carried out, are reported
 
 
 class Law(Documented):

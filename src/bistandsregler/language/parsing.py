@@ -486,11 +486,18 @@ class _Builder:
             elif _rule(child).startswith("validity"):
                 fields["validity"] = self.validity(child)
             elif _rule(child) == "string_list":
-                fields["replaces"] = [r for r in (self.lawref(_leaf(child, i)) for i in range(len(child.children)))
-                                      if r is not None]
+                fields["replaces"] = self.lawrefs(child)
+            elif _rule(child) == "ingen_beslutsgrund":
+                fields["ground"] = False
+            elif _rule(child) == "rapportplikt":
+                fields["reports"] = self.lawrefs(child.children[0])
         if ref is None:
             return None
         return m.Paragraph(ref=ref, **fields)
+
+    def lawrefs(self, tree: Tree) -> list[LawRef]:
+        """The readable references of a string list (an unreadable one is reported by ``lawref``)."""
+        return [r for r in (self.lawref(_leaf(tree, i)) for i in range(len(tree.children))) if r is not None]
 
     def insats(self, tree: Tree) -> m.Insats:
         name, title, rest = self.header(tree)

@@ -111,14 +111,41 @@ class RuleBook:
                     return other, paragraph
         return None
 
-    def replacement(self, law: m.Law, ref: LawRef) -> tuple[m.Law, m.Paragraph] | None:
-        """The paragraph of a later law that replaced ``ref`` (old SoL to new SoL)."""
+    def replacements(self, law: m.Law, ref: LawRef) -> list[tuple[m.Law, m.Paragraph]]:
+        """The paragraphs of a later law that replaced ``ref`` (old SoL 4 kap. 1 § to new SoL
+        11 kap. 1 § and 12 kap. 1 §), each once, in the order of the later law."""
+        found: list[tuple[m.Law, m.Paragraph]] = []
         for other in self.laws:
             for paragraph in other.paragraphs:
                 for old in paragraph.replaces:
                     same_law = old.sfs == law.sfs or (old.sfs is None and old.law == law.abbreviation)
-                    if same_law and old.key() == ref.key():
-                        return other, paragraph
+                    if same_law and old.key() == ref.key() and not any(
+                            p.ref.key() == paragraph.ref.key() for _, p in found):
+                        found.append((other, paragraph))
+        return found
+
+    def replaced_paragraph(self, law: m.Law, ref: LawRef) -> tuple[m.Law, m.Paragraph] | None:
+        """The paragraph ``ref`` of an earlier law of the same name that a later law replaced
+        ("4 kap. 1 § SoL" is also 2001:453's 4 kap. 1 §, replaced by 11 kap. 1 §), if ``law`` is
+        the later one; None when no earlier law has it or nothing replaced it."""
+        for other in self.laws:
+            if other is law or other.abbreviation != law.abbreviation:
+                continue
+            if (other.validity.valid_from or date.min) >= (law.validity.valid_from or date.min):
+                continue
+            paragraph = self.paragraph(other, ref)
+            if paragraph is not None and self.replacements(other, ref):
+                return other, paragraph
+        return None
+
+    def report_duty(self, law: m.Law, ref: LawRef, on: date | None) -> m.Paragraph | None:
+        """The paragraph of ``law`` ("rapportplikt för") under which a grant under ``ref``, not
+        carried out in time, is reported (SoL 2025:400 34 kap. 1 § for 11 kap. 1 §); else None."""
+        for paragraph in law.paragraphs:
+            if on is not None and not paragraph.validity.covers(on):
+                continue
+            if any(r.key() == ref.key() for r in paragraph.reports):
+                return paragraph
         return None
 
     # ---- guidelines ----

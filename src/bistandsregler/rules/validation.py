@@ -102,8 +102,9 @@ class _Checker:
                 else:
                     seen[item.id] = item.pos
 
-    def citation(self, citation: m.Citation, start: date | None) -> None:
-        """Does the paragraph exist, and is it in force when it is to be applied?"""
+    def citation(self, citation: m.Citation, start: date | None, insats: bool = False) -> None:
+        """Does the paragraph exist, and is it in force when it is to be applied? For an insats's
+        own lagrum (``insats``): is it a ground for deciding on an insats at all?"""
         ref = citation.ref
         validity = citation.validity
         on = validity.valid_from or validity.valid_until or start
@@ -133,14 +134,35 @@ class _Checker:
         if on is None:
             return
         if not (law.validity.covers(on) and paragraph.validity.covers(on)):
-            replacement = self.book.replacement(law, ref)
-            suggestion = EMPTY
-            if replacement is not None:
-                new_law, new_paragraph = replacement
-                text = f"{new_paragraph.ref.key()} {new_law.abbreviation or ''} ({new_law.sfs})".replace("  ", " ")
-                suggestion = Text(f"; ersatt av {text}", f"; replaced by {text}")
+            text = self.successors(law, ref)
+            suggestion = Text(f"; ersatt av {text.sv}", f"; replaced by {text.en}") if text else EMPTY
             self.add("lagrum.ej_i_kraft", citation.pos, len(citation.written) + 2, ref=citation.written,
                      date=on.isoformat(), replacement=suggestion)
+            return
+        if insats and not paragraph.ground:
+            self.no_ground(citation, law, paragraph, ref)
+
+    def successors(self, law: m.Law, ref) -> Text | None:
+        names = [f"{p.ref.key()} {new_law.abbreviation or ''} ({new_law.sfs})".replace("  ", " ")
+                 for new_law, p in self.book.replacements(law, ref)]
+        return Text(" eller ".join(names), " or ".join(names)) if names else None
+
+    def no_ground(self, citation: m.Citation, law: m.Law, paragraph: m.Paragraph, ref) -> None:
+        """An insats decided under a paragraph that is no ground for a decision ("ingen
+        beslutsgrund" in the law layer). Without an SFS number, where an older law of the same
+        name had a paragraph of that number that was replaced ("4 kap. 1 § SoL" from 2025-07-01),
+        the old one was most likely meant: ask for the SFS number instead."""
+        width = len(citation.written) + 2
+        title = Text.same(f" ({paragraph.title})") if paragraph.title else EMPTY
+        old = self.book.replaced_paragraph(law, ref) if ref.sfs is None else None
+        if old is not None:
+            old_law, _ = old
+            successors = self.successors(old_law, ref)
+            self.add("lagrum.sfs_saknas", citation.pos, width, ref=citation.written, law=f"{ref.key()} {law.abbreviation} ({law.sfs})",
+                     title=title, old=f"{ref.key()} {old_law.abbreviation} ({old_law.sfs})",
+                     replacement=successors if successors is not None else EMPTY)
+            return
+        self.add("insats.ej_beslutsgrund", citation.pos, width, ref=citation.written, title=title)
 
     def word_list(self, word_list: m.WordList) -> None:
         """A list the checks read, each entry in the list's form and with a source."""
@@ -166,7 +188,7 @@ class _Checker:
         if not merged.citations:
             self.add("insats.lagrum_saknas", insats.pos, len("insats"), insats=insats.id)
         for citation in insats.citations:
-            self.citation(citation, start)
+            self.citation(citation, start, insats=True)
         if insats.lss_counterpart and insats.lss_counterpart not in insatser:
             self.unknown(Text("insats", "service"), insats.lss_counterpart, insats.pos, insatser)
         for name in insats.standard_activities:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
+from datetime import date
+
 from bistandsregler.checking.case import Case
 from bistandsregler.language import model as m
-from bistandsregler.language.messages import Text
+from bistandsregler.language.messages import Severity, Text
 
 # Which insats is personal assistance, and which are given without needs assessment, is data:
 # "slag personlig_assistans" and "slag utan_behovsprövning" in guidelines/nationell/insatser.riktlinje.
@@ -69,18 +72,44 @@ def _assistance(case: Case, lo, hi) -> None:
     if needs is not None and limit is not None and needs > limit:
         case.add("klassning.lass_mojlig", timmar=f"{needs:g}", grans=str(limit),
                  values={"grundbehov_timmar_per_vecka": needs, "gräns": limit})
-    if not case.granted or case.decision.new_grant is False:
+    if not case.granted or case.decision.new_grant is False or case.day is None or person is None:
         return
-    age_limit = case.value("pa_åldersgräns")
-    if age_limit is None:
+    # From a birth year alone the birthday is unknown: the earliest and the latest possible one.
+    if person.birth_date is not None:
+        latest = earliest = person.birth_date
+    elif person.birth_year is not None:
+        earliest, latest = date(person.birth_year, 1, 1), date(person.birth_year, 12, 31)
+    else:
         return
-    if lo is not None and lo >= age_limit:
-        vad = Text("nybeviljas eller utökas", "granted or increased") if case.decision.new_grant else Text("beviljas", "granted")
-        case.add("klassning.pa_alder", vad=vad,
-                 alder=_age_text(lo, hi), grans=str(age_limit), lagrum="9 b § LSS",
-                 values={"ålder": _age_text(lo, hi), "åldersgräns": age_limit})
-    elif hi is not None and hi >= age_limit:
-        case.cannot_assess(Text("åldersgräns för personlig assistans (bara födelseår känt)", "the age limit for personal assistance (only the birth year is known)"))
+    certain, possible = _limit_reached(case, latest), _limit_reached(case, earliest)
+    if possible is None:
+        return
+    vad = Text("nybeviljas eller utökas", "granted or increased") if case.decision.new_grant else Text("beviljas", "granted")
+    lage = Text("vid eller efter", "at or past") if certain is not None else Text(
+        "kanske vid eller efter (bara födelseåret är känt)", "possibly at or past (only the birth year is known)")
+    case.add("klassning.pa_alder", severity=None if certain is not None else Severity.INFO, vad=vad, lage=lage,
+             alder=_age_text(lo, hi), grans=str(certain if certain is not None else possible), lagrum="9 b § LSS",
+             values={"ålder": _age_text(lo, hi), "åldersgräns": certain if certain is not None else possible})
+
+
+def _limit_reached(case: Case, born: date) -> int | None:
+    """The age limit of 9 b § LSS that a person born on ``born`` has reached on the decision day.
+
+    The limit is the one in force on the birthday that reaches it, not on the decision day: the
+    transitional rules keep the older limit for whoever reached it before a change (2022:880 p. 2:
+    65 for those who turned 65 before 2023; 2022:881 p. 2: 66 for those who turned 66 before
+    2026). So a person born in 1959, 66 in 2025, has reached the limit in 2026 although the
+    limit then is the pension target age (67); one born in 1960 has not."""
+    day = case.day
+    assert day is not None
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    for years in range(age + 1):  # the first birthday that reached the limit then in force
+        year = born.year + years
+        birthday = date(year, born.month, min(born.day, monthrange(year, born.month)[1]))
+        limit = case.lookups.value_at("pa_åldersgräns", birthday)
+        if limit is not None and years >= int(limit):
+            return int(limit)
+    return None
 
 
 def _age_group(case: Case, ages: m.AgeRange, lo, hi) -> None:

@@ -52,19 +52,47 @@ def check(case: Case) -> None:
             case.add("lagrum.okand", paragraf=d.lagrum, detalj=Text(f" i {law.name or law.id}", f" in {law.name or law.id}"))
         return
     if case.day is not None and not (law.validity.covers(case.day) and paragraph.validity.covers(case.day)):
-        replacement = book.replacement(law, ref)
-        suggestion = None
-        if replacement is not None:
-            new_law, new_paragraph = replacement
-            suggestion = f"{new_paragraph.ref.key()} {new_law.abbreviation} ({new_law.sfs})"
-        _repealed(case, canonical, suggestion)
+        _repealed(case, canonical, _successors(book, law, ref))
+        return
+    if not paragraph.ground:
+        _no_ground(case, ref, law, paragraph, canonical)
         return
     _covers_insats(case, ref, canonical)
 
 
-def _repealed(case: Case, canonical: str, suggestion: str | None) -> None:
+def _successors(book, law, ref) -> Text | None:
+    """"11 kap. 1 § SoL (2025:400) eller 12 kap. 1 § SoL (2025:400)": what replaced ``ref``."""
+    names = [f"{p.ref.key()} {new_law.abbreviation} ({new_law.sfs})" for new_law, p in book.replacements(law, ref)]
+    return Text(" eller ".join(names), " or ".join(names)) if names else None
+
+
+def _no_ground(case: Case, ref, law, paragraph, canonical: str) -> None:
+    """A paragraph that is no ground for a decision on an insats ("ingen beslutsgrund" in the law
+    layer). Without an SFS number, after a law change, it is most likely the old law's paragraph
+    of that number (4 kap. 1 § SoL in 2026 is not the municipality's ultimate responsibility but
+    the old right to assistance): then the reference is repealed, and its successor is named."""
+    book = case.lookups.book
+    old = book.replaced_paragraph(law, ref) if ref.sfs is None else None
+    if old is not None and case.day is None:  # which of the two laws is meant, only the date tells
+        case.cannot_assess(Text(f"vilken lags {ref.key()} som avses (beslutsdatum saknas)",
+                                f"which law's {ref.key()} is meant (no decision date)"))
+        return
+    if old is not None:
+        old_law, _ = old
+        _repealed(case, f"{ref.canonical()} ({old_law.sfs})", _successors(book, old_law, ref))
+        return
+    insats = case.insats
+    in_force = [c for c in insats.citations if case.day is None or c.validity.covers(case.day)] if insats else []
+    expected = ", ".join(dict.fromkeys(c.ref.canonical() for c in in_force))
+    case.add("lagrum.ej_beslutsgrund", source=paragraph, paragraf=canonical, lagrum=canonical,
+             rubrik=Text.same(f" ({paragraph.title})") if paragraph.title else EMPTY,
+             forvantat=Text(f"; förväntat {expected}", f"; expected {expected}") if expected else EMPTY,
+             values={"lagrum": canonical, **({"förväntat": expected} if expected else {})})
+
+
+def _repealed(case: Case, canonical: str, suggestion: Text | None) -> None:
     assert case.day is not None  # only a dated decision is judged repealed
-    ersatt = Text(f"; använd {suggestion}", f"; use {suggestion}") if suggestion else EMPTY
+    ersatt = Text(f"; använd {suggestion.sv}", f"; use {suggestion.en}") if suggestion else EMPTY
     case.add("lagrum.upphavd", paragraf=canonical, datum=case.day.isoformat(), ersatt=ersatt,
              lagrum=canonical, values={"lagrum": canonical, "beslutsdatum": case.day})
 
@@ -82,7 +110,8 @@ def _repealed_citation_of_insats(case: Case, ref) -> bool:
     old = meant[0]
     law = case.lookups.book.resolve_law(old.ref, old.validity.valid_until or old.validity.valid_from)
     canonical = f"{old.ref.canonical()} ({law.sfs})" if law is not None and law.sfs else old.ref.canonical()
-    _repealed(case, canonical, ", ".join(dict.fromkeys(c.ref.canonical() for c in now)) or None)
+    suggestion = ", ".join(dict.fromkeys(c.ref.canonical() for c in now))
+    _repealed(case, canonical, Text.same(suggestion) if suggestion else None)
     return True
 
 

@@ -1,4 +1,5 @@
-"""Scope: activities above the guideline's norms, and granted time above standard time × frequency.
+"""Scope: granted time above the insats's own cap, activities above the guideline's norms, and
+granted time above standard time × frequency.
 
 Thresholds ("hemtjänst över 100 timmar i månaden: pröva särskilt boende") are general rules
 in the guideline files with code ``omfattning.gransvarde``; they run with the other rules.
@@ -15,7 +16,10 @@ from bistandsregler.language.units import format_hours
 
 def check(case: Case) -> None:
     scope = case.decision.scope
-    if not case.granted or scope is None or not scope.activities:
+    if not case.granted or scope is None:
+        return
+    _against_cap(case)
+    if not scope.activities:
         return
     readable = []
     for activity in scope.activities:
@@ -25,6 +29,23 @@ def check(case: Case) -> None:
             readable.append(text)
             _against_norm(case, name, quantity)
     _against_standard_time(case, readable)
+
+
+def _against_cap(case: Case) -> None:
+    """The insats's own cap ("omfattning högst 6 timmar per månad" for services without needs
+    assessment): more time than that is no longer that insats, whatever the reasons say."""
+    insats = case.insats
+    cap = insats.scope.maximum if insats is not None and insats.scope is not None else None
+    if cap is None or cap.quantity.kind != "tid":
+        return
+    granted = case.granted_minutes
+    if granted is None:
+        case.cannot_assess(Text("beviljad tid mot insatsens tak (timmar per månad saknas)",
+                                "granted time against the service's cap (no hours per month in the input)"))
+        return
+    if granted > cap.per_month():
+        case.add("omfattning.over_tak", insats=case.insats_name, beviljat=_hours(granted), tak=cap.written,
+                 source=insats, values={"beviljat_minuter_per_månad": granted, "tak_minuter_per_månad": cap.per_month()})
 
 
 def _quantity(case: Case, text: str):

@@ -57,8 +57,33 @@ def _follow_up(case: Case, within: Span | None, source) -> None:
                  deviation=True, values={"uppföljning": d.follow_up_on, "beslutsdatum": d.decided_on})
 
 
+def _report_duty(case: Case) -> str | None:
+    """The paragraph under which this grant, not carried out in time, is reported to IVO: the law
+    layer's "rapportplikt för" (SoL 2025:400 34 kap. 1 § for 11 kap. 1 § and 12 kap. 1 §, SoL
+    2001:453 16 kap. 6 f § for 4 kap. 1 §, LSS 28 f § for 9 §). The decision's own paragraph
+    decides; without a readable one, the insats's paragraph on that day. None: no duty, or
+    nothing to tell it by (said as not assessed)."""
+    book, day = case.lookups.book, case.day
+    grounds = [case.ref] if case.ref is not None and (case.ref.law or case.ref.sfs) else []
+    if not grounds and case.insats is not None:
+        grounds = [c.ref for c in case.insats.citations if day is None or c.validity.covers(day)]
+    if not grounds:
+        case.cannot_assess(Text("rapportplikt för ej verkställt beslut (lagrum okänt)",
+                                "the duty to report a decision not carried out (provision unknown)"))
+        return None
+    for ground in grounds:
+        ref = book.complete(ground)
+        law = book.resolve_law(ref, day)
+        if law is None:
+            continue
+        duty = book.report_duty(law, ref, day)
+        if duty is not None:
+            return f"{duty.ref.key()} {law.abbreviation} ({law.sfs})" if law.sfs else f"{duty.ref.key()} {law.abbreviation}"
+    return None
+
+
 def _executed(case: Case, within: Span | None) -> None:
-    """IVO reporting: the period and the paragraph (by the decision's law and date) are national data."""
+    """IVO reporting: the period is national data, the paragraph that imposes it the law layer's."""
     d = case.decision
     if d.decided_on is None:
         return
@@ -66,9 +91,11 @@ def _executed(case: Case, within: Span | None) -> None:
     span = within or (Span(amount=int(months), unit="månad") if months else None)
     if span is None:
         return
+    duty = _report_duty(case)
+    if duty is None:
+        return
     deadline = add_span(d.decided_on, span)
-    law = case.facts.get("lag")
-    lagrum = case.value("rapportering_ej_verkställt_lss" if law == "LSS" else "rapportering_ej_verkställt_sol")
+    lagrum = duty
     if d.executed_on is not None:
         if d.executed_on > deadline:
             case.add("tid.ej_verkstalld", beslutat=d.decided_on.isoformat(), inom=span.words(),
