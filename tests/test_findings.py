@@ -242,6 +242,13 @@ EXAMPLES: dict[str, Example] = {
         # row 13 of the sample: the typo "Kortidsboende" is korttidsplats
         variant(CLEAN_2024, insats="Kortidsboende", applied_for=DROP, scope=DROP),
         ("'Trädgårdsskötsel' finns inte i katalogen",), ("'Trädgårdsskötsel' is not in the catalogue",)),
+    "beslut.insats_tvetydig": Example(
+        # A name SoL and LSS share, without the law reference that tells them apart; the twin cites LSS 9 § 9
+        # (tests/corpus/delegationslistor/namn_sol_lss.tsv line 2).
+        "nationell", variant(CLEAN_2024, insats="Bostad med särskild service", lagrum=DROP, applied_for=DROP, scope=DROP),
+        variant(CLEAN_2024, insats="Bostad med särskild service", lagrum="9 § 9 LSS", applied_for=DROP, scope=DROP),
+        ("'Bostad med särskild service' kan vara", "'Bostad med särskilt stöd enligt SoL' eller"),
+        ("'Bostad med särskild service' may be", " or ")),
     "motivering.saknas": Example(
         "nationell", refusal(CLEAN_2024, justification=""), refusal(CLEAN_2024, justification=DROP),
         ("Avslag saknar motivering",), ("A refusal without reasons",)),
@@ -391,7 +398,7 @@ EXAMPLES: dict[str, Example] = {
         variant(CLEAN_2024, insats="Daglig verksamhet", lagrum="9 § 10 LSS", applied_for=DROP, scope=DROP,
                 person__personkrets=[1]),
         ("Daglig verksamhet: personkrets 3, insatsen är för personkrets 1, 2",),
-        ("Daglig verksamhet: personkrets 3, the service is for 1, 2",), guideline="insatser.riktlinje:285"),
+        ("Daglig verksamhet: personkrets 3, the service is for 1, 2",), guideline="insatser.riktlinje:299"),
     "klassning.alder_insats": Example(
         "botkyrka",
         variant(CLEAN_2025, insats="Boendestöd", applied_for=DROP, scope=DROP, justification=DROP,
@@ -729,7 +736,7 @@ def test_daily_activity_for_personkrets_3_and_lss_without_personkrets(checkers):
 def test_region_duty_for_advice_and_support(checkers):
     [finding] = findings_of([checkers["nationell"].check(EXAMPLES["klassning.region"].fire)], "klassning.region")
     assert finding.field == "insats" and finding.severity == "fel"
-    assert finding.guideline.endswith("insatser.riktlinje:215")
+    assert finding.guideline.endswith("insatser.riktlinje:229")
 
 
 @pytest.mark.parametrize("code", ["omfattning.over_norm", "klassning.alder_insats", "tid.tidsbegransning_saknas",

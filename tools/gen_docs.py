@@ -598,6 +598,16 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
             "message suggests close names when there are any."
         ),
     ),
+    "beslut.insats_tvetydig": FindingExample(
+        "nationell",
+        _with(_HT_2024, insats="Bostad med särskild service", lagrum=None),
+        (
+            "The written name belongs to more than one insats, usually one under SoL and one under "
+            "LSS (\"Bostad med särskild service\", \"Kontaktperson\", \"Ledsagarservice\"), and the "
+            "decision cites no law that tells them apart. The message names both; with a law "
+            "reference the name resolves to the insats of the cited law."
+        ),
+    ),
     "motivering.saknas": FindingExample(
         "nationell",
         _with(_HT_2024, outcome="avslag", justification=""),
