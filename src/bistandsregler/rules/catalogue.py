@@ -29,17 +29,21 @@ cache. Both memos are bounded (``CATALOGUES_KEPT``, ``RESOLUTIONS_KEPT``).
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bistandsregler.language.names import content as _content
+from bistandsregler.language.names import fold as _fold
+from bistandsregler.language.names import light as _light
+from bistandsregler.language.names import words as _words
+
 if TYPE_CHECKING:
     from bistandsregler.language.model import Insats
 
-__all__ = ["CUTOFF", "Catalogue", "Resolution", "prepare", "resolve_insats", "spelling_words"]
+__all__ = ["CUTOFF", "Catalogue", "Resolution", "prepare", "resolve_insats"]
 
 How = Literal["exakt", "alias", "förkortning", "ungefärlig"]
 
@@ -47,16 +51,6 @@ How = Literal["exakt", "alias", "förkortning", "ungefärlig"]
 # WORD_CUTOFF. High on purpose: a wrong insats is worse than an unresolved one.
 CUTOFF = 0.85
 WORD_CUTOFF = 0.84
-
-# Words that say nothing about which insats is meant.
-_STOPWORDS = frozenset(
-    "i och av för med till en ett det den på om eller enligt enl vid under utanför "
-    "sol lss insats insatser beslut".split()
-)
-
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "6": "o"})
-_WORD = re.compile(r"\w+(\.)?")
-
 
 class Resolution(BaseModel):
     """How a written insats name was mapped to the catalogue.
@@ -78,35 +72,6 @@ class Resolution(BaseModel):
     @property
     def resolved(self) -> bool:
         return self.id is not None
-
-
-# ---- normalising -----------------------------------------------------------------------------
-
-
-def _words(text: str) -> list[tuple[str, bool]]:
-    """Lower-case words, each with whether a full stop followed it (an abbreviation mark)."""
-    return [(m.group(0).rstrip(".").replace("_", " "), m.group(1) is not None)
-            for m in _WORD.finditer(text.casefold())]  # fmt: skip
-
-
-def _light(text: str) -> str:
-    """Case, punctuation and spacing aside: "Förenkl.handläggn. Hemtj." -> "förenkl handläggn hemtj"."""
-    return " ".join(w for w, _ in _words(text))
-
-
-def _fold(text: str) -> str:
-    return text.translate(_FOLD)
-
-
-def _content(text: str) -> frozenset[str]:
-    return frozenset(w for w in text.split() if w not in _STOPWORDS)
-
-
-def spelling_words(text: str) -> frozenset[str]:
-    """The words of an insats spelling that tell it apart, as resolving compares them: case,
-    punctuation, å/ä/ö and words like "SoL" or "insats" aside ("Ledsagarservice (SoL)" and
-    "Ledsagarservice" have the same)."""
-    return _content(_fold(_light(text)))
 
 
 class _Index:

@@ -16,7 +16,7 @@ from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
 from bistandsregler.language.facts import FIELDS, SYMBOLS
 from bistandsregler.language.messages import EMPTY, Text
-from bistandsregler.rules.catalogue import spelling_words
+from bistandsregler.language.names import spelling_words
 from bistandsregler.rules.rulebook import RuleBook
 
 
