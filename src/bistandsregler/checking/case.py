@@ -179,7 +179,8 @@ def _facts(case: Case) -> dict[str, Any]:
     minutes = case.granted_minutes
     applied = None
     if d.applied_for:
-        applied = case.lookups.resolve_insats(d.applied_for).id
+        # Read under the decision's law: "Ledsagarservice" is an insats of both.
+        applied = case.lookups.resolve_insats(d.applied_for, case.ref.law if case.ref is not None else None).id
     return {
         "insats": case.insats_id,
         "ansökt": applied,
