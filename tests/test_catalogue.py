@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import fuzz_settings
 from hypothesis import given
@@ -23,7 +25,9 @@ def bare(catalogue):
     return {key: insats.model_copy(update={"aliases": []}) for key, insats in catalogue.items()}
 
 
-# The spellings of the shared sample and of the issue, with the insats they mean.
+# The spellings of the shared sample and of the issue, with the insats they mean (a name both
+# laws use with the law the sample row cites, in LAW).
+LAW = {"Ledsagarservice": "LSS", "Korttidsvistelse": "LSS"}
 SAMPLE = [
     ("Förenkl.handläggn. Hemtj.", "förenklad_hemtjänst"),
     ("Hemtj.", "hemtjänst"),
@@ -43,7 +47,7 @@ SAMPLE = [
 
 @pytest.mark.parametrize(("text", "expected"), SAMPLE)
 def test_the_sample_spellings_resolve(catalogue, text, expected):
-    result = resolve_insats(text, catalogue)
+    result = resolve_insats(text, catalogue, lag=LAW.get(text))
     assert result.id == expected
     assert result.how is not None
     assert result.candidates == ()
@@ -85,6 +89,65 @@ def test_an_alias_is_reported_as_such(catalogue):
 def test_the_matched_spelling_is_reported(catalogue):
     result = resolve_insats("Hemtjinst", catalogue)
     assert result == Resolution(text="Hemtjinst", id="hemtjänst", how="ungefärlig", matched="Hemtjänst")
+
+
+# Names SoL and LSS share (DOMAIN.md, "SoL or LSS"; tests/corpus/delegationslistor/namn_sol_lss.tsv
+# and insatsnamn.tsv): the cited law decides, an exact name of the other law's insats does not.
+@pytest.mark.parametrize(
+    ("text", "sol", "lss"),
+    [
+        ("Bostad med särskild service", "bostad_med_särskild_service_sol", "bostad_med_särskild_service_vuxna"),
+        ("BmSS", "bostad_med_särskild_service_sol", "bostad_med_särskild_service_vuxna"),
+        ("Kontaktperson", "kontaktperson_sol", "kontaktperson"),
+        ("Ledsagarservice", "ledsagning", "ledsagarservice"),
+        ("Avlösarservice", "avlösning", "avlösarservice"),
+        ("Korttidsvistelse", "korttidsplats", "korttidsvistelse"),
+        ("Korttidshem", "korttidsplats", "korttidsvistelse"),
+        ("Serviceboende", "servicehus", "bostad_med_särskild_service_vuxna"),
+    ],
+)
+def test_a_name_both_laws_use_resolves_by_the_cited_law(catalogue, text, sol, lss):
+    assert resolve_insats(text, catalogue, lag="SoL").id == sol
+    assert resolve_insats(text, catalogue, lag="LSS").id == lss
+    unsettled = resolve_insats(text, catalogue)  # no law: say so, naming both
+    assert unsettled.id is None and unsettled.ambiguous and {sol, lss} <= set(unsettled.candidates)
+
+
+@pytest.mark.parametrize(
+    ("text", "lag", "expected"),
+    [
+        # Only the other law has the name: it stands, so the decision gets lagrum.fel_insats
+        # (insatsnamn:25 "Ek. stöd PA enligt 4 kap, 1§ SoL"; namn_sol_lss:17 under 9 § 6 LSS).
+        ("Ek. stöd PA", "SoL", "personlig_assistans"),
+        ("Daglig verksamhet", "SoL", "daglig_verksamhet"),  # not the SoL "Dagverksamhet" by similarity
+        ("Hemvårdsbidrag", "LSS", "hemvårdsbidrag"),
+        # The quiet twins: a name one law owns resolves under it.
+        ("Dagverksamhet", "SoL", "dagverksamhet"),
+        ("Gruppboende", "LSS", "bostad_med_särskild_service_vuxna"),
+        ("Ekonomiskt stöd till skäliga kostnader", "LSS", "personlig_assistans"),
+        ("Medboende", "SoL", "parboende"),
+        ("Servicehus", "SoL", "servicehus"),
+    ],
+)
+def test_a_name_only_the_other_law_has_still_resolves(catalogue, text, lag, expected):
+    result = resolve_insats(text, catalogue, lag=lag)
+    assert result.id == expected and not result.ambiguous
+
+
+def test_the_guidelines_own_insats_wins_under_its_law():
+    # Botkyrka's SoL "Ledsagarservice (SoL)" against the national LSS ledsagarservice and the SoL
+    # ledsagning that is also called Ledsagarservice (handläggning 3.7.11; namn_sol_lss:12-13).
+    from bistandsregler.rules.catalogue import prepare
+
+    book = read([Path(__file__).resolve().parents[1] / "guidelines" / "botkyrka"])
+    [botkyrka] = [g for g in book.guidelines if g.meta and g.meta.id == "botkyrka_2025"]
+    assert book.own_insatser(botkyrka) == {"ledsagarservice_sol"}
+    prepared = prepare(book.insatser(botkyrka), book.abbreviations(botkyrka), book.own_insatser(botkyrka))
+    assert resolve_insats("Ledsagarservice", prepared, lag="SoL").id == "ledsagarservice_sol"
+    assert resolve_insats("Ledsagarservice", prepared, lag="LSS").id == "ledsagarservice"
+    # Without the guideline's own ids the national SoL insats answers: the preference is what decides.
+    national_view = prepare(book.insatser(botkyrka), book.abbreviations(botkyrka))
+    assert resolve_insats("Ledsagarservice", national_view, lag="SoL").id == "ledsagning"
 
 
 def test_a_name_two_insatser_share_is_ambiguous_unless_the_law_says(catalogue):

@@ -124,7 +124,7 @@ def test_row_12_misspelled_short_term_care(sample, catalogue):
 
 
 def test_every_sample_row_resolves_and_has_a_readable_law_reference(sample, catalogue):
-    ids = [resolve_insats(d.insats, catalogue).id for d in sample]
+    ids = [resolve_insats(d.insats, catalogue, lag=try_parse_lagrum(d.lagrum).law).id for d in sample]
     assert ids == [
         "hemtjänst", "särskilt_boende", "trygghetslarm", "hemtjänst", "boendestöd", "ledsagarservice",
         "daglig_verksamhet", "personlig_assistans", "förenklad_hemtjänst", "korttidsvistelse", "hemtjänst",
@@ -159,6 +159,63 @@ def test_every_sample_row_resolves_and_has_a_readable_law_reference(sample, cata
 )  # fmt: skip
 def test_split_beslut(text, expected):
     assert split_beslut(text) == SplitBeslut(*expected)
+
+
+# Rows of tests/corpus/delegationslistor/lagrum_efterled.tsv: the words after the law reference
+# are the insats's qualifier, and the reference is read as if they were not there.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bifall Hemtjänst enligt 4 kap, 1§ SoL natt", ("Hemtjänst", "4 kap, 1§ SoL", "natt")),
+        ("Bifall Bostad med särskild service för vuxna enligt 9 § 9 LSS vuxna",
+         ("Bostad med särskild service för vuxna", "9 § 9 LSS", "vuxna")),
+        ("Bifall Hemtjänst enligt Kapitel 4 §1 SoL utökning", ("Hemtjänst", "Kapitel 4 §1 SoL", "utökning")),
+        ("Bifall Hemtjänst enligt 11 kap 1§ SoL dag och kväll", ("Hemtjänst", "11 kap 1§ SoL", "dag och kväll")),
+        ("Bifall Hemtjänst enl 4 kap, 1§ SoL (omprövning)", ("Hemtjänst", "4 kap, 1§ SoL", "omprövning")),
+        ("Bifall Hemtjänst enl 11 kap. 1 § SoL, fortsättningsbeslut", ("Hemtjänst", "11 kap. 1 § SoL", "fortsättningsbeslut")),
+        ("Bifall Daglig verksamhet enligt 9 § 10 deltid", ("Daglig verksamhet", "9 § 10", "deltid")),  # law left out
+        ("Bifall Hemtjänst 4 kap. 1 § SoL natt", ("Hemtjänst", "4 kap. 1 § SoL", "natt")),  # no separator
+        # The quiet twins: nothing after the reference, no qualifier.
+        ("Bifall Hemtjänst enligt 4 kap, 1§ SoL", ("Hemtjänst", "4 kap, 1§ SoL", None)),
+        ("Bifall Bostad med särskild service för vuxna enligt 9 § 9 LSS.", ("Bostad med särskild service för vuxna", "9 § 9 LSS.", None)),
+        # Text that is no law reference at all stays the lagrum, for lagrum.okand.
+        ("Bifall Hemtjänst enligt beslut i nämnden", ("Hemtjänst", "beslut i nämnden", None)),
+    ],
+)  # fmt: skip
+def test_text_after_the_law_reference_is_the_qualifier(text, expected):
+    split = split_beslut(text)
+    assert (split.insats, split.lagrum, split.qualifier) == expected
+
+
+def test_the_qualifier_is_a_field_of_the_decision_and_the_reference_reads(tmp_path):
+    path = write(tmp_path, "lista.tsv", HEADER + "H-201\t20190402\tBifall Bostad med särskild service för vuxna enligt 9 § 9 LSS vuxna\t\t1978\tMan\n"
+                 "H-201\t20190402\tBifall Bostad med särskild service för vuxna enligt 9 § 9 LSS\t\t1978\tMan\n")  # fmt: skip
+    with_qualifier, without = import_delegationslista(path)
+    assert with_qualifier.insats_qualifier == "vuxna" and without.insats_qualifier is None
+    assert with_qualifier.lagrum == without.lagrum == "9 § 9 LSS"
+    assert str(try_parse_lagrum(with_qualifier.lagrum)) == "9 § 9 LSS"
+
+
+@pytest.mark.parametrize(
+    ("written", "sex", "sex_written"),
+    [
+        ("HEN", "annat", "HEN"), ("Hen", "annat", "Hen"), ("X", "annat", "X"), ("Ickebinär", "annat", "Ickebinär"),
+        ("Annat", "annat", "Annat"), ("Flicka", "annat", "Flicka"),
+        # The quiet twins: the two spellings of kvinna and man, and the words for unknown.
+        ("Kvinna", "kvinna", None), ("K", "kvinna", None), ("Man", "man", None), ("M.", "man", None),
+        ("Okänt", None, None), ("-", None, None),
+    ],
+)  # fmt: skip
+def test_a_row_is_kept_whatever_its_sex(tmp_path, written, sex, sex_written):
+    path = write(tmp_path, "lista.tsv", HEADER + f"H-241\t20190408\tBifall Hemtjänst enligt 4 kap, 1§ SoL\t\t1935\t{written}\n")
+    [decision] = import_delegationslista(path)
+    assert isinstance(decision, Decision)
+    assert (decision.person.sex, decision.person.sex_written) == (sex, sex_written)
+
+
+def test_a_written_sex_alone_means_annat():
+    assert Person(sex_written="HEN").sex == "annat"
+    assert Person(sex="kvinna").sex_written is None
 
 
 @pytest.mark.parametrize("text", ["Hemtjänst enligt 4 kap. 1 § SoL", "Bifallet gäller", "Bifall", "Avslag enligt 4 kap. 1 § SoL", ""])
@@ -239,7 +296,7 @@ def test_malformed_rows_are_errors_that_name_the_line_and_the_rest_is_read(tmp_p
     assert [type(r).__name__ for r in results] == ["Decision", "InputError", "InputError", "InputError", "Decision"]
     bad_date, bad_row, empty = results[1:4]
     assert bad_date.record == f"{path}:3" and bad_date.fields == ("Beslutsdatum",)
-    assert bad_row.record == f"{path}:5" and bad_row.fields == ("Beslut", "Födelseår", "Kön")
+    assert bad_row.record == f"{path}:5" and bad_row.fields == ("Beslut", "Födelseår")  # Kön "X" is kept
     assert "19121212" not in bad_row.message.sv
     assert empty.record == f"{path}:6" and "Beslut: är tom" in empty.message.sv
     assert results[4].person.sex == "man" and results[4].id == "lista:7"

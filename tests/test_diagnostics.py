@@ -133,6 +133,16 @@ CASES = [
     Case("insats.dubblett",
          {"a.riktlinje": SOL_2025 + HEADER + 'insats x\n  lagrum "11 kap. 1 § SoL"\nslut\ninsats x\n  lagrum "11 kap. 1 § SoL"\nslut\n'},
          "a.riktlinje", 21, 1, "insats", "insatsen 'x' är redan definierad på rad 18", "already defined on line 18"),
+    # A municipal insats named like an alias of a national one (Botkyrka's SoL "Ledsagarservice").
+    Case("insats.namn_krock",
+         {"n.riktlinje": SOL_2025 + 'riktlinje n "Nationellt"\n  gäller från 2025-07-01\nslut\n'
+                         'insats ledsagning "Ledsagning"\n  lagrum "11 kap. 1 § SoL"\n  kallas "Ledsagarservice"\nslut\n',
+          "a.riktlinje": 'riktlinje k "Kommunens riktlinje"\n  kommun "K"\n  gäller från 2025-07-01\n  bygger på n\nslut\n'
+                         'insats ledsagarservice_k "Ledsagarservice (SoL)"\n  lagrum "11 kap. 1 § SoL"\nslut\n'},
+         "a.riktlinje", 6, 1, "insats",
+         "heter 'Ledsagarservice (SoL)' som 'ledsagning' ('Ledsagarservice') i det nationella lagret: ett beslut med "
+         "namnet tolkas som 'ledsagarservice_k' bara när det hänvisar till SoL",
+         "like 'ledsagning' ('Ledsagarservice') of the national layer"),
     Case("namn.dubblett", {"a.riktlinje": HEADER + "värde v\n  1\nslut\nvärde v\n  2\nslut\n"}, "a.riktlinje", 8, 1,
          "värde", "värde 'v' är redan definierad på rad 5", "value 'v' is already defined on line 5"),
     Case("namn.okant", {"a.riktlinje": HEADER + 'regel r\n  när ålderr >= 65\n  då info "x"\nslut\n'},
@@ -631,3 +641,18 @@ def test_installed_console_script(tmp_path) -> None:
 def test_errors_helper_counts_only_errors() -> None:
     _, diagnostics = parse("riktlinje t\n  giller från 2025-07-01\nslut\n")
     assert diagnostics and not errors(diagnostics)
+
+
+def test_a_name_clash_is_only_a_guidelines_own_insats_named_like_a_national_one() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "guidelines"
+    botkyrka = read([root / "botkyrka"]).diagnostics
+    clashes = [d for d in botkyrka if d.code == "insats.namn_krock"]
+    # Botkyrka's own SoL "Ledsagarservice (SoL)" (handläggning 3.7.11), once, naming both national insatser;
+    # its blocks that refine a national insats of the same id (servicehus, avlösning "Avlösning i hemmet") are quiet.
+    lines = (root / "botkyrka" / "botkyrka-2025.riktlinje").read_text(encoding="utf-8").splitlines()
+    line = lines.index('insats ledsagarservice_sol "Ledsagarservice (SoL)"') + 1
+    assert [(d.line, d.args["insats"]) for d in clashes] == [(line, "ledsagarservice_sol")]
+    assert "'ledsagning'" in clashes[0].message() and "'ledsagarservice'" in clashes[0].message()
+    assert not [d for d in read([root / "nationell"]).diagnostics if d.code == "insats.namn_krock"]

@@ -170,6 +170,7 @@ def _person(draw, out):
     else:
         draw(maybe(out, "birth_date", st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31)).map(str)))
     draw(maybe(out, "sex", st.sampled_from(["kvinna", "man", "annat"])))
+    draw(maybe(out, "sex_written", st.sampled_from(["HEN", "X", "Ickebinär"])))
     draw(maybe(out, "personkrets", st.lists(st.sampled_from([1, 2, 3]), unique=True, max_size=3)))
     draw(maybe(out, "household", st.integers(1, 4)))
     draw(maybe(out, "basic_needs_hours_per_week", st.one_of(st.integers(0, 60), st.floats(0, 60))))
@@ -202,6 +203,7 @@ def decisions(draw) -> dict:
     draw(maybe(out, "person", sub(_person)))
     draw(maybe(out, "insats", insats_names))
     draw(maybe(out, "lagrum", lagrum_texts))
+    draw(maybe(out, "insats_qualifier", st.sampled_from(["natt", "vuxna", "omprövning"])))
     draw(maybe(out, "outcome", st.sampled_from(["bifall", "delvis_bifall", "avslag"])))
     draw(maybe(out, "applied_for", insats_names))
     draw(maybe(out, "scope", sub(_scope)))
@@ -217,7 +219,7 @@ def decisions(draw) -> dict:
 
 
 def test_the_strategy_covers_every_field():
-    covered = {"id", "decided_on", "decided_by", "person", "insats", "lagrum", "outcome", "applied_for", "scope",
+    covered = {"id", "decided_on", "decided_by", "person", "insats", "lagrum", "insats_qualifier", "outcome", "applied_for", "scope",
                "valid_from", "valid_until", "follow_up_on", "goals", "justification", "executed_on", "new_grant",
                "source"}
     assert covered == set(Decision.model_fields)

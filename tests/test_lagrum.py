@@ -13,6 +13,7 @@ from bistandsregler.language.lagrum import (
     _parser,
     parse_lagrum,
     try_parse_lagrum,
+    try_parse_lagrum_prefix,
 )
 
 SOL_1 = LawRef(law="SoL", chapter=4, paragraph=1)
@@ -255,3 +256,30 @@ def test_a_bad_law_reference_in_a_guideline_reads_english_with_lang_en() -> None
     assert english.startswith("invalid law reference: Invalid law reference '4 kap. 1 SoL'")
     assert "expected the paragraph sign '§'" in english and "väntade" not in english
     assert "väntade paragraftecknet '§'" in swedish
+
+
+# ---- a reference followed by other words (delegation lists) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "rest"),
+    [
+        ("9 § 9 LSS vuxna", LawRef(law="LSS", paragraph=9, point=9), "vuxna"),
+        ("4 kap, 1§ SoL natt", SOL_1, "natt"),
+        ("Kapitel 4 §1 SoL utökning", SOL_1, "utökning"),
+        ("4 kap, 1§ SoL (omprövning)", SOL_1, "(omprövning)"),
+        ("4 kap. 1 § SoL, fortsättningsbeslut", SOL_1, ", fortsättningsbeslut"),
+        ("4 kap. 2 a § SoL tillfälligt", SOL_2A, "tillfälligt"),
+        ("9 § 10 deltid", LawRef(paragraph=9, point=10), "deltid"),  # law left out, as written
+        ("4 kap. 1 § SoL (2001:453) natt", SOL_1.with_sfs("2001:453"), "natt"),
+        # The twin: a whole reference has an empty rest.
+        ("4 kap. 1 § SoL", SOL_1, ""),
+    ],
+)
+def test_prefix_is_the_longest_leading_reference(text, ref, rest) -> None:
+    assert try_parse_lagrum_prefix(text) == (ref, rest)
+
+
+@pytest.mark.parametrize("text", ["", "natt", "Hemtjänst 4 kap. 1 § SoL", "kap. SoL natt", "§ natt"])
+def test_prefix_needs_a_reference_at_the_start(text) -> None:
+    assert try_parse_lagrum_prefix(text) is None

@@ -611,6 +611,16 @@ FINDING_EXAMPLES: dict[str, FindingExample] = {
             "message suggests close names when there are any."
         ),
     ),
+    "beslut.insats_tvetydig": FindingExample(
+        "nationell",
+        _with(_HT_2024, insats="Bostad med särskild service", lagrum=None),
+        (
+            "The written name belongs to more than one insats, usually one under SoL and one under "
+            "LSS (\"Bostad med särskild service\", \"Kontaktperson\", \"Ledsagarservice\"), and the "
+            "decision cites no law that tells them apart. The message names both; with a law "
+            "reference the name resolves to the insats of the cited law."
+        ),
+    ),
     "motivering.saknas": FindingExample(
         "nationell",
         _with(_HT_2024, outcome="avslag", justification=""),
@@ -1098,13 +1108,17 @@ FIELD_NOTES: dict[str, str] = {
     "person.birth_year": "Birth year. The age is then a range of two years, and a check whose answer "
     "depends on which is listed as not assessed.",
     "person.birth_date": "Birth date: the exact age on the decision date.",
-    "person.sex": "Sex, as the case system records it.",
+    "person.sex": "Sex: `kvinna`, `man` or `annat`, the last for anything else the case system records.",
+    "person.sex_written": 'The sex as the source wrote it when it is neither kvinna nor man ("HEN", "X"); '
+    "`sex` is then `annat`. A delegation list's row is never dropped for its sex.",
     "person.personkrets": "The LSS 1 § groups the person belongs to; `[]` is known to be none.",
     "person.household": "People in the household: standard times marked as shared are divided between them.",
     "person.basic_needs_hours_per_week": "Basic needs under LSS 9 a §, hours a week (`klassning.lass_mojlig`).",
     "insats": 'The insats as written ("Förenkl.handläggn. Hemtj."); mapped to the catalogue, '
     "tolerating abbreviations and typos.",
     "lagrum": 'The provision as written ("4 kap, 1§ SoL").',
+    "insats_qualifier": 'What follows the provision in the decision text, as written: "natt" in '
+    '"Hemtjänst enligt 4 kap, 1§ SoL natt", "vuxna", "omprövning". The provision is read without it.',
     "outcome": "Granted, partly granted or refused.",
     "applied_for": "What the application was for, as written (the rule field `ansökt`).",
     "scope": "What was granted.",

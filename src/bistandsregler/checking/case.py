@@ -148,7 +148,12 @@ def build_case(decision: Decision, lookups: Lookups) -> Case:
         resolution = lookups.resolve_insats(decision.insats, lag)
         case.insats_id = resolution.id
         case.insats = insatser.get(resolution.id) if resolution.id else None
-        if resolution.id is None:
+        if resolution.ambiguous:
+            # A name both laws (or two insatser) use, and the law reference does not settle it.
+            names = [insatser[i].name or i for i in resolution.candidates if i in insatser]
+            case.add("beslut.insats_tvetydig", insats=decision.insats,
+                     kandidater=Text(" eller ".join(f"'{n}'" for n in names), " or ".join(f"'{n}'" for n in names)))
+        elif resolution.id is None:
             from bistandsregler.language.diagnostics import did_you_mean
 
             hint = did_you_mean(decision.insats, [i.name or i.id for i in insatser.values()])
@@ -174,7 +179,8 @@ def _facts(case: Case) -> dict[str, Any]:
     minutes = case.granted_minutes
     applied = None
     if d.applied_for:
-        applied = case.lookups.resolve_insats(d.applied_for).id
+        # Read under the decision's law: "Ledsagarservice" is an insats of both.
+        applied = case.lookups.resolve_insats(d.applied_for, case.ref.law if case.ref is not None else None).id
     return {
         "insats": case.insats_id,
         "ansökt": applied,

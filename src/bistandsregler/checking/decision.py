@@ -9,9 +9,9 @@ from these models.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Outcome = Literal["bifall", "delvis_bifall", "avslag"]
 
@@ -28,9 +28,23 @@ class DecidedBy(_Input):
 
 
 class Person(_Input):
+    @model_validator(mode="before")
+    @classmethod
+    def _written_sex_is_annat(cls, data: Any) -> Any:
+        # A sex written as something other than kvinna/man, with no sex given, is "annat".
+        if isinstance(data, dict) and data.get("sex_written") and data.get("sex") is None:
+            return {**data, "sex": "annat"}
+        return data
+
     birth_year: int | None = Field(None, ge=1880, le=2100, description="Födelseår; ger en ålder som intervall.")
     birth_date: date | None = Field(None, description="Födelsedatum; ger exakt ålder.")
-    sex: Literal["kvinna", "man", "annat"] | None = None
+    sex: Literal["kvinna", "man", "annat"] | None = Field(
+        None, description="Kön: kvinna, man eller annat (allt annat som står i källan, se sex_written)."
+    )
+    sex_written: str | None = Field(
+        None,
+        description="Könet som det står i källan när det inte är kvinna eller man ('HEN', 'X'); sex är då annat.",
+    )
     personkrets: list[Literal[1, 2, 3]] | None = Field(None, description="Personkrets enligt 1 § LSS.")
     household: int | None = Field(None, ge=1, description="Antal personer i hushållet.")
     basic_needs_hours_per_week: float | None = Field(
@@ -63,6 +77,11 @@ class Decision(_Input):
     person: Person | None = None
     insats: str | None = Field(None, description="Insatsen som skriven ('Förenkl.handläggn. Hemtj.').")
     lagrum: str | None = Field(None, description="Lagrummet som skrivet ('4 kap, 1§ SoL').")
+    insats_qualifier: str | None = Field(
+        None,
+        description="Det som står efter lagrummet i beslutstexten, som skrivet: en precisering av insatsen "
+        "('natt' i 'Hemtjänst enligt 4 kap, 1§ SoL natt', 'vuxna', 'omprövning').",
+    )
     outcome: Outcome | None = None
     applied_for: str | None = Field(None, description="Det som ansökan gällde, som skrivet.")
     scope: Scope | None = None

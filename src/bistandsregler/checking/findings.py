@@ -103,6 +103,15 @@ CODES: dict[str, Code] = {
         "Insatsen kan inte kopplas till någon insats i det nationella lagret eller riktlinjen; insatsberoende "
         "kontroller kan inte göras.",
     ),
+    "beslut.insats_tvetydig": Code(
+        Severity.WARNING, "insats",
+        Text(
+            "Insatsen '{insats}' kan vara {kandidater}: lagrummet avgör inte vilken.",
+            "The service '{insats}' may be {kandidater}: the legal provision does not settle which.",
+        ),
+        "Namnet används av flera insatser (oftast en i SoL och en i LSS, som 'Bostad med särskild service') och "
+        "beslutet har inget lagrum som skiljer dem åt; insatsberoende kontroller kan inte göras.",
+    ),
     "motivering.saknas": Code(
         Severity.ERROR, "justification",
         Text("{utfall} saknar motivering.", "{utfall} without reasons."),

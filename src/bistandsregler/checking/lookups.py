@@ -48,7 +48,7 @@ class Lookups:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return prepare(self.insatser, self.book.abbreviations(self.guideline))
+        return prepare(self.insatser, self.book.abbreviations(self.guideline), self.book.own_insatser(self.guideline))
 
     def resolve_insats(self, text: str, lag: str | None = None) -> Resolution:
         """The catalogue insats a written name means; ``lag`` settles names both laws use."""

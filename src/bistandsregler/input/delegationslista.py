@@ -11,15 +11,19 @@ Each row becomes one ``Decision`` or one ``InputError`` naming the line:
   bifall, Avslag -> avslag, Delvis bifall / Delvis avslag -> delvis_bifall), ``insats`` as
   written ("Hemtjänst"; mapping to the catalogue is ``catalogue.resolve_insats``, done in
   evaluation) and ``lagrum`` as written ("4 kap, 1§ SoL"), separated by "enligt", "enl" or
-  "enl."; without a separator a trailing law reference is still found. No law reference
+  "enl."; without a separator a trailing law reference is still found. Text after the law
+  reference ("enligt 9 § 9 LSS vuxna", "enligt 4 kap, 1§ SoL (omprövning)") is the
+  ``insats_qualifier`` ("vuxna", "omprövning"), not part of ``lagrum``. No law reference
   leaves ``lagrum`` unknown.
 - Anledning till avslag is the ``justification``. For a refusal or partial grant an empty cell
   is a known empty justification (""); for a grant the column says nothing (unknown).
 - Activities written in that text ("dusch 1 gg/v, städ 1gg/3:e v") become
   ``scope.activities`` with ``from_text=True``: ``text`` the activity, ``frequency`` as
   written. A refusal's text usually describes what is granted instead; the flag says so.
-- Födelseår -> ``person.birth_year``, Kön (Kvinna/Man, K/M) -> ``person.sex``,
-  Beslutsfattare -> ``decided_by.id`` (a code, not a name).
+- Födelseår -> ``person.birth_year``; Kön (Kvinna/Man, K/Kv/M) -> ``person.sex``; any other
+  Kön ("HEN", "X", "Annat") -> ``sex`` "annat" with ``person.sex_written`` the value as written
+  (the row is kept); "Okänt", "-" or empty leave the sex unknown. Beslutsfattare ->
+  ``decided_by.id`` (a code, not a name).
 - ``id`` is "<file stem>:<line>" and ``source`` "<file>:<line>", the line counted in the file
   (the header is line 1).
 """
@@ -46,7 +50,7 @@ from bistandsregler.input.readers import (
     header_unreadable,
     source_name,
 )
-from bistandsregler.language.lagrum import try_parse_lagrum
+from bistandsregler.language.lagrum import try_parse_lagrum, try_parse_lagrum_prefix
 from bistandsregler.language.messages import Text
 from bistandsregler.language.units import split_activities, try_parse_quantity
 
@@ -92,6 +96,7 @@ class SplitBeslut(NamedTuple):
     outcome: Outcome
     insats: str
     lagrum: str | None
+    qualifier: str | None = None  # what follows the law reference ("natt", "vuxna")
 
 
 _OUTCOMES: list[tuple[re.Pattern[str], Outcome]] = [
@@ -104,17 +109,18 @@ _WORD_START = re.compile(r"(?<!\S)\S")
 
 
 def split_beslut(text: str) -> SplitBeslut:
-    """Split "Bifall Hemtjänst enligt 4 kap, 1§ SoL" into outcome, insats and lagrum as written.
+    """Split "Bifall Hemtjänst enligt 4 kap, 1§ SoL natt" into outcome, insats, lagrum and the
+    qualifier after the law reference, each as written.
 
     Raises BeslutError (Swedish and English message, no values) when there is no outcome word
     at the start or no insats after it.
     """
     text = " ".join(text.split())
     outcome, rest = _outcome(text)
-    insats, lagrum = _split_lagrum(rest)
+    insats, lagrum, qualifier = _split_lagrum(rest)
     if not insats:
         raise BeslutError(Text("saknar insats efter utfallet", "has no insats after the outcome"))
-    return SplitBeslut(outcome, insats, lagrum)
+    return SplitBeslut(outcome, insats, lagrum, qualifier)
 
 
 def _outcome(text: str) -> tuple[Outcome, str]:
@@ -127,25 +133,45 @@ def _outcome(text: str) -> tuple[Outcome, str]:
     )
 
 
-def _split_lagrum(rest: str) -> tuple[str, str | None]:
-    """(insats, lagrum); a law reference in parentheses or with a final full stop loses them."""
+def _split_lagrum(rest: str) -> tuple[str, str | None, str | None]:
+    """(insats, lagrum, qualifier); a law reference in parentheses or with a final full stop loses them."""
     separators = list(_SEPARATOR.finditer(rest))
-    # The first separator after which a law reference follows; else the last one.
+    # The first separator after which a law reference follows (alone or with a qualifier); else the last one.
     for match in separators:
-        insats, lagrum = rest[: match.start()].strip(), rest[match.end() :].strip()
-        if insats and try_parse_lagrum(_unwrap(lagrum)) is not None:
-            return insats, _readable(lagrum)
+        insats, after = rest[: match.start()].strip(), rest[match.end() :].strip()
+        read = _read_lagrum(after) if insats else None
+        if read is not None:
+            return insats, *read
     for match in reversed(separators):
         insats, lagrum = rest[: match.start()].strip(), rest[match.end() :].strip()
         if insats:
-            return insats, lagrum or None
-    # No separator: the longest trailing law reference, leaving at least one word of insats.
-    for match in list(_WORD_START.finditer(rest))[1:]:
+            return insats, lagrum or None, None
+    # No separator: the longest trailing law reference, leaving at least one word of insats;
+    # else the first law reference followed by a qualifier.
+    starts = list(_WORD_START.finditer(rest))[1:]
+    for match in starts:
         candidate = rest[match.start() :].strip()
         if try_parse_lagrum(_unwrap(candidate)) is not None:
             insats = rest[: match.start()].strip(" ,;:-–")
-            return ("" if _SEPARATOR.fullmatch(insats) else insats), _readable(candidate)
-    return rest.strip(), None
+            return ("" if _SEPARATOR.fullmatch(insats) else insats), _readable(candidate), None
+    for match in starts:
+        read = _read_lagrum(rest[match.start() :])
+        if read is not None:
+            insats = rest[: match.start()].strip(" ,;:-–")
+            return ("" if _SEPARATOR.fullmatch(insats) else insats), *read
+    return rest.strip(), None, None
+
+
+def _read_lagrum(text: str) -> tuple[str, str | None] | None:
+    """(law reference as written, qualifier or None) when ``text`` starts with a law reference."""
+    if try_parse_lagrum(_unwrap(text)) is not None:
+        return _readable(text), None
+    found = try_parse_lagrum_prefix(text)
+    if found is None:
+        return None
+    text = text.strip()
+    written = text[: len(text) - len(found[1])].rstrip()
+    return written, _unwrap(found[1].strip(" ,;:-–")) or None
 
 
 def _readable(lagrum: str) -> str:
@@ -173,8 +199,10 @@ def parse_beslutsdatum(text: str) -> date:
     return date(*(int(part) for part in match.groups()))
 
 
-_SEX = {"kvinna": "kvinna", "k": "kvinna", "kv": "kvinna", "man": "man", "m": "man", "annat": "annat"}
-_UNKNOWN_SEX = {"", "okänt", "okand", "okänd", "uppgift saknas", "-"}
+# Spellings of kvinna and man. Anything else ("HEN", "X", "Annat") is kept as written with
+# sex "annat": a row is never dropped for its sex. The words below say the sex is unknown.
+_SEX = {"kvinna": "kvinna", "k": "kvinna", "kv": "kvinna", "man": "man", "m": "man"}
+_UNKNOWN_SEX = {"", "okänt", "okant", "okänd", "okand", "uppgift saknas", "-"}
 
 
 def activities_from_text(text: str) -> list[Activity]:
@@ -255,12 +283,12 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
             problems.append(("Födelseår", "är inte ett årtal (fyra siffror, 1880–2100)",
                              "is not a year (four digits, 1880-2100)"))  # fmt: skip
 
-    sex = None
+    sex = sex_written = None
     sex_text = _cell(cells, columns.get("Kön"))
     if sex_text and sex_text.casefold() not in _UNKNOWN_SEX:
         sex = _SEX.get(sex_text.casefold().rstrip("."))
         if sex is None:
-            problems.append(("Kön", "väntade Kvinna eller Man", "expected Kvinna or Man"))
+            sex, sex_written = "annat", sex_text
 
     if problems or split is None:
         return InputError(
@@ -283,9 +311,11 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
             id=f"{stem}:{line}",
             decided_on=decided_on,
             decided_by=DecidedBy(id=decider) if decider else None,
-            person=Person(birth_year=birth_year, sex=sex) if birth_year is not None or sex else None,
+            person=Person(birth_year=birth_year, sex=sex, sex_written=sex_written)
+            if birth_year is not None or sex else None,
             insats=split.insats,
             lagrum=split.lagrum,
+            insats_qualifier=split.qualifier,
             outcome=split.outcome,
             scope=Scope(activities=activities) if activities else None,
             justification=justification,

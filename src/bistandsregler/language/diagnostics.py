@@ -151,6 +151,18 @@ CATALOGUE: dict[str, Entry] = {
         Text("insatsen '{insats}' saknar lagrum", "the service '{insats}' has no legal basis"),
         "En insats utan hänvisning till det lagrum den beslutas enligt.",
     ),
+    "insats.namn_krock": Entry(
+        Severity.WARNING,
+        Text(
+            "insatsen '{insats}' heter '{name}' som {others} i det nationella lagret: ett beslut med namnet "
+            "tolkas som '{insats}' bara när det hänvisar till {lag}",
+            "the service '{insats}' is called '{name}' like {others} of the national layer: a decision with "
+            "that name is read as '{insats}' only when it cites {lag}",
+        ),
+        "En kommunens egen insats har samma namn (eller 'kallas') som en insats i det nationella lagret. Beslut "
+        "med namnet avgörs av lagrummet: under den egna insatsens lag blir det den egna insatsen, under en "
+        "annan lag den nationella.",
+    ),
     "insats.dubblett": Entry(
         Severity.ERROR,
         Text(

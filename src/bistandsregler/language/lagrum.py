@@ -22,7 +22,7 @@ from bistandsregler.language.expected import Group, Vocabulary, describe, one_of
 from bistandsregler.language.messages import Text
 from bistandsregler.language.resources import grammar_text
 
-__all__ = ["LagrumError", "LawRef", "parse_lagrum", "try_parse_lagrum"]
+__all__ = ["LagrumError", "LawRef", "parse_lagrum", "try_parse_lagrum", "try_parse_lagrum_prefix"]
 
 MAX_LENGTH = 200
 
@@ -258,3 +258,36 @@ def try_parse_lagrum(text: str) -> LawRef | None:
         return parse_lagrum(text)
     except LagrumError:
         return None
+
+
+# Where a law reference may end inside a longer text: before a space or before punctuation that
+# no reference ends with ("9 § 9 LSS vuxna", "1§ SoL, fortsättningsbeslut", "1§ SoL (omprövning)").
+_PREFIX_END = re.compile(r"(?<=\S)(?=\s|[,;(/]|$)")
+
+
+def try_parse_lagrum_prefix(text: str) -> tuple[LawRef, str] | None:
+    """The longest leading law reference of ``text`` and the rest after it, or None.
+
+        >>> ref, rest = try_parse_lagrum_prefix("9 § 9 LSS vuxna")
+        >>> ref.canonical(), rest
+        ('9 § 9 LSS', 'vuxna')
+
+    The rest is returned stripped of surrounding space, otherwise as written ("(omprövning)",
+    ", fortsättningsbeslut"); a text that is a law reference as a whole has the rest "". Only
+    ends before the first place where the whole text fails to parse are tried, so a word of
+    the rest is never read as part of the reference.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = text.strip()
+    try:
+        return parse_lagrum(text), ""
+    except LagrumError as error:
+        limit = error.column  # 1-based: nothing from this character on can be part of a reference
+    for end in sorted((m.start() for m in _PREFIX_END.finditer(text[:MAX_LENGTH + 1])), reverse=True):
+        if end >= len(text) or end >= limit:
+            continue
+        ref = try_parse_lagrum(text[:end])
+        if ref is not None:
+            return ref, text[end:].strip()
+    return None

@@ -29,12 +29,16 @@ cache. Both memos are bounded (``CATALOGUES_KEPT``, ``RESOLUTIONS_KEPT``).
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from bistandsregler.language.names import content as _content
+from bistandsregler.language.names import fold as _fold
+from bistandsregler.language.names import light as _light
+from bistandsregler.language.names import words as _words
 
 if TYPE_CHECKING:
     from bistandsregler.language.model import Insats
@@ -48,21 +52,11 @@ How = Literal["exakt", "alias", "förkortning", "ungefärlig"]
 CUTOFF = 0.85
 WORD_CUTOFF = 0.84
 
-# Words that say nothing about which insats is meant.
-_STOPWORDS = frozenset(
-    "i och av för med till en ett det den på om eller enligt enl vid under utanför "
-    "sol lss insats insatser beslut".split()
-)
-
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "6": "o"})
-_WORD = re.compile(r"\w+(\.)?")
-
-
 class Resolution(BaseModel):
     """How a written insats name was mapped to the catalogue.
 
     ``id`` is None when nothing decided; ``candidates`` then lists the ids that were equally
-    likely (an ambiguous name) or nearest (no match). ``matched`` is the catalogue spelling
+    likely (an ambiguous name, ``ambiguous`` True) or nearest (no match). ``matched`` is the catalogue spelling
     (id, name or alias) that decided, for messages like "'Hemtj.' tolkad som 'Hemtjänst'".
     """
 
@@ -73,41 +67,21 @@ class Resolution(BaseModel):
     how: How | None = None
     matched: str | None = None
     candidates: tuple[str, ...] = ()
+    ambiguous: bool = False
 
     @property
     def resolved(self) -> bool:
         return self.id is not None
 
 
-# ---- normalising -----------------------------------------------------------------------------
-
-
-def _words(text: str) -> list[tuple[str, bool]]:
-    """Lower-case words, each with whether a full stop followed it (an abbreviation mark)."""
-    return [(m.group(0).rstrip(".").replace("_", " "), m.group(1) is not None)
-            for m in _WORD.finditer(text.casefold())]  # fmt: skip
-
-
-def _light(text: str) -> str:
-    """Case, punctuation and spacing aside: "Förenkl.handläggn. Hemtj." -> "förenkl handläggn hemtj"."""
-    return " ".join(w for w, _ in _words(text))
-
-
-def _fold(text: str) -> str:
-    return text.translate(_FOLD)
-
-
-def _content(text: str) -> frozenset[str]:
-    return frozenset(w for w in text.split() if w not in _STOPWORDS)
-
-
 class _Index:
     """The spellings of one catalogue, normalised three ways, for lookup."""
 
     def __init__(self, entries: tuple[tuple[str, str | None, tuple[str, ...]], ...], laws: dict[str, frozenset[str]],
-                 abbreviations: Mapping[str, str]):
+                 abbreviations: Mapping[str, str], local: frozenset[str] = frozenset()):
         self.laws = laws
         self.abbreviations = abbreviations
+        self.local = local  # the guideline's own insatser, preferred under the cited law
         # (normalised spelling, id, original spelling, is_alias)
         self.spellings: list[tuple[str, str, str, bool]] = []
         self.own: dict[str, tuple[str, ...]] = {i: (i, name) if name else (i,) for i, name, _ in entries}
@@ -132,6 +106,10 @@ class _Index:
             if words:
                 self.token_sets.append((words, insats_id, spelling))
 
+    def names_of(self, light: str) -> set[str]:
+        """The ids whose id or name (not alias) is this normalised spelling."""
+        return {insats_id for insats_id, _ in self.light_names.get(light, ())}
+
     def expand(self, text: str, marks: Iterable[bool] | None = None) -> tuple[str, bool]:
         """Abbreviations expanded; and whether anything was. ``marks``: word had a full stop."""
         words = text.split()
@@ -155,19 +133,30 @@ class _Index:
 # ---- the steps -------------------------------------------------------------------------------
 
 
+def _fits(insats_id: str, lag: str, catalogue: _Index) -> bool:
+    """Whether the insats may be decided under the law ``lag`` (an insats citing no law may)."""
+    laws = catalogue.laws.get(insats_id, frozenset())
+    return not laws or lag.casefold() in laws
+
+
 def _decide(text: str, found: Iterable[tuple[str, str]], how: How, catalogue: _Index,
             lag: str | None) -> Resolution | None:  # fmt: skip
-    """A Resolution when ``found`` (id, spelling) names one insats, or several (ambiguous)."""
+    """A Resolution when ``found`` (id, spelling) names one insats, or several (ambiguous).
+
+    Several are narrowed by the law hint, then to the guideline's own insatser (``local``)."""
     found = sorted(set(found))
     if not found:
         return None
     ids = sorted({insats_id for insats_id, _ in found})
     if len(ids) > 1 and lag:
-        narrowed = [i for i in ids if lag.casefold() in catalogue.laws.get(i, frozenset())]
+        narrowed = [i for i in ids if _fits(i, lag, catalogue)]
         if narrowed:
             ids = narrowed
+        own = [i for i in ids if i in catalogue.local]
+        if own:
+            ids = own
     if len(ids) > 1:
-        return Resolution(text=text, candidates=tuple(ids))
+        return Resolution(text=text, candidates=tuple(ids), ambiguous=True)
     # Report the insats' own name where it matched, else the first alias.
     spellings = [s for i, s in found if i == ids[0]]
     spelling = next((s for s in spellings if s in catalogue.own.get(ids[0], ())), spellings[0])
@@ -199,42 +188,28 @@ def _correct(words: Iterable[str], vocabulary: list[str]) -> str:
     return " ".join(out)
 
 
-def _resolve(text: str, catalogue: _Index, lag: str | None) -> Resolution:
+# One step of resolving: how it matched, what it found (id, spelling), and whether it reads the
+# text as written (True) or corrects it (False: word corrections and whole-text similarity).
+_Step = tuple[How, Iterable[tuple[str, str]], bool]
+
+
+def _steps(text: str, catalogue: _Index, nearest: list[str]) -> Iterator[_Step]:
+    """The steps of the module text, in order; ``nearest`` is filled with the closest ids."""
     words = _words(text)
     light = " ".join(w for w, _ in words)
-    if not light:
-        return Resolution(text=text)
-    # 1. exact: id, name or alias. A name of one insats that is an alias of another is ambiguous
-    # ("Kontaktperson", SoL or LSS) unless the law hint settles it.
-    names = catalogue.light_names.get(light, set())
-    aliases = catalogue.light_aliases.get(light, set())
-    result = _decide(text, names | aliases, "exakt", catalogue, lag)
-    if result is not None:
-        if result.id is not None and not any(i == result.id for i, _ in names):
-            result = result.model_copy(update={"how": "alias"})
-        return result
-
+    # 1. exact: id, name or alias ("alias" is told apart in _resolve).
+    yield "exakt", catalogue.light_names.get(light, set()) | catalogue.light_aliases.get(light, set()), True
     # 2. abbreviations expanded
     expanded, changed = catalogue.expand(light, [m for w, m in words for _ in w.split()])
     if changed:
-        result = _decide(text, catalogue.expanded.get(expanded, ()), "förkortning", catalogue, lag)
-        if result is not None:
-            return result
-
+        yield "förkortning", catalogue.expanded.get(expanded, ()), True
     # 3. approximate: folded letters, word containment, corrected words, whole-text similarity
     folded = _fold(expanded)
-    result = _decide(text, catalogue.folded.get(folded, ()), "ungefärlig", catalogue, lag)
-    if result is not None:
-        return result
-    result = _decide(text, _contained(_content(folded), catalogue), "ungefärlig", catalogue, lag)
-    if result is not None:
-        return result
+    yield "ungefärlig", catalogue.folded.get(folded, ()), True
+    yield "ungefärlig", _contained(_content(folded), catalogue), True
     corrected = _correct(folded.split(), catalogue.folded_vocabulary)
     if corrected != folded:
-        found = catalogue.folded.get(corrected) or _contained(_content(corrected), catalogue)
-        result = _decide(text, found, "ungefärlig", catalogue, lag)
-        if result is not None:
-            return result
+        yield "ungefärlig", catalogue.folded.get(corrected) or _contained(_content(corrected), catalogue), False
     scored: dict[str, tuple[float, str]] = {}
     matcher = difflib.SequenceMatcher(b=folded, autojunk=False)
     for spelling_folded, entries in catalogue.folded.items():
@@ -246,13 +221,42 @@ def _resolve(text: str, catalogue: _Index, lag: str | None) -> Resolution:
             if ratio > scored.get(insats_id, (0.0, ""))[0]:
                 scored[insats_id] = (ratio, spelling)
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))
+    nearest.extend(i for i, (r, _) in ranked[:3] if r >= 0.6)
     if ranked and ranked[0][1][0] >= CUTOFF:
         best = ranked[0][1][0]
-        tied = [(i, s) for i, (r, s) in ranked if r >= best - 0.02]
-        result = _decide(text, tied, "ungefärlig", catalogue, lag)
-        if result is not None:
+        yield "ungefärlig", [(i, s) for i, (r, s) in ranked if r >= best - 0.02], False
+
+
+def _resolve(text: str, catalogue: _Index, lag: str | None) -> Resolution:
+    if not _light(text):
+        return Resolution(text=text)
+    # With a law hint, an insats of another law found by one step does not end the search: a
+    # later step that reads the text as written may find the one under the cited law ("Bostad
+    # med särskild service" is an alias of the SoL insats and a part of the LSS 9 § 9 name).
+    # Failing that, the other law's insats stands, so the decision gets lagrum.fel_insats.
+    if lag and catalogue.local:
+        # The guideline's own insats under the cited law, spelled with the same words as the text
+        # ("Ledsagarservice" for Botkyrka's "Ledsagarservice (SoL)"), wins over a national one.
+        words = _content(_fold(catalogue.expand(_light(text))[0]))
+        own = [(i, s) for w, i, s in catalogue.token_sets if i in catalogue.local and w == words]
+        result = _decide(text, own, "ungefärlig", catalogue, lag)
+        if result is not None and result.id is not None and _fits(result.id, lag, catalogue):
             return result
-    return Resolution(text=text, candidates=tuple(i for i, (r, _) in ranked[:3] if r >= 0.6))
+    other_law: Resolution | None = None
+    nearest: list[str] = []
+    for how, found, as_written in _steps(text, catalogue, nearest):
+        if other_law is not None and not as_written:
+            break
+        result = _decide(text, found, how, catalogue, lag)
+        if result is None:
+            continue
+        if how == "exakt" and result.id is not None and result.id not in catalogue.names_of(_light(text)):
+            result = result.model_copy(update={"how": "alias"})
+        if lag and result.id is not None and not _fits(result.id, lag, catalogue):
+            other_law = other_law or result
+            continue
+        return result
+    return other_law or Resolution(text=text, candidates=tuple(nearest))
 
 
 # ---- memoisation ------------------------------------------------------------------------------
@@ -273,17 +277,18 @@ def _laws_of(insats: Insats) -> frozenset[str]:
 
 
 _Key = tuple[tuple[tuple[str, str | None, tuple[str, ...]], ...], tuple[tuple[str, frozenset[str]], ...],
-             tuple[tuple[str, str], ...]]
+             tuple[tuple[str, str], ...], frozenset[str]]
 
 
-def _content_key(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | None = None) -> _Key:
-    """What resolving reads from a catalogue: ids, names, aliases and laws, and the abbreviations
-    (None: the shipped national layer's)."""
+def _content_key(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | None = None,
+                 local: Iterable[str] = ()) -> _Key:  # fmt: skip
+    """What resolving reads from a catalogue: ids, names, aliases and laws, the abbreviations
+    (None: the shipped national layer's) and the guideline's own insatser."""
     if abbreviations is None:
         abbreviations = _national_abbreviations()
     entries = tuple(sorted((key, insats.name, tuple(insats.aliases)) for key, insats in insatser.items()))
     laws = tuple(sorted((key, _laws_of(insats)) for key, insats in insatser.items()))
-    return entries, laws, tuple(sorted(abbreviations.items()))
+    return entries, laws, tuple(sorted(abbreviations.items())), frozenset(local) & frozenset(insatser)
 
 
 class Catalogue:
@@ -294,8 +299,8 @@ class Catalogue:
     """
 
     def __init__(self, key: _Key) -> None:
-        entries, laws, abbreviations = key
-        self._index = _Index(entries, dict(laws), dict(abbreviations))
+        entries, laws, abbreviations, local = key
+        self._index = _Index(entries, dict(laws), dict(abbreviations), local)
         self.resolve = lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve)
 
     def _resolve(self, text: str, lag: str | None) -> Resolution:
@@ -315,11 +320,14 @@ def _national_abbreviations() -> Mapping[str, str]:
     return read([]).abbreviations()
 
 
-def prepare(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | None = None) -> Catalogue:
+def prepare(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | None = None,
+            local: Iterable[str] = ()) -> Catalogue:  # fmt: skip
     """The prepared catalogue for ``insatser`` (``RuleBook.insatser()``) and ``abbreviations``
     (``RuleBook.abbreviations()`` for the same guideline; None: the shipped national layer's),
-    shared by content."""
-    return _prepared(_content_key(insatser, abbreviations))
+    shared by content. ``local`` are the ids the guideline itself introduces
+    (``RuleBook.own_insatser``): under the cited law they win over a national insats that the
+    same words name."""
+    return _prepared(_content_key(insatser, abbreviations, local))
 
 
 def resolve_insats(text: str | None, insatser: Mapping[str, Insats] | Catalogue, lag: str | None = None,

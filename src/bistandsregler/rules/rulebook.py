@@ -188,6 +188,13 @@ class RuleBook:
                 merged[key] = insats.model_copy(update={"citations": citations})
         return merged
 
+    def own_insatser(self, guideline: m.Guideline | None) -> frozenset[str]:
+        """The ids of the insatser that ``guideline`` or a guideline it builds on introduces: those
+        the national layer does not define (a block that only refines a national insats is not one)."""
+        national = {insats.id for layer in self.national for insats in layer.insatser}
+        return frozenset(insats.id for layer in self.layers(guideline) if layer not in self.national
+                         for insats in layer.insatser if insats.id not in national)  # fmt: skip
+
     def word_list(self, kind: str, guideline: m.Guideline | None = None) -> list[tuple[m.ListEntry, m.WordList]]:
         """The entries of the list ``kind`` as they stand in ``guideline``: the national layer's,
         then what each guideline above it adds, each entry once, with the block it stands in."""

@@ -16,6 +16,7 @@ from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
 from bistandsregler.language.facts import FIELDS, SYMBOLS
 from bistandsregler.language.messages import EMPTY, Text
+from bistandsregler.language.names import spelling_words
 from bistandsregler.rules.rulebook import RuleBook
 
 
@@ -65,6 +66,7 @@ class _Checker:
                     self.citation(m.Citation(written=old.canonical(), ref=old, pos=paragraph.pos), None)
         for insats in g.insatser:
             self.insats(insats, insatser, values, start)
+        self.name_clashes(g)
         for value in g.values:
             self.dated_value(value)
             if value.citation:
@@ -205,6 +207,28 @@ class _Checker:
             for bound in (ages.minimum, ages.maximum):
                 if bound is not None and bound.value is not None and bound.value not in values:
                     self.unknown(Text("värde", "value"), bound.value, ages.pos, values)
+
+    def name_clashes(self, g: m.Guideline) -> None:
+        """A guideline's own insats named like a national one: decisions with the name resolve by law."""
+        if g in self.book.national:
+            return
+        own = self.book.own_insatser(g)
+        national: dict[frozenset[str], list[tuple[str, str]]] = {}
+        for key, insats in self.book.insatser(None).items():
+            for spelling in (insats.name, *insats.aliases):
+                if spelling and spelling_words(spelling):
+                    national.setdefault(spelling_words(spelling), []).append((key, spelling))
+        for insats in g.insatser:
+            if insats.id not in own:
+                continue
+            laws = sorted({c.ref.law for c in self.book.insatser(g)[insats.id].citations if c.ref.law})
+            for spelling in dict.fromkeys(s for s in (insats.name, *insats.aliases) if s):
+                clashes = [f"'{other}' ('{written}')" for other, written in national.get(spelling_words(spelling), [])
+                           if other != insats.id]  # fmt: skip
+                if clashes:
+                    self.add("insats.namn_krock", insats.pos, len("insats"), insats=insats.id, name=spelling,
+                             others=Text(" och ".join(clashes), " and ".join(clashes)),
+                             lag=Text(" eller ".join(laws), " or ".join(laws)) if laws else Text("sin lag", "its law"))
 
     def bounds(self, bounds: m.Bounds, pos: m.Pos) -> None:
         normal, maximum = bounds.normal, bounds.maximum
