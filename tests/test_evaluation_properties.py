@@ -503,11 +503,22 @@ def test_a_hostile_record_gives_a_result_or_an_input_error_and_never_leaks(name,
 
 def _write_records(folder: Path, fmt: str, raws: list[dict], header: str) -> tuple[Path, int]:
     """The records in a file of ``fmt`` whose name holds a personnummer; the number of records."""
+    import sys
+
+    path = folder / f"beslut {PLANTED[0]}.{fmt}"
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # to write the 5,000-digit numbers; the reader gets the usual limit back
+    try:
+        return _write(path, fmt, raws, header)
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+def _write(path: Path, fmt: str, raws: list[dict], header: str) -> tuple[Path, int]:
     import csv
 
     import yaml
 
-    path = folder / f"beslut {PLANTED[0]}.{fmt}"
     if fmt == "jsonl":
         lines = [json.dumps(raw, ensure_ascii=False, default=str) for raw in raws]
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")

@@ -559,7 +559,7 @@ def test_import_to_an_existing_file_keeps_it_when_the_run_fails(tmp_path, capsys
 
     out = tmp_path / "ut.jsonl"
     out.write_text("det som fanns\n", encoding="utf-8")
-    assert main(["import", "delegationslista", str(tmp_path / "saknas.tsv"), "-o", str(out)]) == 1
+    assert main(["import", "delegationslista", str(tmp_path / "saknas.tsv"), "-o", str(out)]) == 2  # no such file
     assert out.read_text(encoding="utf-8") == "det som fanns\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ut.jsonl"]  # no temporary file left
     # the twin: a run that succeeds replaces the file whole
@@ -620,14 +620,39 @@ def test_a_run_stopped_by_a_signal_says_so_in_its_summary(tmp_path):
     path = tmp_path / "beslut.jsonl"
     record = {"id": "b", "decided_on": "2024-03-01", "insats": "Hemtjänst", "lagrum": "4 kap. 1 § SoL", "outcome": "bifall"}
     path.write_text("".join(json.dumps({**record, "id": f"b{i}"}) + "\n" for i in range(200_000)), encoding="utf-8")
-    run = subprocess.Popen([sys.executable, "-m", "bistandsregler", "evaluate", str(path)], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen([sys.executable, "-m", "bistandsregler", "evaluate", "--format", "jsonl", str(path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert run.stdout is not None
     run.stdout.readline()  # checking has begun
     run.send_signal(signal.SIGTERM)
     out, err = run.communicate(timeout=120)
     assert run.returncode == 143, err
-    assert "avbruten (SIGTERM)" in out and "beslut in" in out.split("avbruten")[0].rsplit("\n\n", 1)[-1], out[-500:]
+    summary = json.loads(err.strip().splitlines()[-1])
+    assert summary["interrupted"] == "SIGTERM" and 0 < summary["decisions_in"] == summary["results_out"] < 200_000
+
+
+def test_the_text_summary_of_a_run_cut_short_says_so(tmp_path, capsys, monkeypatch):
+    import signal
+
+    from bistandsregler.cli import evaluate
+    from bistandsregler.cli.main import main
+    from bistandsregler.cli.output import Interrupted
+
+    real = evaluate.results
+
+    def stopped(*args):
+        results = real(*args)
+        yield next(results)
+        raise Interrupted(signal.SIGINT)
+
+    path = tmp_path / "beslut.jsonl"
+    path.write_text('{"id": "b1"}\n{"id": "b2"}\n', encoding="utf-8")
+    monkeypatch.setattr(evaluate, "results", stopped)
+    assert main(["evaluate", str(path)]) == 130
+    out = capsys.readouterr().out
+    assert "1 beslut in, 1 resultat ut" in out and "avbruten (SIGINT): siffrorna gäller besluten före" in out
+    monkeypatch.setattr(evaluate, "results", real)  # the twin: the whole run, no such line
+    assert main(["evaluate", str(path)]) == 0 and "avbruten" not in capsys.readouterr().out
 
 
 def test_terminal_escapes_every_control_character():
