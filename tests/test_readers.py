@@ -301,7 +301,7 @@ def test_jsonl_and_csv_are_streamed(fmt):
 
 _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
 _dates = st.dates(date(1990, 1, 1), date(2040, 12, 31))
-_floats = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+_floats = st.floats(min_value=0, max_value=168, allow_nan=False, allow_infinity=False)  # within the schema's bounds
 
 
 def _maybe(strategy):
@@ -490,3 +490,173 @@ def test_a_long_cell_is_read_and_the_host_limit_holds_between_records(tmp_path):
             list(csv.reader(io.StringIO(text)))
     finally:
         csv.field_size_limit(host)
+
+
+# ---- damaged tables: binary, CR line endings, no header; one header reader for both ---------------------
+
+LIST_HEADER = "Beslutsfattare\tBeslutsdatum\tBeslut\tAnledning till avslag\n"
+LIST_ROW = "H-1\t20240805\tBifall Hemtjänst enligt 4 kap. 1 § SoL\t\n"
+
+
+def _both(tmp_path, name: str, content: bytes) -> tuple[list, list]:
+    from bistandsregler.input.delegationslista import import_delegationslista
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    return list(read_decisions(path)), list(import_delegationslista(path))
+
+
+def test_a_file_of_nul_bytes_is_no_table_for_either_reader(tmp_path):
+    for results in _both(tmp_path, "x.csv", b"\x00" * 100):
+        (error,) = results
+        assert isinstance(error, InputError) and "ingen textfil" in error.message.sv and "not a text file" in error.message.en
+    # the twin: one NUL inside a later row is that row's business, not the file's
+    decisions, _ = _both(tmp_path, "y.csv", b"id,insats\nb1,Hemtj\xc3\xa4nst\n")
+    assert [d.id for d in decisions] == ["b1"]
+
+
+def test_cr_only_line_endings_are_line_endings(tmp_path):
+    decisions, listed = _both(tmp_path, "x.csv", ("id,insats\r" + "".join(f"b{i},Hemtjänst\r" for i in range(5))).encode())
+    assert [d.id for d in decisions] == [f"b{i}" for i in range(5)]
+    assert [d.source for d in decisions] == [f"{tmp_path / 'x.csv'}:{i}" for i in range(2, 7)]
+    _, listed = _both(tmp_path, "lista.tsv", (LIST_HEADER + LIST_ROW * 3).replace("\n", "\r").encode())
+    assert len(listed) == 3 and all(isinstance(r, Decision) for r in listed)
+    # a quoted cell may still hold a CR: it stays one cell of one record
+    (decision,) = read_decisions(io.StringIO('id,justification\nb1,"rad ett\rrad två"\n'), "csv")
+    assert decision.justification == "rad ett\rrad två"
+
+
+def test_a_headerless_table_is_said_once_and_quotes_nothing(tmp_path):
+    content = "19391231-4312,Anna Andersson,Hemtjänst\n19391231-4313,Bo Ek,Hemtjänst\n391231-4314,C,D\n".encode()
+    for results in _both(tmp_path, "x.csv", content):
+        (error,) = results
+        assert isinstance(error, InputError) and error.line == 1
+        assert "rad 1 är ingen rubrikrad" in error.message.sv and "3 rader lästes inte" in error.message.sv
+        assert "Anna" not in error.message.sv + error.message.en and "4312" not in error.message.sv + error.record
+    # the twins: a header with one known field is a header; unknown columns are named by number
+    decisions, _ = _both(tmp_path, "y.csv", b"id,Anna Andersson\nb1,x\n")
+    (error,) = decisions
+    assert isinstance(error, InputError) and "Anna" not in error.message.sv and "(okänt fält)" in error.message.sv
+    _, listed = _both(tmp_path, "lista.tsv", (LIST_HEADER + LIST_ROW).encode())
+    assert [type(r) for r in listed] == [Decision]
+
+
+def test_a_file_that_is_no_delegation_list_is_an_error(tmp_path, capsys):
+    from bistandsregler.cli.main import main
+
+    path = tmp_path / "beslut.jsonl"
+    path.write_text('{"id": "b1"}\n{"id": "b2"}\n', encoding="utf-8")
+    assert main(["import", "delegationslista", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "ingen rubrikrad" in err and "0 beslut skrivna, 1 fel" in err
+
+
+# ---- never lose a file: -o is written whole or not at all ----------------------------------------------
+
+
+def test_import_to_an_existing_file_keeps_it_when_the_run_fails(tmp_path, capsys):
+    from bistandsregler.cli.main import main
+
+    out = tmp_path / "ut.jsonl"
+    out.write_text("det som fanns\n", encoding="utf-8")
+    assert main(["import", "delegationslista", str(tmp_path / "saknas.tsv"), "-o", str(out)]) == 2  # no such file
+    assert out.read_text(encoding="utf-8") == "det som fanns\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ut.jsonl"]  # no temporary file left
+    # the twin: a run that succeeds replaces the file whole
+    lista = tmp_path / "lista.tsv"
+    lista.write_text(LIST_HEADER + LIST_ROW * 2, encoding="utf-8")
+    assert main(["import", "delegationslista", str(lista), "-o", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lista.tsv", "ut.jsonl"]
+    capsys.readouterr()
+
+
+def test_an_interrupted_import_leaves_the_file_and_says_so(tmp_path, capsys, monkeypatch):
+    import signal
+
+    from bistandsregler.cli.main import main
+    from bistandsregler.cli.output import Interrupted
+    from bistandsregler.input import delegationslista
+
+    real = delegationslista.import_delegationslista
+
+    def stopped(*args, **kwargs):
+        results = real(*args, **kwargs)
+        yield next(results)
+        raise Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(delegationslista, "import_delegationslista", stopped)
+    lista, out = tmp_path / "lista.tsv", tmp_path / "ut.jsonl"
+    lista.write_text(LIST_HEADER + LIST_ROW * 3, encoding="utf-8")
+    out.write_text("det som fanns\n", encoding="utf-8")
+    assert main(["import", "delegationslista", str(lista), "-o", str(out)]) == 143
+    assert out.read_text(encoding="utf-8") == "det som fanns\n"
+    assert "avbruten (SIGTERM) efter 1 rader" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lista.tsv", "ut.jsonl"]
+
+
+def test_a_write_that_fails_half_way_leaves_the_file(tmp_path, monkeypatch):
+    import errno
+
+    from bistandsregler.cli.output import atomic_file
+
+    out = tmp_path / "ut.txt"
+    out.write_text("det som fanns\n", encoding="utf-8")
+    with pytest.raises(OSError) as caught, atomic_file(out) as handle:
+        handle.write("början")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert caught.value.errno == errno.ENOSPC
+    assert out.read_text(encoding="utf-8") == "det som fanns\n" and [p.name for p in tmp_path.iterdir()] == ["ut.txt"]
+    with atomic_file(out) as handle:  # the twin
+        handle.write("nytt\n")
+    assert out.read_text(encoding="utf-8") == "nytt\n" and [p.name for p in tmp_path.iterdir()] == ["ut.txt"]
+
+
+def test_a_run_stopped_by_a_signal_says_so_in_its_summary(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "beslut.jsonl"
+    record = {"id": "b", "decided_on": "2024-03-01", "insats": "Hemtjänst", "lagrum": "4 kap. 1 § SoL", "outcome": "bifall"}
+    path.write_text("".join(json.dumps({**record, "id": f"b{i}"}) + "\n" for i in range(200_000)), encoding="utf-8")
+    run = subprocess.Popen([sys.executable, "-m", "bistandsregler", "evaluate", "--format", "jsonl", str(path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    run.stdout.readline()  # checking has begun
+    run.send_signal(signal.SIGTERM)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 143, err
+    summary = json.loads(err.strip().splitlines()[-1])
+    assert summary["interrupted"] == "SIGTERM" and 0 < summary["decisions_in"] == summary["results_out"] < 200_000
+
+
+def test_the_text_summary_of_a_run_cut_short_says_so(tmp_path, capsys, monkeypatch):
+    import signal
+
+    from bistandsregler.cli import evaluate
+    from bistandsregler.cli.main import main
+    from bistandsregler.cli.output import Interrupted
+
+    real = evaluate.results
+
+    def stopped(*args):
+        results = real(*args)
+        yield next(results)
+        raise Interrupted(signal.SIGINT)
+
+    path = tmp_path / "beslut.jsonl"
+    path.write_text('{"id": "b1"}\n{"id": "b2"}\n', encoding="utf-8")
+    monkeypatch.setattr(evaluate, "results", stopped)
+    assert main(["evaluate", str(path)]) == 130
+    out = capsys.readouterr().out
+    assert "1 beslut in, 1 resultat ut" in out and "avbruten (SIGINT): siffrorna gäller besluten före" in out
+    monkeypatch.setattr(evaluate, "results", real)  # the twin: the whole run, no such line
+    assert main(["evaluate", str(path)]) == 0 and "avbruten" not in capsys.readouterr().out
+
+
+def test_terminal_escapes_every_control_character():
+    from bistandsregler.cli.output import terminal
+
+    assert terminal("x\n\x1b[32my\r\x00\u202e\u2028z") == "x\\x0a\\x1b[32my\\x0d\\x00\\u202e\\u2028z"
+    assert terminal("Hemtjänst 4 kap. 1 § SoL – «ok»") == "Hemtjänst 4 kap. 1 § SoL – «ok»"  # the twin

@@ -13,6 +13,7 @@ as many examples at random to hunt locally (see conftest.fuzz_settings).
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from conftest import (
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
-from lark import Token
+from lark import Token, UnexpectedInput
 
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import CATALOGUE, Diagnostic, Severity
@@ -215,8 +216,21 @@ def mutate(path: Path, start: int, end: int, replacement: str = "") -> tuple[str
     return mutated, document, diagnostics
 
 
-def assert_located(document, diagnostics, allowed: set[int], what: str) -> None:
-    """A model, or errors; every error on one of the allowed lines."""
+def grammar_rejects(text: str, kind: str) -> bool:
+    """The oracle for "the input is broken": the bare LALR parser, without the error recovery,
+    the OCR repair or the diagnostics of ``parse_text``, refuses the text."""
+    source = text.replace("\r\n", "\n")
+    try:
+        parser(kind).parse(source if source.endswith("\n") else source + "\n")
+    except UnexpectedInput:
+        return True
+    return False
+
+
+def assert_located(document, diagnostics, allowed: set[int], what: str, broken: bool) -> None:
+    """Every error on one of the allowed lines; and where the input is ``broken`` (the grammar
+    refuses it), at least one there: an error, or the warning that OCR damage was repaired.
+    A model with no errors is accepted only for input the grammar accepts."""
     found = errors(diagnostics)
     if document is None:
         assert found
@@ -224,6 +238,9 @@ def assert_located(document, diagnostics, allowed: set[int], what: str) -> None:
         f"{what}: errors on lines {[d.line for d in found]}, expected {sorted(allowed)}: "
         + "\n".join(d.render() for d in found)
     )
+    if broken:
+        said = [d for d in diagnostics if d.line in allowed and (d in found or d.code == "syntax.ocr_tolkat")]
+        assert said, f"{what}: the grammar refuses the text, but no error says so on lines {sorted(allowed)}"
 
 
 SHIPPED = pytest.mark.parametrize("path", shipped_files(), ids=shipped_ids())
@@ -248,9 +265,9 @@ def test_token_deleted(path: Path, data) -> None:
     _, _, tokens = lexed(path)
     candidates = [t for t in tokens if t.type not in ("_NL", "TEXTBLOCK", "SLUT")]
     token = data.draw(st.sampled_from(candidates), label="token")
-    _, document, diagnostics = mutate(path, token.start_pos, token.end_pos)
+    mutated, document, diagnostics = mutate(path, token.start_pos, token.end_pos)
     assert_located(document, diagnostics, {token.line, next_code_line(tokens, token.line)},
-                   f"deleted {token!r} at {token.line}:{token.column}")
+                   f"deleted {token!r} at {token.line}:{token.column}", grammar_rejects(mutated, kind_of(path)))
 
 
 def _misspell(word: str, how: int, letter: str) -> str:
@@ -278,8 +295,9 @@ def test_keyword_misspelled(path: Path, data) -> None:
     wrong = _misspell(str(token), how, letter)
     if wrong == str(token):
         wrong = str(token) + "x"
-    _, document, diagnostics = mutate(path, token.start_pos, token.end_pos, wrong)
-    assert_located(document, diagnostics, {token.line}, f"{token!r} -> {wrong!r} on line {token.line}")
+    mutated, document, diagnostics = mutate(path, token.start_pos, token.end_pos, wrong)
+    assert_located(document, diagnostics, {token.line}, f"{token!r} -> {wrong!r} on line {token.line}",
+                   grammar_rejects(mutated, kind))
     if document is not None:
         assert all(d.line == token.line for d in diagnostics if d.code == "syntax.ocr_tolkat")
 
@@ -312,8 +330,10 @@ def test_quote_removed(path: Path, data) -> None:
         return
     token = data.draw(st.sampled_from(candidates), label="string")
     at = token.start_pos if data.draw(st.booleans(), label="opening") else token.end_pos - 1
-    _, document, diagnostics = mutate(path, at, at + 1)
-    assert_located(document, diagnostics, {token.line}, f"quote removed from {token!r} on line {token.line}")
+    mutated, document, diagnostics = mutate(path, at, at + 1)
+    # A string never spans lines: without one of its quotes the line is always broken.
+    assert grammar_rejects(mutated, kind_of(path))
+    assert_located(document, diagnostics, {token.line}, f"quote removed from {token!r} on line {token.line}", True)
 
 
 @SHIPPED
@@ -351,10 +371,11 @@ def test_line_duplicated(path: Path, data) -> None:
     number = data.draw(st.integers(1, max(1, len(lines) - 1)), label="line")
     start = sum(len(line) + 1 for line in lines[: number - 1])
     copy = lines[number - 1] + "\n"
-    _, document, diagnostics = mutate(path, start, start, copy)
+    mutated, document, diagnostics = mutate(path, start, start, copy)
     after = next_code_line(tokens, number)
     allowed = {number, number + 1} | ({after + 1} if after else set())
-    assert_located(document, diagnostics, allowed, f"line {number} duplicated: {copy!r}")
+    assert_located(document, diagnostics, allowed, f"line {number} duplicated: {copy!r}",
+                   grammar_rejects(mutated, kind_of(path)))
 
 
 # ---- (d) deep nesting ----------------------------------------------------------------------------
@@ -494,3 +515,118 @@ def test_empty_and_whitespace_files(tmp_path) -> None:
         book = read([path], national=False)
         for d in book.diagnostics:
             assert d.code in CATALOGUE and d.line >= 1
+
+
+# ---- (g) damaged decision files through the command line ------------------------------------------------
+#
+# The corpus of damaged files, written in tmp_path: each case a file, the exit code it must
+# give and what its output must say; and a correct twin of each, which must stay quiet.
+
+GOOD = {"id": "b1", "decided_on": "2024-03-01", "insats": "Hemtjänst", "lagrum": "4 kap. 1 § SoL",
+        "outcome": "bifall", "scope": {"hours_per_month": 10}}
+
+
+def _jsonl(*records) -> bytes:
+    import json
+
+    return "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records).encode()
+
+
+def _with(**changes) -> dict:
+    out = {**GOOD}
+    for key, value in changes.items():
+        if "__" in key:
+            outer, inner = key.split("__")
+            out[outer] = {**out.get(outer, {}), inner: value}
+        else:
+            out[key] = value
+    return out
+
+
+# (name, file name, content, exit code, what the output says, records in)
+HOSTILE_FILES = [
+    ("json-5000-digits", "beslut.json", b'{"id": "a", "scope": {"hours_per_month": ' + b"9" * 5000 + b"}}",
+     1, "scope.hours_per_month: väntade ett ändligt tal", 1),
+    ("jsonl-1e400-infinity-nan", "beslut.jsonl",
+     b'{"id": "a", "scope": {"hours_per_month": 1e400}}\n{"id": "b", "scope": {"hours_per_month": Infinity}}\n'
+     b'{"id": "c", "scope": {"hours_per_month": NaN}}\n', 1, "väntade ett ändligt tal", 3),
+    ("csv-400-digit-hours", "beslut.csv", b"id,scope.hours_per_month\na," + b"9" * 400 + b"\n", 1,
+     "scope.hours_per_month: väntade ett ändligt tal", 1),
+    ("hours-over-a-month", "beslut.jsonl", _jsonl(_with(scope__hours_per_month=745)), 1, "får vara högst 744", 1),
+    ("dated-9999", "beslut.jsonl", _jsonl(_with(decided_on="9999-12-31", valid_from="9999-12-31",
+                                                executed_on="9999-12-31", follow_up_on="9999-12-31")), None, "b1", 1),
+    ("dated-0001", "beslut.jsonl", _jsonl(_with(decided_on="0001-01-01", valid_until="0001-01-01",
+                                                follow_up_on="0001-01-01")), None, "b1", 1),
+    ("yaml-nul-at-start", "beslut.yaml", b"id: \x00a\n", 1, "ett tecken som YAML inte tillåter", 1),
+    ("csv-of-nul-bytes", "beslut.csv", b"\x00" * 100, 1, "ingen textfil", 1),
+    ("csv-utf16", "beslut.csv", "id,insats\nb1,Hemtjänst\n".encode("utf-16"), 1, "--encoding utf-16", 1),
+    ("csv-cr-line-endings", "beslut.csv", b"id,insats\rA,Hemtj\xc3\xa4nst\rB,Hemtj\xc3\xa4nst\rC,x\rD,y\rE,z\r",
+     None, "5 beslut in, 5 resultat ut", 5),
+    ("csv-headerless", "beslut.csv", b"19391231-4312,Anna Andersson,Hemtj\xc3\xa4nst\n"
+     b"19391231-4313,Bo Ek,Hemtj\xc3\xa4nst\n", 1, "rad 1 är ingen rubrikrad", 1),
+    ("id-forging-a-summary-line", "beslut.jsonl", _jsonl(_with(id="x\n\x1b[32m0 beslut in, 0 resultat ut\x1b[0m")),
+     None, "x\\x0a\\x1b[32m0 beslut in", 1),
+    ("personnummer-with-a-space", "beslut.jsonl", _jsonl(_with(person__birth_year="19391231 4312"),
+                                                         {**GOOD, "19391231 4312": "Anna"}), 1, "(okänt fält)", 2),
+    ("personnummer-as-insats", "beslut.jsonl", _jsonl(_with(insats="391231+4312 Anna")), None, "[personnummer]", 1),
+    ("reason-of-300k-chars", "beslut.jsonl", _jsonl(_with(justification="ord " * 75_000)), 1,
+     "justification: är för lång (högst 250000 tecken)", 1),
+]
+
+
+def _evaluate(tmp_path, capsys, name: str, content: bytes, *options: str) -> tuple[int, str, str]:
+    from bistandsregler.cli.main import main
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    code = main(["evaluate", str(path), *options])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(("case", "name", "content", "code", "says", "records"), HOSTILE_FILES,
+                         ids=[c[0] for c in HOSTILE_FILES])
+def test_a_damaged_decision_file_gives_a_named_result_for_every_record(tmp_path, capsys, case, name, content, code,
+                                                                         says, records):
+    exit_code, out, err = _evaluate(tmp_path, capsys, name, content, "--visa-info")  # every result shown
+    assert "internt fel" not in err and "Traceback" not in err, err
+    if code is not None:
+        assert exit_code == code, (exit_code, out, err)
+    else:
+        assert exit_code in (0, 1)
+    assert says in out, out
+    assert f"{records} beslut in, {records} resultat ut" in out, out
+    for secret in ("19391231", "4312", "Anna Andersson", "\x1b[32m"):
+        assert secret not in out + err, f"{case}: {secret!r} shown"
+    # every line of the text output is the tool's own: none starts with what the input wrote
+    assert not any(line.startswith("\x1b") or line.startswith("0 beslut in") for line in out.split("\n"))
+
+
+def test_the_correct_twin_of_the_damaged_files_is_quiet(tmp_path, capsys):
+    for name, content in [("beslut.jsonl", _jsonl(GOOD)), ("beslut.csv", b"id,insats,scope.hours_per_month\r\n"
+                                                           b"b1,Hemtj\xc3\xa4nst,10\r\n"), ("beslut.yaml", b"id: b1\n")]:
+        exit_code, out, err = _evaluate(tmp_path, capsys, name, content)
+        assert exit_code == 0 and "indata.ogiltig" not in out and err == "", (name, out, err)
+        assert "1 beslut in, 1 resultat ut" in out
+
+
+def test_an_unknown_encoding_is_a_usage_error(tmp_path, capsys):
+    exit_code, out, err = _evaluate(tmp_path, capsys, "beslut.jsonl", _jsonl(GOOD), "--encoding", "ingen-sådan")
+    assert exit_code == 2 and "okänd teckenkodning 'ingen-sådan'" in err and out == ""
+    twin = _jsonl(GOOD).decode("utf-8").encode("cp1252")  # the twin: a known encoding, the file in it
+    assert _evaluate(tmp_path, capsys, "beslut.jsonl", twin, "--encoding", "cp1252")[0] == 0
+
+
+def test_a_full_disk_is_a_clear_error(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "beslut.jsonl"
+    path.write_bytes(_jsonl(*[_with(id=f"b{i}") for i in range(2000)]))
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "bistandsregler", "evaluate", str(path)], stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+    assert run.returncode == 1 and "kan inte skriva utdata" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    with open(os.devnull, "w") as nothing:  # the twin: the same run with room to write
+        assert subprocess.run([sys.executable, "-m", "bistandsregler", "evaluate", str(path)], stdout=nothing,
+                              timeout=120).returncode == 0

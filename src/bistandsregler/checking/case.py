@@ -36,19 +36,29 @@ def age_on(person, day: date | None) -> int | tuple[int, int] | None:
 
 
 def add_span(day: date, span: m.Span) -> date:
-    """``day`` plus a span in calendar terms: a month later is the same day number, clamped."""
+    """``day`` plus a span in calendar terms: a month later is the same day number, clamped.
+
+    A result past the calendar's ends (a decision dated 9999-12-31 plus a year) is the
+    calendar's last or first day: no date lies beyond it, so a deadline there never passes.
+    """
+    from calendar import monthrange
     from datetime import timedelta
 
-    if span.unit == "dag":
-        return day + timedelta(days=span.amount)
-    if span.unit == "vecka":
-        return day + timedelta(weeks=span.amount)
+    try:
+        if span.unit == "dag":
+            return day + timedelta(days=span.amount)
+        if span.unit == "vecka":
+            return day + timedelta(weeks=span.amount)
+    except OverflowError:
+        return date.max if span.amount > 0 else date.min
     months = span.amount * (12 if span.unit == "år" else 1)
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
     month += 1
-    from calendar import monthrange
-
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 

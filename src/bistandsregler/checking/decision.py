@@ -13,6 +13,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# Size limits: a longer value is an input error naming the record and the field, never
+# processed (the checks read free text word by word; a 10 MB goal would hold a service up).
+SHORT_TEXT = 1_000  # ids, insats names, law references, roles, frequencies
+LONG_TEXT = 250_000  # free text: the justification, a goal, an activity as written
+# Hours are finite and within what the calendar allows (1e400, Infinity and NaN are errors).
+HOURS_PER_MONTH = 744  # 31 days of 24 hours
+HOURS_PER_WEEK = 168
+
 Outcome = Literal["bifall", "delvis_bifall", "avslag"]
 
 
@@ -22,8 +30,8 @@ class _Input(BaseModel):
 
 
 class DecidedBy(_Input):
-    id: str | None = Field(None, description="Beslutsfattarens id (inte namn).")
-    role: str | None = Field(None, description="Roll, matchas mot riktlinjens delegationer (t.ex. handläggare).")
+    id: str | None = Field(None, max_length=SHORT_TEXT, description="Beslutsfattarens id (inte namn).")
+    role: str | None = Field(None, max_length=SHORT_TEXT, description="Roll, matchas mot riktlinjens delegationer (t.ex. handläggare).")
     delegation_since: date | None = Field(None, description="Sedan när beslutsfattaren har delegation.")
 
 
@@ -42,54 +50,54 @@ class Person(_Input):
         None, description="Kön: kvinna, man eller annat (allt annat som står i källan, se sex_written)."
     )
     sex_written: str | None = Field(
-        None,
+        None, max_length=SHORT_TEXT,
         description="Könet som det står i källan när det inte är kvinna eller man ('HEN', 'X'); sex är då annat.",
     )
     personkrets: list[Literal[1, 2, 3]] | None = Field(None, description="Personkrets enligt 1 § LSS.")
     household: int | None = Field(None, ge=1, description="Antal personer i hushållet.")
     basic_needs_hours_per_week: float | None = Field(
-        None, ge=0, description="Grundläggande behov (9 a § LSS), timmar per vecka."
+        None, ge=0, le=HOURS_PER_WEEK, allow_inf_nan=False, description="Grundläggande behov (9 a § LSS), timmar per vecka."
     )
 
 
 class Activity(_Input):
-    text: str = Field(description="Aktiviteten som skriven, med eller utan frekvens ('dusch 2 gg/v').")
-    frequency: str | None = Field(None, description="Frekvensen som skriven, om den står för sig.")
+    text: str = Field(max_length=LONG_TEXT, description="Aktiviteten som skriven, med eller utan frekvens ('dusch 2 gg/v').")
+    frequency: str | None = Field(None, max_length=SHORT_TEXT, description="Frekvensen som skriven, om den står för sig.")
     from_text: bool = Field(False, description="Utläst ur fritext (t.ex. avslagsmotiveringen), inte ett eget fält.")
 
 
 class Scope(_Input):
     activities: list[Activity] | None = None
-    hours_per_month: float | None = Field(None, ge=0)
+    hours_per_month: float | None = Field(None, ge=0, le=HOURS_PER_MONTH, allow_inf_nan=False)
 
 
 class Goal(_Input):
-    text: str
+    text: str = Field(max_length=LONG_TEXT)
     accepted: bool | None = None
     due: date | None = None
-    life_area: str | None = Field(None, description="Livsområde enligt IBIC.")
+    life_area: str | None = Field(None, max_length=SHORT_TEXT, description="Livsområde enligt IBIC.")
 
 
 class Decision(_Input):
-    id: str = Field(description="Beslutets id i verksamhetssystemet.")
+    id: str = Field(max_length=SHORT_TEXT, description="Beslutets id i verksamhetssystemet.")
     decided_on: date | None = None
     decided_by: DecidedBy | None = None
     person: Person | None = None
-    insats: str | None = Field(None, description="Insatsen som skriven ('Förenkl.handläggn. Hemtj.').")
-    lagrum: str | None = Field(None, description="Lagrummet som skrivet ('4 kap, 1§ SoL').")
+    insats: str | None = Field(None, max_length=SHORT_TEXT, description="Insatsen som skriven ('Förenkl.handläggn. Hemtj.').")
+    lagrum: str | None = Field(None, max_length=SHORT_TEXT, description="Lagrummet som skrivet ('4 kap, 1§ SoL').")
     insats_qualifier: str | None = Field(
-        None,
+        None, max_length=SHORT_TEXT,
         description="Det som står efter lagrummet i beslutstexten, som skrivet: en precisering av insatsen "
         "('natt' i 'Hemtjänst enligt 4 kap, 1§ SoL natt', 'vuxna', 'omprövning').",
     )
     outcome: Outcome | None = None
-    applied_for: str | None = Field(None, description="Det som ansökan gällde, som skrivet.")
+    applied_for: str | None = Field(None, max_length=SHORT_TEXT, description="Det som ansökan gällde, som skrivet.")
     scope: Scope | None = None
     valid_from: date | None = None
     valid_until: date | Literal["tills_vidare"] | None = None
     follow_up_on: date | None = None
     goals: list[Goal] | None = None
-    justification: str | None = Field(None, description="Beslutets motivering.")
+    justification: str | None = Field(None, max_length=LONG_TEXT, description="Beslutets motivering.")
     executed_on: date | None = Field(None, description="När insatsen verkställdes.")
     new_grant: bool | None = Field(None, description="Nybeviljad eller utökad insats (inte en fortsättning).")
-    source: str | None = Field(None, description="Var posten kom ifrån (fil:rad); sätts av läsarna.")
+    source: str | None = Field(None, max_length=SHORT_TEXT, description="Var posten kom ifrån (fil:rad); sätts av läsarna.")

@@ -6,6 +6,7 @@ The input may hold personal data, so no message built here quotes what was writt
 from __future__ import annotations
 
 import difflib
+import re
 import types
 from typing import Any, Union, get_args, get_origin
 
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from bistandsregler.checking.decision import Decision
-from bistandsregler.language.errors import InputError
+from bistandsregler.language.errors import InputError, mask_personnummer
 from bistandsregler.language.expected import OR
 from bistandsregler.language.messages import Text
 
@@ -24,6 +25,16 @@ class InvalidDecision(InputError):
 
     def __init__(self, message: Text, fields: tuple[str, ...]):
         super().__init__(message, fields=fields)
+
+
+# A key that may be quoted back: the schema's own style (lower case, digits, underscores),
+# short. Anything else (a name, an address, a personnummer used as a key) is not repeated.
+_FIELD_LIKE = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+
+
+def _key(item: Any) -> str:
+    text = str(item)
+    return text if _FIELD_LIKE.fullmatch(text) else "(okänt fält)"
 
 
 _MESSAGES: dict[str, Text] = {
@@ -69,6 +80,7 @@ def _phrase(error: ErrorDetails) -> Text:
         "greater_than": (Text("måste vara större än {limit}", "must be greater than {limit}"), "gt"),
         "less_than_equal": (Text("får vara högst {limit}", "must be at most {limit}"), "le"),
         "less_than": (Text("måste vara mindre än {limit}", "must be less than {limit}"), "lt"),
+        "string_too_long": (Text("är för lång (högst {limit} tecken)", "is too long (at most {limit} characters)"), "max_length"),
     }
     if kind in limits:
         template, key = limits[kind]
@@ -111,7 +123,7 @@ def _location(loc: tuple, extra: bool) -> tuple[str, type[BaseModel] | None]:
             if last:
                 return path, model_before
         elif extra and last:
-            return (f"{path}.{item}" if path else str(item)), model
+            return (f"{path}.{_key(item)}" if path else _key(item)), model
         # else: a union branch tag ("date", "literal['tills_vidare']"): not part of the path
     return path, model
 
@@ -133,11 +145,12 @@ def describe_validation(error: ValidationError) -> tuple[Text, tuple[str, ...]]:
             phrases.append(phrase)
     parts = []
     for path, phrases in by_path.items():
-        where = Text(path, path.replace("(posten)", "(record)"))
+        where = Text(mask_personnummer(path), mask_personnummer(path).replace("(posten)", "(record)")
+                     .replace("(okänt fält)", "(unknown field)"))
         parts.append(where + ": " + OR.join(_strip_verb(p, i) for i, p in enumerate(phrases)))
     return (
         Text("ogiltigt beslut: ", "invalid decision: ") + Text.same("; ").join(parts),
-        tuple(p for p in by_path if p != "(posten)"),
+        tuple(mask_personnummer(p) for p in by_path if p != "(posten)"),
     )
 
 

@@ -26,6 +26,7 @@ from bistandsregler.checking.decision_errors import InvalidDecision, describe_va
 from bistandsregler.checking.findings import Finding
 from bistandsregler.checking.lookups import Lookups
 from bistandsregler.language import model as m
+from bistandsregler.language.errors import mask_personnummer
 from bistandsregler.language.messages import Severity, Text
 from bistandsregler.rules.loading import load
 from bistandsregler.rules.rulebook import RuleBook
@@ -49,9 +50,10 @@ class Result:
         return min((f.severity for f in self.findings), key=lambda s: s.rank)
 
     def to_json(self, lang: str = "sv") -> dict:
-        out: dict[str, Any] = {"id": self.id, "status": self.severity}
+        # The id and source are input: a case system may use a personnummer in either.
+        out: dict[str, Any] = {"id": mask_personnummer(self.id), "status": self.severity}
         if self.source:
-            out["source"] = self.source
+            out["source"] = mask_personnummer(self.source)
         out["findings"] = [f.to_json(lang) for f in self.findings]
         return out
 

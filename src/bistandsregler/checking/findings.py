@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from bistandsregler.language.errors import mask_personnummer
 from bistandsregler.language.facts import ABSENT
 from bistandsregler.language.messages import Severity, Text
 from bistandsregler.language.units import exact_json
@@ -377,7 +378,7 @@ class Finding(NamedTuple):
             text = self.code
         if self.args.get("motiverad"):  # a deviation the decision justifies: an info that names it
             text += JUSTIFIED.render(lang)
-        return text
+        return mask_personnummer(text)  # a message may quote a field of the decision
 
     def sort_key(self) -> tuple:
         return (self.severity.rank, self.code, self.field or "", self.message())

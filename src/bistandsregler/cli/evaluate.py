@@ -20,7 +20,9 @@ from typing import BinaryIO, TextIO
 
 from bistandsregler.checking.evaluation import Checker, Result
 from bistandsregler.checking.findings import Finding
+from bistandsregler.cli.output import Interrupted, terminal
 from bistandsregler.cli.terminal import Progressbar, is_terminal, print_lines
+from bistandsregler.language.errors import mask_personnummer
 from bistandsregler.language.messages import Severity, Text
 
 FAIL_LEVELS = {"fel": {Severity.ERROR}, "varning": {Severity.ERROR, Severity.WARNING}, "aldrig": set()}
@@ -105,13 +107,13 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
     out = out or sys.stdout  # looked up per call: a caller may have replaced sys.stdout
     for path in (riktlinje, schablon, *inputs):  # the command line checks this too; the API does not
         if path is not None and not Path(path).exists():
-            print(f"bistandsregler: {path}: {Text('filen eller mappen finns inte', 'no such file or folder').render(lang)}",
+            print(f"bistandsregler: {_quoted(path)}: {Text('filen eller mappen finns inte', 'no such file or folder').render(lang)}",
                   file=sys.stderr)
             return 2
     folders = [p for p in inputs if Path(p).is_dir()]
     if folders:
         for path in folders:
-            print(f"bistandsregler: {path}: {Text('är en mapp, inte en fil', 'is a folder, not a file').render(lang)}",
+            print(f"bistandsregler: {_quoted(path)}: {Text('är en mapp, inte en fil', 'is a folder, not a file').render(lang)}",
                   file=sys.stderr)
         return 2
     try:
@@ -120,7 +122,7 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
         print(render_all(error.diagnostics, lang), file=sys.stderr)
         return 1
     except ValueError as error:  # no guideline or table where one was named, or more than one
-        print(f"bistandsregler: {error}", file=sys.stderr)
+        print(f"bistandsregler: {terminal(error)}", file=sys.stderr)
         return 1
     counts: Counter[tuple[str, str]] = Counter()
     statuses: Counter[str] = Counter()
@@ -133,6 +135,7 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
     shown: list[Result] = []
     results_json: list[dict] = []
     total = 0
+    stopped: Interrupted | None = None
     try:
         for result in results(checker, input_records(inputs, encoding, lambda n: done.__setitem__(0, n))):
             total += 1
@@ -147,9 +150,13 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
                 results_json.append(result.to_json(lang))
             elif show_info or result.severity in ("fel", "varning"):
                 shown.append(result)
+    except Interrupted as stop:  # the summary says the run was cut short, and of what it counts
+        stopped = stop
     finally:
         bar.close()
     summary = _summary(total, statuses, counts, lang)
+    if stopped is not None:
+        summary["interrupted"] = str(stopped)
     if fmt == "json":
         json.dump({"results": results_json, "summary": summary}, out, ensure_ascii=False, indent=2, sort_keys=True)
         out.write("\n")
@@ -160,6 +167,8 @@ def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str],
         print_lines(render_summary(summary, lang, show_info).rstrip("\n"), out)
     else:
         print(json.dumps(summary, ensure_ascii=False, sort_keys=True), file=sys.stderr)
+    if stopped is not None:
+        return stopped.exit_code
     return 1 if failed else 0
 
 
@@ -168,18 +177,24 @@ def _sev(severity: Severity | str, lang: str) -> str:
 
 
 def render_result(result: Result, lang: str = "sv", show_info: bool = True) -> str:
-    """One decision and its findings as text (infos only with ``show_info``)."""
-    where = f" ({result.source})" if result.source and result.source != result.id else ""
-    lines = [f"{result.id}{where}: {_sev(result.severity, lang)}"]
+    """One decision and its findings as text (infos only with ``show_info``). What comes from the
+    input (the id, the source, messages that quote a field) is masked and has its control
+    characters escaped: it cannot start a line of its own or recolour the terminal."""
+    where = f" ({_quoted(result.source)})" if result.source and result.source != result.id else ""
+    lines = [f"{_quoted(result.id)}{where}: {_sev(result.severity, lang)}"]
     for finding in result.findings:
         if finding.severity == "info" and not show_info:
             continue
-        lines.append(f"  {_sev(finding.severity, lang)}[{finding.code}] {finding.message(lang)}")
+        lines.append(f"  {_sev(finding.severity, lang)}[{finding.code}] {terminal(finding.message(lang))}")
         trail = [x for x in (finding.lagrum, finding.guideline and f"{finding.guideline}"
                              + (f" avsnitt {finding.section}" if finding.section else "")) if x]
         if trail:
-            lines.append("      " + " · ".join(trail))
+            lines.append("      " + terminal(" · ".join(trail)))
     return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return terminal(mask_personnummer(text))
 
 
 def _summary(total: int, statuses: Counter, counts: Counter, lang: str) -> dict:
@@ -204,6 +219,10 @@ def render_summary(summary: dict, lang: str, show_info: bool = True) -> str:
     head = "\n" + counts.render(lang)
     head += ", ".join(f"{n} {_sev(s, lang)}" for s, n in summary["by_status"].items())
     lines = [head]
+    if "interrupted" in summary:
+        cut = Text("avbruten ({signal}): siffrorna gäller besluten före",
+                   "interrupted ({signal}): the counts are of the decisions checked before")
+        lines.append("  " + cut.render(lang, {"signal": summary["interrupted"]}))
     for row in summary["by_code"]:
         lines.append(f"  {row['count']:>6}  {_sev(row['severity'], lang):<8} {row['code']}")
     quiet = sum(n for s, n in summary["by_status"].items() if s in ("info", "ok"))

@@ -5,8 +5,9 @@ of ``validate``, still accepted with a notice on stderr (see ``_DEPRECATED``).
 
 This module only reads arguments and hands over to the module that does the work; it
 imports that module when the command runs, so that starting the tool stays fast.
-Exit codes: 0 clean, 1 problems in the input (or findings at the --fail-on level),
-2 wrong usage, 3 an internal error (a bug: please report it).
+Exit codes: 0 clean, 1 problems in the input (or findings at the --fail-on level, or output
+that could not be written: a full disk), 2 wrong usage, 3 an internal error (a bug: please
+report it), 130 and 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from datetime import date
 
     from bistandsregler.cli.evaluate import run_evaluate
+
 
     as_of = None
     if args.per:
@@ -463,12 +465,13 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         text = result.text()
     if args.output:
+        from bistandsregler.cli.output import atomic_file
+
         try:
-            with open(args.output, "w", encoding="utf-8") as handle:
+            with atomic_file(args.output) as handle:
                 handle.write(text if text.endswith("\n") else text + "\n")
         except OSError as error:
-            print(f"bistandsregler: {args.output}: kan inte skrivas: {error.strerror}", file=sys.stderr)
-            return 1
+            return _cannot_write(args.output, error, args.lang)
     else:
         print(text)
     return 0
@@ -483,38 +486,52 @@ def _test(args: argparse.Namespace) -> int:
 # ---- decisions in: import, schema ----
 
 
-def _import_delegationslista(args: argparse.Namespace) -> int:
-    import codecs
+def _cannot_write(path: str, error: OSError, lang: str) -> int:
+    from bistandsregler.cli.output import terminal
 
+    reason = error.strerror or type(error).__name__
+    print(f"bistandsregler: {terminal(path)}: {'cannot be written' if lang == 'en' else 'kan inte skrivas'}: "
+          f"{reason}", file=sys.stderr)
+    return 1
+
+
+def _import_delegationslista(args: argparse.Namespace) -> int:
+    from bistandsregler.cli.output import Discard, Interrupted, atomic_file, terminal
     from bistandsregler.input.delegationslista import import_delegationslista
     from bistandsregler.input.readers import InputError, to_json_line
     from bistandsregler.language.messages import Text
 
-    try:
-        codecs.lookup(args.encoding)
-    except LookupError:
-        print(f"bistandsregler: okänd teckenkodning '{args.encoding}'", file=sys.stderr)
-        return 2
-    handle = None
-    if args.output:
-        try:
-            handle = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
-        except OSError as error:
-            print(f"bistandsregler: {args.output}: kan inte skrivas: {error.strerror}", file=sys.stderr)
-            return 1
-    out = handle or sys.stdout
+    en = args.lang == "en"
     written = failed = 0
-    try:
+
+    def convert(out) -> None:
+        nonlocal written, failed
         for result in import_delegationslista(args.file, encoding=args.encoding):
             if isinstance(result, InputError):
                 failed += 1
-                print(result.text(args.lang), file=sys.stderr)
+                print(terminal(result.text(args.lang)), file=sys.stderr)
             else:
                 out.write(to_json_line(result) + "\n")
                 written += 1
-    finally:
-        if handle is not None:
-            handle.close()
+
+    try:
+        if args.output:  # written whole or not at all: an existing file is never left shorter
+            with atomic_file(args.output, newline="\n") as handle:
+                convert(handle)
+                if failed and not written:  # the list could not be read: keep what the file held
+                    print(f"{terminal(args.output)} {'was not changed' if en else 'ändrades inte'}", file=sys.stderr)
+                    raise Discard
+        else:
+            convert(sys.stdout)
+    except Interrupted as stop:
+        where = f"; {terminal(args.output)} {'was not changed' if en else 'ändrades inte'}" if args.output else ""
+        print(f"{'interrupted' if en else 'avbruten'} ({stop}) {'after' if en else 'efter'} {written + failed} "
+              f"{'rows' if en else 'rader'}{where}", file=sys.stderr)
+        return stop.exit_code
+    except OSError as error:
+        if args.output is None:
+            raise  # standard output: main says so
+        return _cannot_write(args.output, error, args.lang)
     summary = Text(f"{written} beslut skrivna, {failed} fel", f"{written} decisions written, {failed} errors")
     print(summary.render(args.lang), file=sys.stderr)
     return 1 if failed else 0
@@ -574,8 +591,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help, --version, wrong usage: a code, for callers in-process too
         return stop.code if isinstance(stop.code, int) else 2
     args.lang = lang  # one language for the run, wherever --lang stood (before or after the command)
+    from bistandsregler.cli.output import OUTPUT_ERRORS, Interrupted, interruptible
+
     try:
-        return args.handler(args)
+        with interruptible():
+            code = args.handler(args)
+            sys.stdout.flush()  # a full disk shows here, not after main returned
+            return code
+    except Interrupted as stop:  # a command that has no summary to say it in
+        print(f"bistandsregler: {Text('avbruten', 'interrupted').render(args.lang)} ({stop})", file=sys.stderr)
+        return stop.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
@@ -583,12 +608,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush does not fail a second time with a traceback.
         _silence_stdout()
         return EXIT_BROKEN_PIPE
-    except Exception as error:  # a bug, not bad input: say so briefly, never a traceback
-        if os.environ.get("BISTANDSREGLER_DEBUG"):
-            raise
-        print(f"bistandsregler: internt fel ({type(error).__name__}); kör med BISTANDSREGLER_DEBUG=1 för detaljer",
+    except OSError as error:  # output that cannot be written (a full disk): said, exit 1
+        if error.errno not in OUTPUT_ERRORS:
+            return _internal(error)
+        message = Text("kan inte skriva utdata", "cannot write the output").render(args.lang)
+        print(f"bistandsregler: {message}: {error.strerror}",
               file=sys.stderr)
-        return 3
+        _silence_stdout()
+        return 1
+    except Exception as error:  # a bug, not bad input: say so briefly, never a traceback
+        return _internal(error)
+
+
+def _internal(error: Exception) -> int:
+    if os.environ.get("BISTANDSREGLER_DEBUG"):
+        raise error
+    print(f"bistandsregler: internt fel ({type(error).__name__}); kör med BISTANDSREGLER_DEBUG=1 för detaljer",
+          file=sys.stderr)
+    return 3
 
 
 def _silence_stdout() -> None:

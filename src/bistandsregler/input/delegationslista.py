@@ -39,20 +39,28 @@ from typing import IO, NamedTuple
 
 from pydantic import ValidationError
 
-from bistandsregler.checking.decision import Activity, DecidedBy, Decision, Outcome, Person, Scope
+from bistandsregler.checking.decision import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    Activity,
+    DecidedBy,
+    Decision,
+    Outcome,
+    Person,
+    Scope,
+)
 from bistandsregler.input.readers import (
     InputError,
     ReadResult,
     _binary,
     _Unreadable,
-    csv_records,
+    csv_table,
     describe_validation,
-    header_unreadable,
     source_name,
 )
 from bistandsregler.language.lagrum import try_parse_lagrum, try_parse_lagrum_prefix
 from bistandsregler.language.messages import Text
-from bistandsregler.language.units import split_activities, try_parse_quantity
+from bistandsregler.language.units import find_activities
 
 __all__ = [
     "COLUMNS",
@@ -81,6 +89,18 @@ def _header_key(text: str) -> str:
 
 
 _HEADER_COLUMN = {spelling: column for column, spellings in COLUMNS.items() for spelling in spellings}
+_HEADER = Text("inget av fälten är en kolumn i en delegationslista, t.ex. Beslut, Beslutsdatum, Beslutsfattare",
+               "none of the fields is a column of a delegation list, e.g. Beslut, Beslutsdatum, Beslutsfattare")
+
+
+def _columns(cells: list[str]) -> dict[str, int] | None:
+    """Column -> index from the header cells; None when no cell names a column (no header)."""
+    columns: dict[str, int] = {}
+    for index, header in enumerate(cells):
+        column = _HEADER_COLUMN.get(_header_key(header))
+        if column is not None:
+            columns.setdefault(column, index)
+    return columns or None
 
 
 # ---- Beslut ------------------------------------------------------------------------------------
@@ -113,8 +133,10 @@ def split_beslut(text: str) -> SplitBeslut:
     qualifier after the law reference, each as written.
 
     Raises BeslutError (Swedish and English message, no values) when there is no outcome word
-    at the start or no insats after it.
+    at the start or no insats after it, or when the text is longer than ``SHORT_TEXT``.
     """
+    if len(text) > SHORT_TEXT:  # not read: the law reference is looked for at every word
+        raise BeslutError(Text(f"är för lång (högst {SHORT_TEXT} tecken)", f"is too long (at most {SHORT_TEXT} characters)"))
     text = " ".join(text.split())
     outcome, rest = _outcome(text)
     insats, lagrum, qualifier = _split_lagrum(rest)
@@ -210,34 +232,18 @@ def activities_from_text(text: str) -> list[Activity]:
 
     "dusch 1 gg/v, städ 1gg/3:e v, inköp 1 ggr/v, trygghetslarm." gives dusch ("1 gg/v"),
     städ ("1gg/3:e v"), inköp ("1 ggr/v") and trygghetslarm (no frequency). The frequency is
-    the text as written; where it cannot be located, the canonical form of what was read.
+    the text as written, where the quantity was found. Linear in the length of the text.
     """
-    words = list(re.finditer(r"\S+", text))
-    cursor = 0
     activities: list[Activity] = []
-    for name, quantity in split_activities(text):
-        frequency = None
-        if quantity is not None:
-            found = _written(text, words, cursor, quantity)
-            if found is not None:
-                frequency, cursor = found
-            else:
-                try:
-                    frequency = quantity.canonical()
-                except ValueError:
-                    frequency = None
+    for name, quantity, span in find_activities(text):
+        frequency = text[span[0] : span[1]].strip(" .,;:!?()") if span is not None else None
+        if quantity is not None and not frequency:
+            try:
+                frequency = quantity.canonical()
+            except ValueError:
+                frequency = None
         activities.append(Activity(text=name, frequency=frequency, from_text=True))
     return activities
-
-
-def _written(text: str, words: list[re.Match], cursor: int, quantity) -> tuple[str, int] | None:
-    """The written span (and the word index after it) at or after ``cursor`` that reads as ``quantity``."""
-    for first in range(cursor, min(len(words), cursor + 60)):
-        for last in range(min(len(words), first + 8), first, -1):
-            candidate = text[words[first].start() : words[last - 1].end()].strip(" .,;:!?()")
-            if candidate and try_parse_quantity(candidate) == quantity:
-                return candidate, last
-    return None
 
 
 # ---- rows ----------------------------------------------------------------------------------------
@@ -290,6 +296,11 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
         if sex is None:
             sex, sex_written = "annat", sex_text
 
+    reason = _cell(cells, columns.get("Anledning till avslag"))
+    if reason is not None and len(reason) > LONG_TEXT:  # not read for activities, nor kept
+        problems.append(("Anledning till avslag", f"är för lång (högst {LONG_TEXT} tecken)",
+                         f"is too long (at most {LONG_TEXT} characters)"))  # fmt: skip
+
     if problems or split is None:
         return InputError(
             record=record,
@@ -298,7 +309,6 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
             fields=tuple(dict.fromkeys(column for column, _, _ in problems)),
         )
 
-    reason = _cell(cells, columns.get("Anledning till avslag"))
     justification = None
     if reason:
         justification = reason
@@ -336,31 +346,12 @@ def import_delegationslista(path: str | os.PathLike | IO, *, encoding: str = "ut
     stem = Path(name).stem if name != "<ström>" else "delegationslista"
     try:
         with _binary(path, encoding) as stream:
-            columns: dict[str, int] | None = None
-            header_error: InputError | None = None
-            rows = 0
-            for line, cells, _ in csv_records(stream, name, encoding, default="\t"):
-                if columns is None and header_error is None:
-                    if isinstance(cells, InputError):
-                        header_error = cells  # every row then fails with it: none is dropped
-                        continue
-                    columns = {}
-                    for index, header in enumerate(cells):
-                        column = _HEADER_COLUMN.get(_header_key(header))
-                        if column is not None:
-                            columns.setdefault(column, index)
-                    continue
-                rows += 1
-                if header_error is not None:
-                    yield header_unreadable(header_error, name, line)
-                elif isinstance(cells, InputError):
-                    yield cells
-                elif columns is not None:  # set by the header line, the first record
+            for row in csv_table(stream, name, _columns, _HEADER, encoding=encoding, default="\t"):
+                if isinstance(row, InputError):
+                    yield row
+                else:
+                    line, columns, cells = row
                     yield _row(cells, columns, stem, name, line)
-            if header_error is not None and not rows:
-                yield header_error
-            elif columns is None and header_error is None:
-                yield InputError(record=name, message=Text("filen är tom (ingen rubrikrad)", "the file is empty (no header line)"))  # fmt: skip
     except _Unreadable as error:
         yield InputError(record=name, message=error.message)
     except UnicodeDecodeError:  # a text stream that could not decode

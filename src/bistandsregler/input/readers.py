@@ -28,7 +28,10 @@ Formats (by suffix, or ``format=``):
   is unknown (absent), a known empty text is written ``""``; a cell that starts with ``"`` and
   is a JSON string is read as that string. A decimal comma is accepted in number fields. The
   CSV delimiter (``,`` ``;`` or tab) is taken from the header. Streamed; a blank row is not a
-  record. ``write_csv`` writes this form.
+  record. ``write_csv`` writes this form. Lines may end in LF, CRLF or CR alone. A file that
+  holds NUL characters is no text (a binary file, or UTF-16 read as UTF-8): one error. A first
+  row that names no decision field is no header: one error for the file, quoting none of it.
+  ``csv_table`` is the one header reader, for this form and for delegation lists.
 
 ``Decision.source`` is set to "file:line" when the record does not carry one already (a
 decision imported from a delegation list keeps pointing at the list's line). A whole-number
@@ -44,10 +47,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Literal, get_origin
+from typing import IO, Any, Literal, TypeVar, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -241,7 +244,8 @@ def decoded_lines(stream: IO, encoding: str = "utf-8") -> Iterator[tuple[str, bo
             if first and line.startswith("\ufeff"):
                 line = line[1:]
             first = False
-            yield line, True
+            for piece in _split_cr(line):
+                yield piece, True
         return
     decoder_name = codecs.lookup(encoding).name
     first = True
@@ -250,9 +254,24 @@ def decoded_lines(stream: IO, encoding: str = "utf-8") -> Iterator[tuple[str, bo
             raw = raw[len(codecs.BOM_UTF8) :]
         first = False
         try:
-            yield raw.decode(encoding), True
+            line, clean = raw.decode(encoding), True
         except UnicodeDecodeError:
-            yield raw.decode(encoding, errors="replace"), False
+            line, clean = raw.decode(encoding, errors="replace"), False
+        for piece in _split_cr(line):
+            yield piece, clean
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _split_cr(line: str) -> list[str]:
+    """A line split at lone CRs too (old Mac exports end lines with CR only), endings kept.
+
+    A quoted CSV cell holding a CR still reads as one cell: the CSV reader joins the pieces.
+    """
+    if "\r" not in line or (line.endswith("\r\n") and line.count("\r") == 1):
+        return [line]
+    return _LINE.findall(line)
 
 
 # ---- one record ------------------------------------------------------------------------------
@@ -316,6 +335,17 @@ def _json_error(error: json.JSONDecodeError, record: str, line: int | None = Non
     )
 
 
+def _json_int(digits: str) -> int | float:
+    """A JSON whole number; one too long for Python's int conversion (over 4,300 digits) is
+    read as the float it is (inf), which the schema refuses as "not a finite number"."""
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
+
+
+_JSON = json.JSONDecoder(parse_int=_json_int)
+
 # ---- JSON Lines --------------------------------------------------------------------------------
 
 
@@ -329,7 +359,7 @@ def _read_jsonl(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             yield InputError(record=record, line=number, message=Text(sv, en))
             continue
         try:
-            data = json.loads(line)
+            data = _JSON.decode(line)
         except json.JSONDecodeError as error:
             yield _json_error(error, record, line=number)
             continue
@@ -380,7 +410,7 @@ def _read_text_whole(stream: IO, encoding: str) -> str:
 
 def _read_json(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
     text = _read_text_whole(stream, encoding)
-    decoder = json.JSONDecoder()
+    decoder = _JSON
     lines = _Lines(text)
     position = _after_space(text, 0)
     if position == len(text):
@@ -475,7 +505,13 @@ def _read_yaml(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
     else:
         codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
         text_stream = wrapper = io.TextIOWrapper(stream, encoding=codec, newline="")
-    loader = yaml.SafeLoader(text_stream)
+    try:  # the loader reads the first chunk already: a NUL byte there is a ReaderError
+        loader = yaml.SafeLoader(text_stream)
+    except (yaml.YAMLError, RecursionError) as error:
+        if wrapper is not None:
+            wrapper.detach()
+        yield _yaml_error(error, name)
+        return
 
     def item(node: yaml.Node | None) -> ReadResult | None:
         if node is None:
@@ -552,6 +588,10 @@ def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str |
             break
     if not head:
         return
+    if "\x00" in head[-1]:  # no text file holds NUL: a binary file, or UTF-16 read as UTF-8
+        raise _Unreadable(Text("filen är ingen textfil (den innehåller NUL-tecken; är den UTF-16, ange --encoding utf-16)",
+                               "the file is not a text file (it holds NUL characters; if it is UTF-16, "
+                               "give --encoding utf-16)"))
     chosen = delimiter or sniff_delimiter(head[-1], default)
     pending: list[str] = []  # the lines of the record being read
 
@@ -605,13 +645,19 @@ def csv_records(stream: IO, name: str, encoding: str = "utf-8", delimiter: str |
             yield found
 
 
+_FIELD_PATH = re.compile(r"[a-z_][a-z0-9_]{0,39}(?:\.[a-z_][a-z0-9_]{0,39}){0,3}")
+
+
 class _Column:
     """A CSV column: its dotted path in the decision and how its cells are read."""
 
-    def __init__(self, header: str) -> None:
+    def __init__(self, header: str, index: int = 0) -> None:
         self.header = header.strip()
         self.path = [part.strip() for part in self.header.split(".")]
         self.kind, self.number = self._kind()
+        # How messages name the column: its header when that looks like a field path, else
+        # its number (a header may be a name or a personnummer: a headerless export).
+        self.shown = self.header if _FIELD_PATH.fullmatch(self.header) else f"nr {index + 1}"
 
     def _kind(self) -> tuple[str, bool]:
         model: type[BaseModel] | None = Decision
@@ -641,13 +687,13 @@ def _cell_value(column: _Column, cell: str) -> Any:
     """What a cell holds; raises ValueError (never echoing the cell) for JSON that is not."""
     if column.kind == "json":
         try:
-            return json.loads(cell)
+            return _JSON.decode(cell)
         except (json.JSONDecodeError, RecursionError):
             raise ValueError("json") from None
     stripped = cell.strip()
     if stripped.startswith('"'):
         try:
-            value = json.loads(stripped)
+            value = _JSON.decode(stripped)
         except (json.JSONDecodeError, RecursionError):
             value = None
         if isinstance(value, str):
@@ -670,13 +716,15 @@ def _row_to_data(columns: list[_Column], cells: list[str]) -> tuple[dict | None,
         try:
             value = _cell_value(column, cell)
         except ValueError:
-            problems.append((column.header, "väntade JSON i cellen", "expected JSON in the cell"))
+            problems.append((column.shown, "väntade JSON i cellen", "expected JSON in the cell"))
             continue
         target = data
         for part in column.path[:-1]:
             child = target.setdefault(part, {})
             if not isinstance(child, dict):
-                problems.append((column.header, f"krockar med kolumnen {part}", f"conflicts with the column {part}"))
+                other = part if column.shown == column.header else "en annan kolumn"  # quoted only when field-like
+                problems.append((column.shown, f"krockar med kolumnen {other}",
+                                 f"conflicts with the column {other.replace('en annan kolumn', 'another column')}"))
                 break
             target = child
         else:
@@ -684,7 +732,7 @@ def _row_to_data(columns: list[_Column], cells: list[str]) -> tuple[dict | None,
             if isinstance(target.get(last), dict) and isinstance(value, dict):
                 target[last] = {**value, **target[last]}
             elif last in target:
-                problems.append((column.header, "står två gånger", "appears twice"))
+                problems.append((column.shown, "står två gånger", "appears twice"))
             else:
                 target[last] = value
     if problems:
@@ -700,26 +748,74 @@ def header_unreadable(header_error: InputError, name: str, line: int) -> InputEr
                       message=Text("rubrikraden kan inte läsas (", "the header line cannot be read (") + header_error.message + ")")  # fmt: skip
 
 
-def _read_csv(stream: IO, name: str, encoding: str, delimiter: str | None) -> Iterator[ReadResult]:
-    columns: list[_Column] | None = None
+Columns = TypeVar("Columns")
+
+
+def csv_table(stream: IO, name: str, header: Callable[[list[str]], Columns | None], expected: Text, *,
+              encoding: str = "utf-8", delimiter: str | None = None,
+              default: str = ",") -> Iterator[tuple[int, Columns, list[str]] | InputError]:  # fmt: skip
+    """The one CSV header reader: the rows of a table under its header, as (line, columns, cells).
+
+    ``header`` makes the columns from the header cells, or returns None when the first row is
+    no header (a file exported without one: its first record would be taken for column names
+    and quoted in every later error). That is said once, for the file, with ``expected``
+    (what a header holds) and the number of rows not read. A row that could
+    not be read comes as its InputError; so does every row under a header that could not be
+    read. An empty file is one InputError. Raises _Unreadable for a file that is no text.
+    """
+    columns: Columns | None = None
     header_error: InputError | None = None
+    no_header: int | None = None
     rows = 0
-    for line, cells, _ in csv_records(stream, name, encoding, delimiter):
-        record = f"{name}:{line}"
-        if columns is None and header_error is None:
+    for line, cells, _ in csv_records(stream, name, encoding, delimiter, default):
+        if columns is None and header_error is None and no_header is None:
             if isinstance(cells, InputError):
                 header_error = cells
             else:
-                columns = [_Column(cell) for cell in cells]
+                columns = header(cells)
+                if columns is None:
+                    no_header = line
             continue
         rows += 1
+        if no_header is not None:
+            continue  # counted: the file's one error says how many were not read
         if header_error is not None:
             yield header_unreadable(header_error, name, line)
-            continue
-        assert columns is not None
-        if isinstance(cells, InputError):
+        elif isinstance(cells, InputError):
             yield cells
+        else:
+            assert columns is not None
+            yield line, columns, cells
+    if no_header is not None:
+        count = rows + 1
+        yield InputError(record=f"{name}:{no_header}", line=no_header, message=Text(
+            f"rad {no_header} är ingen rubrikrad ({expected.sv}); filen saknar rubrik? "
+            f"{count} {'rad lästes' if count == 1 else 'rader lästes'} inte",
+            f"line {no_header} is no header line ({expected.en}); is the header missing? "
+            f"{count} {'row was' if count == 1 else 'rows were'} not read"))
+    elif header_error is not None and not rows:
+        yield header_error
+    elif columns is None and header_error is None:
+        yield InputError(record=name, message=Text("filen är tom (ingen rubrikrad)", "the file is empty (no header line)"))
+
+
+def _decision_columns(cells: list[str]) -> list[_Column] | None:
+    """The columns of a decision table; None when no header cell names a decision field."""
+    columns = [_Column(cell, index) for index, cell in enumerate(cells)]
+    return columns if any(c.path[0] in Decision.model_fields for c in columns) else None
+
+
+_DECISION_HEADER = Text("inget av fälten är ett fältnamn i beslutet, t.ex. id, decided_on, insats",
+                        "none of the fields is a field name of the decision, e.g. id, decided_on, insats")
+
+
+def _read_csv(stream: IO, name: str, encoding: str, delimiter: str | None) -> Iterator[ReadResult]:
+    for row in csv_table(stream, name, _decision_columns, _DECISION_HEADER, encoding=encoding, delimiter=delimiter):
+        if isinstance(row, InputError):
+            yield row
             continue
+        line, columns, cells = row
+        record = f"{name}:{line}"
         if len(cells) > len(columns):
             yield InputError(record=record, line=line,
                              message=Text(f"raden har {len(cells)} fält men rubriken {len(columns)}", f"the row has {len(cells)} fields but the header {len(columns)}"))  # fmt: skip
@@ -729,10 +825,6 @@ def _read_csv(stream: IO, name: str, encoding: str, delimiter: str | None) -> It
             yield InputError(record=record, line=line, message=Text(problem[0], problem[1]), fields=problem[2])
             continue
         yield _validate(data, record, record, line)
-    if header_error is not None and not rows:
-        yield header_error
-    elif columns is None and header_error is None:
-        yield InputError(record=name, message=Text("filen är tom (ingen rubrikrad)", "the file is empty (no header line)"))  # fmt: skip
 
 
 def _csv_text(value: Any) -> str:

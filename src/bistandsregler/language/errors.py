@@ -18,11 +18,20 @@ import re
 
 from bistandsregler.language.messages import Severity, Text
 
-PERSONNUMMER = re.compile(r"\d{6,8}[-+]?\d{4}")
+# Input holds personnummer and samordningsnummer (the day plus 60) in many spellings: ten or
+# twelve digits, with a dash, a plus (over 100 years old), a space or nothing between the date
+# and the last four. Six or eight digits, an optional separator (dash, en dash, plus, with or
+# without spaces around it), four digits; not bounded by \b, so a number glued to letters
+# ("pnr19391231-4312") is masked too. Wide on purpose: masking a number that was no
+# personnummer costs little, the reverse is a leak.
+PERSONNUMMER = re.compile(r"\d{6}(?:\d{2})?(?:[ \t]*[-+–][ \t]*|[ \t])?\d{4}")
 
 
 def mask_personnummer(text: str) -> str:
-    """Replace anything that looks like a personnummer (\\d{6,8}[-+]?\\d{4}) with a mask."""
+    """``text`` with anything that looks like a personnummer or samordningsnummer masked.
+
+    Every message that quotes input (a value, a key, a CSV header, a file name) passes it.
+    """
     return PERSONNUMMER.sub("[personnummer]", text)
 
 
@@ -43,7 +52,7 @@ class InputError(ValueError):
         self.record = mask_personnummer(record) if record is not None else None
         self.line = line
         self.column = column
-        self.fields = tuple(fields)
+        self.fields = tuple(mask_personnummer(field) for field in fields)  # a field path may hold a key
         super().__init__(self.text())
 
     def text(self, lang: str = "sv") -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -502,10 +503,20 @@ def _prefix_ends(text: str) -> list[int]:
     return ends
 
 
+# A quantity is at most MAX_LENGTH characters (parse_quantity refuses longer ones), so the
+# search for one that starts at a word reads a window of the text, never the rest of it:
+# that keeps finding quantities linear in the length of the text. The window is twice the
+# longest quantity, so a token cut at its end lies past every prefix that can parse.
+_WINDOW = 2 * MAX_LENGTH
+
+
 def _quantity_at(text: str, start: int) -> tuple[int, Quantity] | None:
     """The longest quantity that begins at ``start``: (end offset, quantity)."""
-    for end in reversed(_prefix_ends(text[start:])):
-        quantity = try_parse_quantity(text[start : start + end])
+    window = text[start : start + _WINDOW]
+    for end in reversed(_prefix_ends(window)):
+        if end > MAX_LENGTH:
+            continue
+        quantity = try_parse_quantity(window[:end])
         if quantity is not None:
             return start + end, quantity
     return None
@@ -563,22 +574,40 @@ def split_activities(text: str) -> list[tuple[str, Quantity | None]]:
     a quantity, or when it is a single word in a sentence that also lists quantities
     ("..., inköp 1 ggr/v, trygghetslarm.").
     """
-    result: list[tuple[str, Quantity | None]] = []
-    for sentence in _SENTENCE_END.split(text):
+    return [(name, quantity) for name, quantity, _ in find_activities(text)]
+
+
+def find_activities(text: str) -> list[tuple[str, Quantity | None, tuple[int, int] | None]]:
+    """``split_activities`` with where each quantity stands in ``text``: (start, end) or None.
+
+    Linear in the length of the text: quantities are searched in a window at each word, and
+    separators and phrases are matched to quantities by bisection, not pair by pair.
+    """
+    result: list[tuple[str, Quantity | None, tuple[int, int] | None]] = []
+    bounds, offset = [], 0
+    for gap in _SENTENCE_END.finditer(text):
+        bounds.append((offset, gap.start()))
+        offset = gap.end()
+    bounds.append((offset, len(text)))
+    for base, sentence_end in bounds:
+        sentence = text[base:sentence_end]
         spans = _quantities(sentence)
         if not spans:
             continue
+        starts = [start for start, _, _ in spans]
         cuts = [0]
         for separator in _SEPARATOR.finditer(sentence):
-            if not any(start < separator.start() < end for start, end, _ in spans):
+            # the last quantity starting before the separator is the only one that can hold it
+            i = bisect_left(starts, separator.start()) - 1
+            if not (i >= 0 and spans[i][0] < separator.start() < spans[i][1]):
                 cuts += [separator.start(), separator.end()]
         cuts.append(len(sentence))
         for begin, finish in zip(cuts[::2], cuts[1::2], strict=True):
-            inside = [span for span in spans if begin <= span[0] < finish]
-            if inside:
-                start, end, quantity = inside[0]
+            first = bisect_left(starts, begin)
+            if first < len(spans) and spans[first][0] < finish:
+                start, end, quantity = spans[first]
                 name = _name_before(sentence[begin:start]) or _clean(sentence[end:finish])
-                result.append((name, quantity))
+                result.append((name, quantity, (base + start, base + end)))
             elif _SINGLE_WORD.fullmatch(_clean(sentence[begin:finish])):
-                result.append((_clean(sentence[begin:finish]), None))
+                result.append((_clean(sentence[begin:finish]), None, None))
     return result
