@@ -17,13 +17,13 @@ them the key parts of the message in Swedish and in English.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from docgen.examples import Case, changed, load  # tools/docgen, on the path by conftest.py
 
 import bistandsregler
 from bistandsregler.checking.decision import Decision
@@ -32,8 +32,6 @@ from bistandsregler.cli.evaluate import results
 from bistandsregler.input.readers import read_decisions
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from docgen.examples import Case, changed, load  # noqa: E402  (tools/ is no package on the path)
 
 GUIDELINES = ROOT / "guidelines"
 BOTKYRKA = GUIDELINES / "botkyrka/botkyrka-2025.riktlinje"

@@ -104,7 +104,7 @@ def load(path: Path = DATA) -> FindingExamples:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     bases: dict[str, dict] = {}
     for name, spec in data["bases"].items():
-        bases[name] = _decision(spec, bases)
+        bases[name] = _variant(spec, bases)
     codes = {
         code: CodeExamples(
             meaning=" ".join(entry["meaning"].split()),
@@ -136,6 +136,10 @@ def _decision(spec: dict, bases: dict[str, dict]) -> dict | str:
             + "\n"
             for line in spec["jsonl"]
         )
+    return _variant(spec, bases)
+
+
+def _variant(spec: dict, bases: dict[str, dict]) -> dict:
     if "base" not in spec:
         return spec
     return changed(bases[spec["base"]], spec.get("set"), spec.get("drop", ()))
