@@ -136,7 +136,7 @@ def diagnostic_codes_page() -> str:
         "",
         "Varje anmärkning från `bistandsregler validate` har en kod som inte ändras mellan versioner, "
         "en allvarlighetsgrad och ett meddelande på svenska (engelska med `--lang en`). "
-        "Sidan är genererad från katalogen i `src/bistandsregler/diagnostics.py`, så den listar "
+        "Sidan är genererad från katalogen i `src/bistandsregler/language/diagnostics.py`, så den listar "
         "alltid precis de koder verktyget kan ge.",
         "",
         "- **fel**: filen kan inte användas som den står; `validate` avslutar med kod 1.",
