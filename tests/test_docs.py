@@ -220,6 +220,7 @@ def test_the_audit_page_shows_the_sample_read_completely():
 # ---- the site builds -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_mkdocs_build_strict(tmp_path: Path):
     pytest.importorskip("material", reason="mkdocs-material is installed with the test extras")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
