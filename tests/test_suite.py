@@ -197,7 +197,8 @@ def pytest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     installed, else from -p (giving both would register it twice)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     plugin = [] if _plugin_installed() else ["-p", "bistandsregler.standard_times.pytest_plugin"]
-    return subprocess.run([sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-q", *args],
+    # -o addopts=: run from the repository root, pytest would take its addopts (-n auto) too.
+    return subprocess.run([sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-o", "addopts=", "-q", *args],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
