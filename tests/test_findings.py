@@ -63,9 +63,12 @@ def variant(base: dict, **changes) -> dict:
                    [k for k, v in paths.items() if v is DROP])
 
 
-def refusal(**changes) -> dict:
+def refusal(base: dict, **changes) -> dict:
     """A refusal: no scope, goals, dates of validity or execution."""
-    return variant(DATA.bases["refusal_2024"], **changes)
+    out = variant(base, outcome="avslag")
+    for key in ("scope", "valid_from", "valid_until", "follow_up_on", "goals", "executed_on", "new_grant"):
+        out.pop(key)
+    return variant(out, **changes)
 
 
 def assistance(**changes) -> dict:
@@ -129,6 +132,10 @@ def test_every_code_has_a_firing_and_a_quiet_example():
             assert case.checker in DATA.checkers, (code, case.checker)
 
 
+def test_the_refusal_base_of_the_data_file_is_refusal_of_the_clean_decision():
+    assert DATA.bases["refusal_2024"] == refusal(CLEAN_2024)
+
+
 @pytest.mark.parametrize(("code", "example"), FIRES, ids=_ids(FIRES))
 def test_fires(code, example, checkers, tmp_path):
     found = findings_of(run(checkers[example.checker], example.decision, tmp_path), code)
@@ -178,7 +185,7 @@ def test_a_refusal_granting_an_alternative_is_no_contradiction(checkers):
     assert all(f.code != "beslut.utfall_text" for f in quiet.findings)
     assert all(f.severity != "fel" for f in quiet.findings), quiet.findings
     # The same text in a refusal of hemtjänst grants what it refuses.
-    same = refusal(insats="Hemtjänst", justification=example.quiet["justification"])
+    same = refusal(CLEAN_2024, insats="Hemtjänst", justification=example.quiet["justification"])
     [finding] = findings_of([checkers["nationell"].check(same)], "beslut.utfall_text")
     assert finding.severity == "fel" and finding.field == "justification"
     assert finding.values == {"beviljas": "hemtjänst med fyra besök per dag"}
@@ -462,7 +469,7 @@ def test_not_carried_out_within_three_months(checkers):
     on_time = variant(CLEAN_2024, executed_on="2024-11-20")
     assert findings_of([checkers["nationell"].check(on_time)], "tid.ej_verkstalld") == []
     # refusals are never carried out
-    assert findings_of([checkers["as_of"].check(refusal(justification="Avslag: se nedan, "
+    assert findings_of([checkers["as_of"].check(refusal(CLEAN_2024, justification="Avslag: se nedan, "
                                                         "behov av dusch tillgodoses av make."))],
                        "tid.ej_verkstalld") == []
 
