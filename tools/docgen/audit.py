@@ -66,7 +66,7 @@ def delegation_rows_fragment() -> str:
         records = list(import_delegationslista(SAMPLE))
     for record in records:
         if isinstance(record, InputError):
-            rows.append(f"| {record.record} | fel: {cell(record.message)} | | | | |")
+            rows.append(f"| {record.record} | fel: {cell(str(record.message))} | | | | |")
             continue
         guideline = botkyrka.layer_for(record.decided_on)
         ref = try_parse_lagrum(record.lagrum) if record.lagrum else None
@@ -79,7 +79,7 @@ def delegation_rows_fragment() -> str:
             insats = "okänd"
         line = record.source.rsplit(":", 1)[-1] if record.source else "?"
         rows.append(
-            f"| {line} | {record.outcome} | {cell(record.insats)} | {cell(insats)} "
+            f"| {line} | {record.outcome} | {cell(record.insats or '–')} | {cell(insats)} "
             f"| {cell(record.lagrum or '–')} | {cell(ref.canonical() if ref else '–')} |"
         )
     return table(

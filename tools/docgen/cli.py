@@ -45,7 +45,7 @@ def commands() -> list[tuple[list[str], argparse.ArgumentParser]]:
     from bistandsregler.cli.main import build_parser
 
     def subcommands(parser, words):
-        found = []
+        found: list[tuple[list[str], argparse.ArgumentParser]] = []
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
                 for name, sub in action.choices.items():
