@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from hypothesis import strategies as st
 from bistandsregler.language.parsing import KINDS, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
+# The documentation generator (tools/docgen) reads the finding examples the tests run, and
+# tests/test_docs.py checks its pages; tools/ is not a package, so it goes on the path.
+sys.path.insert(0, str(REPO / "tools"))
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +33,8 @@ def _plain_terminal(monkeypatch):
     (pytest-xdist's workers set COLUMNS=80). Tests of the terminal conventions set them."""
     for name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
+
+
 GUIDELINES = REPO / "guidelines"
 GRAMMAR = REPO / "grammar"
 

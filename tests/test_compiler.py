@@ -207,12 +207,14 @@ def check_agreement(rules, fact_list):
 # ---- the property -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @fuzz_settings(400)
 @given(st.lists(conditions, min_size=1, max_size=4), st.lists(facts(), min_size=1, max_size=8))
 def test_compiled_rules_fire_iff_the_reference_is_definitely_true(conds, fact_list):
     check_agreement(rules_of(conds), fact_list)
 
 
+@pytest.mark.slow
 @fuzz_settings(150)
 @given(conditions, st.lists(facts(), min_size=1, max_size=6))
 def test_negating_a_condition_never_makes_both_fire(cond, fact_list):

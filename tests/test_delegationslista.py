@@ -347,6 +347,7 @@ _rows = st.lists(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @fuzz_settings(150)
 @given(_rows)
 def test_every_row_gives_one_result_and_no_error_shows_a_personnummer(tmp_path_factory, rows):

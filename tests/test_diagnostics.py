@@ -621,6 +621,7 @@ def test_validate_help_does_not_offer_the_old_name(capsys) -> None:
     assert "validate" in out and not re.search(r"\bcheck\b", out)
 
 
+@pytest.mark.slow
 def test_installed_console_script(tmp_path) -> None:
     """One run of the real command: the console script when installed, else ``python -m``."""
     good = write(tmp_path, "k.riktlinje", GOOD)

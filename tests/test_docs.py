@@ -4,7 +4,7 @@
   (``*-fel.riktlinje``, ``*-fel.schablon``), which must give the codes they name in their
   ``# Felexempel. Förväntad kod: ...`` comment.
 - Every example, and every generated output, is shown on some page.
-- The generated pages and fragments (tools/gen_docs.py) are up to date, so the diagnostic
+- The generated pages and fragments (tools/gen_docs.py, tools/docgen/) are up to date, so the diagnostic
   output shown on a page is what the tool prints today.
 - The fenced ``pycon`` examples on the developer pages run as doctests.
 - The page of finding codes has every code of ``findings.CODES``, each with a real example
@@ -16,38 +16,30 @@
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import docgen  # tools/docgen, put on the path by conftest.py
 import pytest
+from docgen import cli, common, decisions, examples, findings, language
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
+EXAMPLES = language.example_files()
+MISTAKES = [p for p in EXAMPLES if language.is_mistake(p)]
 
-def _load_gen_docs():
-    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "tools" / "gen_docs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen_docs = _load_gen_docs()
-EXAMPLES = gen_docs.example_files()
-MISTAKES = [p for p in EXAMPLES if gen_docs.is_mistake(p)]
-
-VALID = [p for p in EXAMPLES if not gen_docs.is_mistake(p)]
+VALID = [p for p in EXAMPLES if not language.is_mistake(p)]
 
 
 @pytest.fixture(scope="module")
 def diagnostics() -> dict[Path, list]:
     """Each example's own diagnostics (the shipped national layer's are left out)."""
-    with gen_docs.cached_parsing():
-        return {path: gen_docs.diagnostics_for(path) for path in EXAMPLES}
+    with common.cached_parsing():
+        return {path: language.diagnostics_for(path) for path in EXAMPLES}
 
 
 def _show(found: list) -> str:
@@ -65,14 +57,14 @@ def test_valid_example_reads_cleanly(path: Path, diagnostics):
     problems = [d for d in found if d.severity.value in ("fel", "varning")]
     assert not problems, f"{path.name} should read without errors or warnings:\n{_show(problems)}"
     # Infos are allowed only where the example says it shows them (the OCR examples).
-    assert {d.code for d in found} <= set(gen_docs.expected_codes(path)), _show(found)
+    assert {d.code for d in found} <= set(language.expected_codes(path)), _show(found)
 
 
 @pytest.mark.parametrize("path", MISTAKES, ids=lambda p: p.name)
 def test_broken_example_gives_the_codes_it_names(path: Path, diagnostics):
     from bistandsregler.language.diagnostics import CATALOGUE
 
-    expected = gen_docs.expected_codes(path)
+    expected = language.expected_codes(path)
     assert expected, (
         f"{path.name}: name the expected code in a '# Felexempel. Förväntad kod: ...' comment"
     )
@@ -83,16 +75,16 @@ def test_broken_example_gives_the_codes_it_names(path: Path, diagnostics):
 
 
 def test_every_example_and_generated_fragment_is_shown_on_a_page():
-    included = gen_docs.pages_including()
+    included = common.pages_including()
     for path in EXAMPLES:
         assert f"exempel/{path.name}" in included, f"no page includes docs/exempel/{path.name}"
-    for path in sorted(p for p in gen_docs.GENERATED.rglob("*") if p.is_file()):
+    for path in sorted(p for p in common.GENERATED.rglob("*") if p.is_file()):
         relative = path.relative_to(DOCS).as_posix()
         assert relative in included, f"no page includes docs/{relative}"
 
 
 def test_every_broken_example_is_shown_with_its_output():
-    included = gen_docs.pages_including()
+    included = common.pages_including()
     for path in MISTAKES:
         example_pages = set(included.get(f"exempel/{path.name}", []))
         output_pages = set(included.get(f"_genererat/utdata/{path.name}.txt", []))
@@ -102,7 +94,7 @@ def test_every_broken_example_is_shown_with_its_output():
 
 
 def test_generated_files_are_up_to_date():
-    problems = gen_docs.stale()
+    problems = docgen.stale()
     assert not problems, "\n".join(problems) + "\nrun: python tools/gen_docs.py"
 
 
@@ -152,30 +144,31 @@ def test_developer_page_examples_run(page: Path, monkeypatch):
 def test_finding_codes_page_has_every_code_with_a_real_example():
     from bistandsregler.checking.findings import CODES
 
-    assert set(gen_docs.FINDING_EXAMPLES) == set(CODES), (
-        "tools/gen_docs.py FINDING_EXAMPLES must have exactly one example decision per code"
+    shown = {code for code, entry in examples.load().codes.items() if entry.page}
+    assert shown == set(CODES), (
+        "tests/data/finding_examples.yaml must mark one firing case per code page: true"
     )
-    page = gen_docs.FINDING_CODES_PAGE.read_text(encoding="utf-8")
+    page = findings.FINDING_CODES_PAGE.read_text(encoding="utf-8")
     for code in CODES:
         assert f"### `{code}`" in page, code
-    assert gen_docs.NO_EXAMPLE not in page, (
+    assert common.NO_EXAMPLE not in page, (
         "an example decision no longer gives its code:\n"
-        + "\n".join(line for line in page.splitlines() if gen_docs.NO_EXAMPLE in line)
+        + "\n".join(line for line in page.splitlines() if common.NO_EXAMPLE in line)
     )
     assert page.count('  "code": ') == len(CODES), "one example finding per code"
 
 
 def test_every_decision_field_has_a_note():
-    fragment = (gen_docs.GENERATED / "beslutsfalt.md").read_text(encoding="utf-8")
-    assert gen_docs.NO_EXAMPLE not in fragment, "add the field to FIELD_NOTES in tools/gen_docs.py"
+    fragment = (common.GENERATED / "beslutsfalt.md").read_text(encoding="utf-8")
+    assert common.NO_EXAMPLE not in fragment, "add the field to FIELD_NOTES in tools/docgen/decisions.py"
     shown = set(re.findall(r"^\| `([^`]+)` \|", fragment, re.MULTILINE))
-    assert shown == set(gen_docs.FIELD_NOTES), set(gen_docs.FIELD_NOTES) ^ shown
+    assert shown == set(decisions.FIELD_NOTES), set(decisions.FIELD_NOTES) ^ shown
 
 
 def test_every_command_is_on_the_cli_page():
-    included = gen_docs.pages_including()
+    included = common.pages_including()
     cli_page = DOCS / "developers" / "cli.md"
-    commands = gen_docs._commands()
+    commands = cli.commands()
     assert {" ".join(words) for words, _ in commands} >= {
         "validate",
         "fmt",
@@ -188,7 +181,7 @@ def test_every_command_is_on_the_cli_page():
         "test",
     }
     for words, _ in commands:
-        fragment = gen_docs.cli_fragment_name(words)
+        fragment = cli.cli_fragment_name(words)
         assert cli_page in included.get(f"_genererat/{fragment}", []), (
             f"cli.md does not show {fragment}"
         )
@@ -207,7 +200,7 @@ def test_decision_examples_are_valid_decisions():
 
 
 def test_the_audit_page_shows_the_sample_read_completely():
-    included = gen_docs.pages_including()
+    included = common.pages_including()
     page = DOCS / "granskning.md"
     for fragment in (
         "utdata/delegationslista-exempel.import.txt",
@@ -215,10 +208,10 @@ def test_the_audit_page_shows_the_sample_read_completely():
         "granskning-rader.md",
     ):
         assert page in included.get(f"_genererat/{fragment}", []), fragment
-    imported = (gen_docs.OUTPUT / "delegationslista-exempel.import.txt").read_text(encoding="utf-8")
-    rows = len(Path(ROOT / gen_docs.SAMPLE).read_text(encoding="utf-8").splitlines()) - 1
+    imported = (common.OUTPUT / "delegationslista-exempel.import.txt").read_text(encoding="utf-8")
+    rows = len(Path(ROOT / common.SAMPLE).read_text(encoding="utf-8").splitlines()) - 1
     assert imported.rstrip().endswith(f"{rows} beslut skrivna, 0 fel"), imported[-200:]
-    evaluated = (gen_docs.OUTPUT / "delegationslista-exempel.evaluate.txt").read_text(
+    evaluated = (common.OUTPUT / "delegationslista-exempel.evaluate.txt").read_text(
         encoding="utf-8"
     )
     assert f"{rows} beslut in, {rows} resultat ut" in evaluated
@@ -227,6 +220,7 @@ def test_the_audit_page_shows_the_sample_read_completely():
 # ---- the site builds -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_mkdocs_build_strict(tmp_path: Path):
     pytest.importorskip("material", reason="mkdocs-material is installed with the test extras")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -289,6 +289,7 @@ checker_names = st.sampled_from(CHECKERS)
 # ---- (d) never an exception ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @fuzz_settings(250)
 @given(checker_names, decisions())
 def test_every_decision_gives_a_result(name, raw):
@@ -304,6 +305,7 @@ def test_every_decision_gives_a_result(name, raw):
 # ---- (a) count in == count out ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @fuzz_settings(60)
 @given(checker_names, st.lists(decisions(), max_size=12))
 def test_check_many_gives_one_result_per_decision_in_order(name, raws):
@@ -327,6 +329,7 @@ def test_report_results_count_in_equals_count_out(name, records):
 # ---- (b) stability ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @fuzz_settings(60)
 @given(checker_names, st.lists(decisions(), min_size=1, max_size=6), st.randoms(use_true_random=False))
 def test_output_is_stable(name, raws, rng):

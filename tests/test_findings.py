@@ -1,28 +1,29 @@
 """Every finding code: decisions that fire it, and close variants that must stay quiet.
 
-``EXAMPLES`` maps each code of ``findings.CODES`` to a decision that fires it and one that
-must not; ``test_every_code_has_a_firing_and_a_quiet_example`` fails when a code is added
-without them. The inputs come from the sources: the rows of
+The cases live in ``tests/data/finding_examples.yaml``, which the page of finding codes
+(``tools/docgen``) reads too: for each code of ``findings.CODES`` decisions that fire it and
+ones that must not; ``test_every_code_has_a_firing_and_a_quiet_example`` fails when a code is
+added without them. The inputs come from the sources: the rows of
 ``examples/delegationslista-exempel.tsv``, Botkyrka's and Lomma's guidelines, Kristianstad's
-standard times and the audit reports. Codes that need handling rules no shipped
-guideline has (time limits, follow-up, delegation) use ``TESTKOMMUN``, a guideline written
-from the time rules the audits report (a year, six months of own delegation as in
-Alingsås).
+standard times and the audit reports. Codes that need handling rules no shipped guideline
+has (time limits, follow-up, delegation) use ``tests/data/testkommun-2024.riktlinje``, a
+guideline written from the time rules the audits report (a year, six months of own
+delegation as in Alingsås).
 
-Each firing example asserts the code, its severity, the decision field, and the key parts of
-the message in Swedish and in English.
+Each firing case asserts the code, its severity, the decision field, and where the data names
+them the key parts of the message in Swedish and in English.
 """
 
 from __future__ import annotations
 
-import copy
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from docgen.examples import Case, changed, load  # tools/docgen, on the path by conftest.py
 
 import bistandsregler
 from bistandsregler.checking.decision import Decision
@@ -31,119 +32,35 @@ from bistandsregler.cli.evaluate import results
 from bistandsregler.input.readers import read_decisions
 
 ROOT = Path(__file__).resolve().parents[1]
+
 GUIDELINES = ROOT / "guidelines"
 BOTKYRKA = GUIDELINES / "botkyrka/botkyrka-2025.riktlinje"
 LOMMA = GUIDELINES / "lomma/lomma-2023.riktlinje"
 KRISTIANSTAD = GUIDELINES / "kristianstad/kristianstad.schablon"
 SAMPLE = ROOT / "examples/delegationslista-exempel.tsv"
+TESTKOMMUN = (ROOT / "tests/data/testkommun-2024.riktlinje").read_text(encoding="utf-8")
 
-TESTKOMMUN = """\
-riktlinje testkommun_2024 "Riktlinjer för biståndshandläggning (test)"
-  kommun "Testkommun"
-  gäller från 2024-01-01 till tills vidare
-  bygger på nationell
-  källa "Propia AB, genomlysning av biståndshandläggningen i Alingsås kommun (2021); Ramboll, Genomlysning av Myndighet i Botkyrka kommun (2019)"
-slut
-
-förval
-  tidsbegränsning högst 12 månader
-  uppföljning inom 12 månader
-  tolerans 10 %
-  avsnitt "2.4"
-slut
-
-insats särskilt_boende "Särskilt boende"
-  tidsbegränsning tills vidare
-slut
-
-delegation handläggare "Biståndshandläggare"
-  beslutar hemtjänst, trygghetslarm, matdistribution
-  efter 6 månader
-  avsnitt "Delegationsordning 3.1"
-slut
-
-delegation enhetschef "Enhetschef myndighet"
-  beslutar hemtjänst, trygghetslarm, matdistribution, särskilt_boende
-  avsnitt "Delegationsordning 3.2"
-slut
-"""
+DATA = load()
 
 
 @pytest.fixture(scope="session")
-def checkers(tmp_path_factory) -> dict[str, bistandsregler.Checker]:
-    folder = tmp_path_factory.mktemp("testkommun")
-    testkommun = folder / "testkommun-2024.riktlinje"
-    testkommun.write_text(TESTKOMMUN, encoding="utf-8")
-    return {
-        "nationell": bistandsregler.compile(),
-        "botkyrka": bistandsregler.compile(BOTKYRKA),
-        "lomma": bistandsregler.compile(LOMMA),
-        "kristianstad": bistandsregler.compile(None, KRISTIANSTAD),
-        "testkommun": bistandsregler.compile(testkommun, KRISTIANSTAD),
-        "as_of": bistandsregler.compile(as_of=date(2025, 1, 15)),
-        "as_of_tidigt": bistandsregler.compile(as_of=date(2024, 10, 1)),
-    }
+def checkers() -> dict[str, bistandsregler.Checker]:
+    return {key: bistandsregler.compile(**DATA.compile_arguments(key, ROOT)) for key in DATA.checkers}
 
 
 # ---- decisions -----------------------------------------------------------------------------------
 
-# A granted hemtjänst decision of August 2024 with every field known and nothing to say about
-# it under the national layer, Kristianstad's standard times and the test guideline.
-# (Standard time: dusch 40 min x 2/v, städning 70 min every third week, inköp 45 min x 1/v
-# = 10.7 h a month.)
-CLEAN_2024 = {
-    "id": "hemtjänst-2024",
-    "decided_on": "2024-08-20",
-    "decided_by": {"id": "H-101", "role": "handläggare", "delegation_since": "2023-01-01"},
-    "person": {"birth_year": 1938, "sex": "kvinna", "personkrets": [], "household": 1},
-    "insats": "Hemtjänst",
-    "lagrum": "4 kap, 1§ SoL",
-    "outcome": "bifall",
-    "applied_for": "Hemtjänst",
-    "scope": {"activities": [{"text": "dusch 2 gg/v"}, {"text": "städ 1gg/3:e v"}, {"text": "inköp 1 ggr/v"}],
-              "hours_per_month": 10},
-    "valid_from": "2024-09-01",
-    "valid_until": "2025-08-31",
-    "follow_up_on": "2025-03-01",
-    "goals": [{"text": "Ska kunna duscha på egen hand två gånger i veckan", "accepted": True, "due": "2025-03-01",
-               "life_area": "personlig vård"}],
-    "justification": "Beviljas efter hembesök: behov av hjälp med dusch, städning och inköp.",
-    "executed_on": "2024-08-27",
-    "new_grant": True,
-}
-
-# The same under Botkyrka's guideline (in force from 2025-07-01) and SoL 2025:400.
-CLEAN_2025 = {
-    **CLEAN_2024,
-    "id": "hemtjänst-2025",
-    "decided_on": "2025-09-01",
-    "decided_by": {"id": "H-107", "role": "handläggare"},
-    "person": {"birth_year": 1940, "sex": "man", "personkrets": [], "household": 1},
-    "lagrum": "11 kap. 1 § SoL",
-    "valid_from": "2025-09-01",
-    "valid_until": "2026-08-31",
-    "follow_up_on": "2026-03-01",
-    "goals": [{"text": "Ska kunna handla själv en gång i veckan", "accepted": True, "due": "2026-03-01"}],
-    "executed_on": "2025-09-08",
-}
-
+CLEAN_2024 = DATA.bases["clean_2024"]
+CLEAN_2025 = DATA.bases["clean_2025"]
 DROP = object()
 
 
 def variant(base: dict, **changes) -> dict:
     """A copy of ``base`` with changes; ``person__personkrets=[1]`` changes a nested key, and
     ``DROP`` removes a key (the field becomes unknown)."""
-    out = copy.deepcopy(base)
-    for key, value in changes.items():
-        *parents, last = key.split("__")
-        target = out
-        for parent in parents:
-            target = target.setdefault(parent, {})
-        if value is DROP:
-            target.pop(last, None)
-        else:
-            target[last] = value
-    return out
+    paths = {key.replace("__", "."): value for key, value in changes.items()}
+    return changed(base, {k: v for k, v in paths.items() if v is not DROP},
+                   [k for k, v in paths.items() if v is DROP])
 
 
 def refusal(base: dict, **changes) -> dict:
@@ -156,302 +73,33 @@ def refusal(base: dict, **changes) -> dict:
 
 def assistance(**changes) -> dict:
     """Row 9 of the sample: "Bifall Personlig assistans enligt 9 § 2 LSS", born 1972."""
-    base = variant(CLEAN_2024, id="pa", insats="Personlig assistans", lagrum="9 § 2 LSS", applied_for=DROP,
-                   person={"birth_year": 1972, "sex": "kvinna", "personkrets": [1], "household": 1},
-                   scope={"hours_per_month": 60})
-    return variant(base, **changes)
+    return variant(DATA.bases["assistance_2024"], **changes)
 
 
-JSONL_WITH_ERROR = (
-    json.dumps(CLEAN_2024, ensure_ascii=False) + "\n"
-    + '{"id": "trasig", "decided_on": "2024-08-20", "person": {"birth_year": "nittonhundra"}}\n'
-)
+class Example(NamedTuple):
+    """A code's first firing and first quiet case, for the tests below that vary them."""
 
-
-@dataclass(frozen=True)
-class Example:
     checker: str
-    fire: dict | str  # a decision, or the text of a JSON Lines file (read through report.results)
+    fire: dict | str
     quiet: dict | str
-    sv: tuple[str, ...]  # parts of the Swedish message
-    en: tuple[str, ...]  # parts of the English message
-    severity: str | None = None  # default: the code's
-    guideline: str | None = None  # the end of the guideline position the finding cites
-    extra: dict = field(default_factory=dict)  # other attributes of the finding
 
 
 EXAMPLES: dict[str, Example] = {
-    # ---- law references
-    "lagrum.saknas": Example(
-        "nationell", variant(CLEAN_2024, lagrum=None), variant(CLEAN_2024, lagrum=DROP),
-        ("saknar lagrum",), ("cites no legal provision",)),
-    "lagrum.okand": Example(
-        "nationell", variant(CLEAN_2024, lagrum="4 kap. SoL"), variant(CLEAN_2024, lagrum="Kapitel 4 §1 SoL"),
-        ("Lagrummet '4 kap. SoL' kan inte tolkas", "väntade ett paragrafnummer"),
-        ("The provision '4 kap. SoL' cannot be read", "expected a paragraph number (e.g. '1 §')")),
-    "lagrum.fel_insats": Example(
-        "nationell",
-        variant(CLEAN_2024, insats="Förenkl.handläggn. Hemtj.", lagrum="4 kap. 2 § SoL"),
-        variant(CLEAN_2024, insats="Förenkl.handläggn. Hemtj.", lagrum="4 kap, 2 a§ SoL"),
-        ("beslutas inte enligt 4 kap. 2 § SoL", "förväntat 4 kap. 2 a § SoL"),
-        ("is not decided under 4 kap. 2 § SoL", "expected 4 kap. 2 a § SoL"),
-        guideline="insatser.riktlinje:33", extra={"lagrum": "4 kap. 2 § SoL (2001:453)"}),
-    "lagrum.upphavd": Example(
-        "nationell",
-        # row 16 of the sample: "Bifall Hemtjänst enligt 4 kap, 1§ SoL" decided 2025-09-03
-        variant(CLEAN_2025, decided_on="2025-09-03", lagrum="4 kap, 1§ SoL"),
-        variant(CLEAN_2024, decided_on="2024-08-05", lagrum="4 kap, 1§ SoL"),
-        ("4 kap. 1 § SoL (2001:453) gällde inte 2025-09-03", "använd 11 kap. 1 § SoL"),
-        ("4 kap. 1 § SoL (2001:453) was not in force on 2025-09-03", "use 11 kap. 1 § SoL"),
-        extra={"lagrum": "4 kap. 1 § SoL (2001:453)"}),
-    "lagrum.ej_beslutsgrund": Example(
-        "nationell",
-        # 1 kap. 2 § SoL defines socialtjänst; the decision is made under 11 kap. 1 §
-        variant(CLEAN_2025, lagrum="1 kap. 2 § SoL"), CLEAN_2025,
-        ("1 kap. 2 § SoL (2025:400) (Definition av socialtjänst) är ingen grund för beslut om en insats",
-         "förväntat 11 kap. 1 § SoL"),
-        ("1 kap. 2 § SoL (2025:400) (Definition av socialtjänst) is no ground for a decision on a service",
-         "expected 11 kap. 1 § SoL"),
-        guideline="sol-2025-400.riktlinje:52", extra={"lagrum": "1 kap. 2 § SoL (2025:400)"}),
-    "lagrum.lag_saknas": Example(
-        "nationell",
-        variant(CLEAN_2024, insats="Daglig verksamhet", lagrum="9 § 10", person__personkrets=[1], applied_for=DROP,
-                scope=DROP),
-        variant(CLEAN_2024, insats="Daglig verksamhet", lagrum="9 § 10 LSS", person__personkrets=[1],
-                applied_for=DROP, scope=DROP),
-        ("'9 § 10' anger ingen lag", "tolkat som 9 § 10 LSS"), ("'9 § 10' names no law", "read as 9 § 10 LSS")),
-    # ---- the decision itself
-    "beslut.utfall_text": Example(
-        "nationell",
-        refusal(CLEAN_2024, insats="Särskilt boende", applied_for="Vård- och omsorgsboende",
-                justification="Avslag på ansökan om vård- och omsorgsboende. Personen beviljas vård- och "
-                              "omsorgsboende från 1 oktober."),
-        # row 3 of the sample: the refusal of särskilt boende grants an alternative, hemtjänst
-        refusal(CLEAN_2024, insats="Särskilt boende", applied_for="Vård- och omsorgsboende",
-                justification="Avslag på ansökan om vård- och omsorgsboende. Behovet bedöms kunna tillgodoses "
-                              "genom hemtjänst i ordinärt boende. Personen beviljas hemtjänst med fyra besök per "
-                              "dag. I beslutet ingår även dusch 1 gg/v, städ 1gg/3:e v, inköp 1 ggr/v, "
-                              "trygghetslarm."),
-        ("Avslaget på Särskilt boende beviljar i motiveringen samma insats",),
-        ("The refusal of Särskilt boende grants the same service",)),
-    "beslut.insats_text": Example(
-        "nationell",
-        # the corpus, insats_i_texten:2: registered särskilt boende, the text refuses korttidsboende
-        refusal(CLEAN_2024, insats="Särskilt boende", applied_for=DROP,
-                justification="Avslag på ansökan om korttidsboende. Behovet av omvårdnad kan tillgodoses med "
-                              "hemtjänst fyra besök per dag."),
-        refusal(CLEAN_2024, insats="Särskilt boende", applied_for=DROP,
-                justification="Avslag på ansökan om vård- och omsorgsboende. Behovet av omvårdnad kan "
-                              "tillgodoses med hemtjänst fyra besök per dag."),
-        ("registrerat som Särskilt boende", "en ansökan om Korttidsplats"),
-        ("registered as Särskilt boende", "an application for Korttidsplats"),
-        extra={"values": {"registrerad": "särskilt_boende", "i_texten": "korttidsplats"}}),
-    "beslut.insats_okand": Example(
-        "nationell", variant(CLEAN_2024, insats="Trädgårdsskötsel", applied_for=DROP, scope=DROP),
-        # row 13 of the sample: the typo "Kortidsboende" is korttidsplats
-        variant(CLEAN_2024, insats="Kortidsboende", applied_for=DROP, scope=DROP),
-        ("'Trädgårdsskötsel' finns inte i katalogen",), ("'Trädgårdsskötsel' is not in the catalogue",)),
-    "beslut.insats_tvetydig": Example(
-        # A name SoL and LSS share, without the law reference that tells them apart; the twin cites LSS 9 § 9
-        # (tests/corpus/delegationslistor/namn_sol_lss.tsv line 2).
-        "nationell", variant(CLEAN_2024, insats="Bostad med särskild service", lagrum=DROP, applied_for=DROP, scope=DROP),
-        variant(CLEAN_2024, insats="Bostad med särskild service", lagrum="9 § 9 LSS", applied_for=DROP, scope=DROP),
-        ("'Bostad med särskild service' kan vara", "'Bostad med särskilt stöd enligt SoL' eller"),
-        ("'Bostad med särskild service' may be", " or ")),
-    "motivering.saknas": Example(
-        "nationell", refusal(CLEAN_2024, justification=""), refusal(CLEAN_2024, justification=DROP),
-        ("Avslag saknar motivering",), ("A refusal without reasons",)),
-    "motivering.standardfras": Example(
-        "nationell",
-        # row 5 of the sample
-        refusal(CLEAN_2024, justification="Behovet bedöms inte föreligga."),
-        refusal(CLEAN_2024, justification="Behovet bedöms inte föreligga eftersom den sökande enligt "
-                                          "arbetsterapeutens bedömning klarar dusch och städning själv."),
-        ("standardfras ('behovet bedöms inte föreligga')",),
-        ("a stock phrase ('behovet bedöms inte föreligga')", "say nothing about the case")),
-    "motivering.alternativ_saknas": Example(
-        "nationell",
-        refusal(CLEAN_2024, insats="Kortidsboende", applied_for="Korttidsboende",
-                justification="Avslag på ansökan om korttidsboende. Behovet kan tillgodoses på annat sätt."),
-        refusal(CLEAN_2024, insats="Kortidsboende", applied_for="Korttidsboende",
-                justification="Avslag på ansökan om korttidsboende. Behovet kan tillgodoses på annat sätt, genom "
-                              "utökad hemtjänst och trygghetslarm."),
-        ("kan tillgodoses på annat sätt men inte hur",), ("can be met otherwise but not how",)),
-    # ---- scope
-    "omfattning.over_schablon": Example(
-        "kristianstad", variant(CLEAN_2024, scope__hours_per_month=20, justification=DROP),
-        variant(CLEAN_2024, scope__hours_per_month=10, justification=DROP),
-        ("Beviljad tid 20 tim per månad överstiger schablontiden 10,",),
-        ("Granted time 20 h a month exceeds the standard time 10.71 h",), guideline="kristianstad.schablon:5"),
-    "omfattning.over_norm": Example(
-        "botkyrka",
-        variant(CLEAN_2025, justification=DROP, scope__activities=[{"text": "städ 1 gg/v"}, {"text": "inköp 1 ggr/v"}]),
-        variant(CLEAN_2025, justification=DROP, scope__activities=[{"text": "städ 1gg/3:e v"}, {"text": "inköp 1 ggr/v"}]),
-        ("städ: 1 gång per vecka är mer än riktlinjens 1 gång var tredje vecka",),
-        ("städ: 1 gång per vecka is more than the guideline's 1 gång var tredje vecka",),
-        guideline="botkyrka-2025.riktlinje:75"),
-    "omfattning.over_tak": Example(
-        "botkyrka",
-        # Botkyrka 3.1.2: "upp till sex timmars serviceinsatser i hemmet i månaden"
-        variant(CLEAN_2025, insats="Serviceinsatser utan individuell behovsprövning", lagrum="11 kap. 5 § SoL",
-                applied_for=DROP, scope={"hours_per_month": 8}),
-        variant(CLEAN_2025, insats="Serviceinsatser utan individuell behovsprövning", lagrum="11 kap. 5 § SoL",
-                applied_for=DROP, scope={"hours_per_month": 6}),
-        ("Beviljad tid 8 tim per månad är mer än taket för Serviceinsatser utan individuell behovsprövning "
-         "(6 timmar per månad)",),
-        ("Granted time 8 h a month is more than the cap for Serviceinsatser utan individuell behovsprövning",),
-        guideline="botkyrka-2025.riktlinje:103"),
-    "omfattning.gransvarde": Example(
-        "lomma", variant(CLEAN_2024, scope__hours_per_month=120, justification=DROP),
-        variant(CLEAN_2024, scope__hours_per_month=95, justification=DROP),
-        ("Beviljad hemtjänst överstiger 100 timmar per månad", "pröva särskilt boende"),
-        ("Granted home care exceeds 100 hours a month",), guideline="lomma-2023.riktlinje:14",
-        extra={"field": "timmar_per_månad", "values": {"timmar_per_månad": 120, "insats": "hemtjänst",
-                                                       "utfall": "bifall"}}),
-    "omfattning.oklar": Example(
-        "kristianstad", variant(CLEAN_2024, scope__activities=[{"text": "dusch 2 xx/v"}]),
-        variant(CLEAN_2024, scope__activities=[{"text": "dusch", "frequency": "2 gg/v"}], scope__hours_per_month=5),
-        ("Aktiviteten 'dusch 2 xx/v' kunde inte tolkas",), ("The activity 'dusch 2 xx/v' could not be read",)),
-    # ---- time
-    "tid.tidsbegransning_saknas": Example(
-        "testkommun", variant(CLEAN_2024, valid_until="tills_vidare", justification=DROP),
-        variant(CLEAN_2024, insats="Särskilt boende", applied_for="Särskilt boende", scope=DROP,
-                valid_until="tills_vidare", decided_by__role="enhetschef"),
-        ("inte tidsbegränsat", "högst 12 månader"), ("has no end date", "at most 12"),
-        guideline="testkommun-2024.riktlinje:9"),
-    "tid.for_lang": Example(
-        "testkommun", variant(CLEAN_2024, valid_until="2025-12-31", justification=DROP),
-        variant(CLEAN_2024, valid_until="2025-09-01", justification=DROP),
-        ("Beslutet gäller 15 månader", "högst 12 månader"), ("The decision runs 15", "at most 12"),
-        guideline="testkommun-2024.riktlinje:9"),
-    "tid.retroaktiv": Example(
-        "nationell", variant(CLEAN_2024, valid_from="2024-08-01"), variant(CLEAN_2024, valid_from="2024-08-20"),
-        ("gäller från 2024-08-01, före beslutsdagen 2024-08-20",),
-        ("valid from 2024-08-01, before it was made on 2024-08-20",)),
-    "tid.omvand": Example(
-        "nationell", variant(CLEAN_2024, valid_until="2024-08-31"), variant(CLEAN_2024, valid_until="2024-09-01"),
-        ("slutar (2024-08-31) före det börjar (2024-09-01)",), ("ends (2024-08-31) before it starts (2024-09-01)",)),
-    "tid.uppfoljning_saknas": Example(
-        "testkommun", variant(CLEAN_2024, follow_up_on=None, justification=DROP),
-        variant(CLEAN_2024, follow_up_on=DROP, justification=DROP),
-        ("Ingen uppföljning är planerad", "inom 12 månader"), ("No follow-up is planned", "within 12"),
-        guideline="testkommun-2024.riktlinje:10"),
-    "tid.uppfoljning_sen": Example(
-        "testkommun", variant(CLEAN_2024, follow_up_on="2025-09-01", justification=DROP),
-        variant(CLEAN_2024, follow_up_on="2025-08-20", justification=DROP),
-        ("Uppföljningen 2025-09-01 ligger senare än 12 månader",), ("The follow-up 2025-09-01 is later than 12",),
-        guideline="testkommun-2024.riktlinje:10"),
-    "tid.ej_verkstalld": Example(
-        "as_of", variant(CLEAN_2024, executed_on=None), variant(CLEAN_2024, executed_on=DROP),
-        ("Beviljat 2024-08-20 men inte verkställt inom 3 månader", "ej verkställt per 2025-01-15",
-         "rapporteras till IVO enligt 16 kap. 6 f § SoL (2001:453)"),
-        ("Granted on 2024-08-20 but not carried out within 3 months", "not carried out as of 2025-01-15",
-         "report to IVO under 16 kap. 6 f § SoL (2001:453)"),
-        extra={"lagrum": "16 kap. 6 f § SoL (2001:453)"}),
-    # ---- delegation
-    "delegation.saknas": Example(
-        "testkommun",
-        variant(CLEAN_2024, insats="Särskilt boende", applied_for="Särskilt boende", scope=DROP,
-                valid_until="tills_vidare"),
-        variant(CLEAN_2024, insats="Särskilt boende", applied_for="Särskilt boende", scope=DROP,
-                valid_until="tills_vidare", decided_by__role="enhetschef"),
-        ("Rollen 'handläggare' har inte delegation att besluta om Särskilt boende",),
-        ("The role 'handläggare' has no delegation to decide Särskilt boende",),
-        guideline="testkommun-2024.riktlinje:19", extra={"section": "Delegationsordning 3.1"}),
-    "delegation.for_tidig": Example(
-        "testkommun", variant(CLEAN_2024, decided_by__delegation_since="2024-05-01"),
-        variant(CLEAN_2024, decided_by__delegation_since="2024-02-20"),
-        ("delegation sedan 2024-05-01", "kräver 6 månader"), ("held delegation since 2024-05-01",),
-        guideline="testkommun-2024.riktlinje:19"),
-    # ---- goals
-    "mal.saknas": Example(
-        "botkyrka", variant(CLEAN_2025, goals=[]), variant(CLEAN_2025, goals=DROP),
-        ("Beviljad insats utan mål",), ("Granted service without goals",), guideline="botkyrka-2025.riktlinje:36"),
-    "mal.generellt": Example(
-        "nationell",
-        variant(CLEAN_2024, goals=[{"text": "Skäliga levnadsförhållanden", "accepted": True, "due": "2025-03-01"}]),
-        variant(CLEAN_2024, goals=[{"text": "Känna trygghet i hemmet: ska kunna larma själv vid fall", "accepted": True, "due": "2025-03-01"}]),
-        ("'Skäliga levnadsförhållanden' återger lagens allmänna syfte",), ("restates the law's general aim",)),
-    "mal.ej_matbart": Example(
-        "nationell",
-        variant(CLEAN_2024, goals=[{"text": "Känna sig bättre till mods", "accepted": True, "due": "2025-03-01"}]),
-        variant(CLEAN_2024, goals=[{"text": "Ska kunna gå till affären utan hjälp", "accepted": True,
-                                    "due": "2025-03-01"}]),
-        ("'Känna sig bättre till mods' är inte mätbart",), ("'Känna sig bättre till mods' is not measurable",)),
-    "mal.ej_tidsatt": Example(
-        "nationell", variant(CLEAN_2024, goals=[{**CLEAN_2024["goals"][0], "due": None}]),
-        variant(CLEAN_2024, goals=[{k: v for k, v in CLEAN_2024["goals"][0].items() if k != "due"}]),
-        ("saknar tidpunkt",), ("has no due date",)),
-    "mal.ej_accepterat": Example(
-        "nationell", variant(CLEAN_2024, goals=[{**CLEAN_2024["goals"][0], "accepted": False}]),
-        variant(CLEAN_2024, goals=[{**CLEAN_2024["goals"][0], "accepted": True}]),
-        ("inte accepterat av den enskilde",), ("not accepted by the person",)),
-    # ---- classification
-    "klassning.lss_mojlig": Example(
-        "nationell",
-        variant(CLEAN_2024, insats="Ledsagning", applied_for="Ledsagning", scope=DROP, person__personkrets=[1]),
-        variant(CLEAN_2024, insats="Ledsagning", applied_for="Ledsagning", scope=DROP, person__personkrets=DROP),
-        ("Ledsagning enligt SoL till en person i personkrets 1", "pröva Ledsagarservice enligt LSS"),
-        ("Ledsagning under SoL for a person in personkrets 1", "consider Ledsagarservice under LSS"),
-        guideline="insatser.riktlinje:58"),
-    "klassning.lass_mojlig": Example(
-        "nationell", assistance(person__basic_needs_hours_per_week=25),
-        assistance(person__basic_needs_hours_per_week=20),
-        ("Grundläggande behov 25 timmar per vecka (mer än 20)", "Försäkringskassan"),
-        ("Basic needs 25 hours a week (more than 20)", "Försäkringskassan")),
-    "klassning.pa_alder": Example(
-        "nationell",
-        assistance(decided_on="2025-09-01", lagrum="9 § 2 LSS", valid_from="2025-09-01", valid_until="2026-08-31",
-                   follow_up_on="2026-03-01", executed_on="2025-09-08",
-                   person__birth_year=DROP, person__birth_date="1958-03-14"),
-        assistance(decided_on="2025-09-01", lagrum="9 § 2 LSS", valid_from="2025-09-01", valid_until="2026-08-31",
-                   follow_up_on="2026-03-01", executed_on="2025-09-08",
-                   person__birth_year=DROP, person__birth_date="1958-03-14", new_grant=False),
-        ("Personlig assistans nybeviljas eller utökas vid 67 år", "åldersgränsen 66",
-         "kontrollera att den beviljats eller sökts före"),
-        ("Personal assistance granted or increased at age 67", "age limit 66", "verify it was granted"),
-        extra={"lagrum": "9 b § LSS"}),
-    "klassning.personkrets": Example(
-        "nationell",
-        variant(CLEAN_2024, insats="Daglig verksamhet", lagrum="9 § 10 LSS", applied_for=DROP, scope=DROP,
-                person__personkrets=[3]),
-        variant(CLEAN_2024, insats="Daglig verksamhet", lagrum="9 § 10 LSS", applied_for=DROP, scope=DROP,
-                person__personkrets=[1]),
-        ("Daglig verksamhet: personkrets 3, insatsen är för personkrets 1, 2",),
-        ("Daglig verksamhet: personkrets 3, the service is for 1, 2",), guideline="insatser.riktlinje:299"),
-    "klassning.alder_insats": Example(
-        "botkyrka",
-        variant(CLEAN_2025, insats="Boendestöd", applied_for=DROP, scope=DROP, justification=DROP,
-                person__birth_year=DROP, person__birth_date="1955-03-01"),
-        variant(CLEAN_2025, insats="Boendestöd", applied_for=DROP, scope=DROP, justification=DROP,
-                person__birth_year=DROP, person__birth_date="1985-03-01"),
-        ("Boendestöd är för yngre än 65 år; personen är 70 år",), ("Boendestöd is for people under 65",),
-        guideline="botkyrka-2025.riktlinje:177"),
-    "klassning.region": Example(
-        "nationell",
-        variant(CLEAN_2024, insats="Råd och stöd", lagrum="9 § 1 LSS", applied_for=DROP, scope=DROP,
-                person__personkrets=[1]),
-        variant(CLEAN_2024, insats="Ledsagarservice", lagrum="9 § 3 LSS", applied_for=DROP, scope=DROP,
-                person__personkrets=[1]),
-        ("Rådgivning och annat personligt stöd är regionens ansvar",), ("is the region's duty",)),
-    "klassning.forenklad": Example(
-        "nationell",
-        variant(CLEAN_2025, insats="Vård- och omsorgsboende", lagrum="11 kap. 5 § SoL", applied_for=DROP, scope=DROP),
-        variant(CLEAN_2025, insats="Vård- och omsorgsboende", lagrum="11 kap. 1 § SoL", applied_for=DROP, scope=DROP),
-        ("Särskilt boende får inte beslutas utan behovsprövning",),
-        ("Särskilt boende may not be decided without a needs assessment",)),
-    # ---- guideline and input
-    "riktlinje.ej_i_kraft": Example(
-        "botkyrka", variant(CLEAN_2024, decided_on="2025-06-30"), CLEAN_2025,
-        ("gällde inte 2025-06-30", "bara det nationella lagret"),
-        ("was not in force on 2025-06-30", "only the national layer")),
-    "bedomning.ofullstandig": Example(
-        "nationell", variant(CLEAN_2024, goals=DROP), CLEAN_2024,
-        ("Kunde inte bedömas: mål (uppgift saknas)",), ("Could not be assessed",)),
-    "indata.ogiltig": Example(
-        "nationell", JSONL_WITH_ERROR, json.dumps(CLEAN_2024, ensure_ascii=False) + "\n",
-        ("ogiltigt beslut", "person.birth_year"), ("invalid decision", "person.birth_year")),
+    code: Example(entry.fires[0].checker, entry.fires[0].decision, entry.quiet[0].decision)
+    for code, entry in DATA.codes.items() if entry.fires and entry.quiet
 }
+JSONL_WITH_ERROR = EXAMPLES["indata.ogiltig"].fire
+FIRES = [(code, case) for code, entry in DATA.codes.items() for case in entry.fires]
+QUIET = [(code, case) for code, entry in DATA.codes.items() for case in entry.quiet]
+
+
+def _ids(cases: list[tuple[str, Case]]) -> list[str]:
+    seen: dict[str, int] = {}
+    ids = []
+    for code, _ in cases:
+        seen[code] = seen.get(code, -1) + 1
+        ids.append(f"{code}-{seen[code]}")
+    return ids
 
 
 def run(checker, record, tmp_path: Path | None = None):
@@ -472,17 +120,25 @@ def findings_of(result_list, code):
 
 def test_every_code_has_a_firing_and_a_quiet_example():
     missing = [code for code in CODES if code not in EXAMPLES]
-    assert not missing, f"codes without a firing example: {missing}"
-    assert not set(EXAMPLES) - set(CODES), "examples for codes that do not exist"
-    for code, example in EXAMPLES.items():
-        assert example.fire != example.quiet, code
-        assert example.sv and example.en, code
+    assert not missing, f"codes without a firing and a quiet example: {missing}"
+    assert not set(DATA.codes) - set(CODES), "examples for codes that do not exist"
+    for code, entry in DATA.codes.items():
+        assert any(case.sv and case.en for case in entry.fires), f"{code}: no case names its message"
+        assert sum(case.page for case in entry.fires) == 1, f"{code}: mark one firing case page: true"
+        assert entry.meaning, code
+        for fire in entry.fires:
+            assert all(fire.decision != quiet.decision for quiet in entry.quiet), code
+        for case in (*entry.fires, *entry.quiet):
+            assert case.checker in DATA.checkers, (code, case.checker)
 
 
-@pytest.mark.parametrize("code", list(EXAMPLES))
-def test_fires(code, checkers, tmp_path):
-    example = EXAMPLES[code]
-    found = findings_of(run(checkers[example.checker], example.fire, tmp_path), code)
+def test_the_refusal_base_of_the_data_file_is_refusal_of_the_clean_decision():
+    assert DATA.bases["refusal_2024"] == refusal(CLEAN_2024)
+
+
+@pytest.mark.parametrize(("code", "example"), FIRES, ids=_ids(FIRES))
+def test_fires(code, example, checkers, tmp_path):
+    found = findings_of(run(checkers[example.checker], example.decision, tmp_path), code)
     assert len(found) == 1, (code, found)
     [finding] = found
     assert finding.severity == (example.severity or CODES[code].severity)
@@ -502,10 +158,9 @@ def test_fires(code, checkers, tmp_path):
     json.dumps(finding.to_json("en"), sort_keys=True)
 
 
-@pytest.mark.parametrize("code", list(EXAMPLES))
-def test_close_variant_stays_quiet(code, checkers, tmp_path):
-    example = EXAMPLES[code]
-    assert findings_of(run(checkers[example.checker], example.quiet, tmp_path), code) == []
+@pytest.mark.parametrize(("code", "example"), QUIET, ids=_ids(QUIET))
+def test_close_variant_stays_quiet(code, example, checkers, tmp_path):
+    assert findings_of(run(checkers[example.checker], example.decision, tmp_path), code) == []
 
 
 @pytest.mark.parametrize("name", ["nationell", "kristianstad", "testkommun", "lomma"])

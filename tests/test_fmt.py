@@ -88,6 +88,7 @@ def test_there_are_shipped_files_of_both_kinds() -> None:
 # ---- generated files ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @fuzz_settings(300)
 @given(guideline_files())
 def test_generated_file_formats_to_a_fixed_point_with_the_same_meaning(file) -> None:

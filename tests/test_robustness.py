@@ -127,6 +127,7 @@ def grammar_strategy(kind: str):
     return from_lark(lark, explicit=explicit)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 @fuzz_settings(150)
 @given(data=st.data())
@@ -144,6 +145,7 @@ def test_grammar_sentences_parse(kind: str, data) -> None:
     assert_checks_run(text, document, f"test.{kind}")
 
 
+@pytest.mark.slow
 @fuzz_settings(150)
 @given(guideline_files())
 def test_generated_files_parse_and_check(file) -> None:
@@ -385,6 +387,7 @@ def rule_text(condition: str) -> str:
     return f'regel r "R"\n  när {condition}\n  då fel "x"\nslut\n'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "condition",
     [
@@ -406,6 +409,7 @@ def test_deep_nesting_is_refused_with_a_message(condition: str) -> None:
     assert_well_formed(text, document, diagnostics)
 
 
+@pytest.mark.slow
 def test_grouping_parentheses_and_long_chains_are_not_nesting() -> None:
     # 10,000 parentheses around one comparison group nothing: the same as none at all.
     plain, _ = parse(rule_text("ålder > 1"))
@@ -441,6 +445,7 @@ def test_very_large_file_is_refused_with_a_message(tmp_path) -> None:
     assert [d.code for d in book.diagnostics] == ["fil.for_stor"] and book.guidelines == []
 
 
+@pytest.mark.slow
 def test_thousand_rule_guideline_parses_and_validates(tmp_path) -> None:
     parts = ['riktlinje stor "Stor"\n  kommun "K"\n  gäller från 2025-07-01\nslut\n',
              "värde gräns\n  65 till 2022-12-31\n  66 från 2023-01-01\nslut\n",

@@ -197,10 +197,12 @@ def pytest_run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     installed, else from -p (giving both would register it twice)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     plugin = [] if _plugin_installed() else ["-p", "bistandsregler.standard_times.pytest_plugin"]
-    return subprocess.run([sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-q", *args],
+    # -o addopts=: run from the repository root, pytest would take its addopts (-n auto) too.
+    return subprocess.run([sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-o", "addopts=", "-q", *args],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_plugin_collects_suites_and_reports_numbers(tmp_path):
     write_suite(tmp_path, """
         - namn: avsiktligt fel
@@ -216,12 +218,14 @@ def test_plugin_collects_suites_and_reports_numbers(tmp_path):
     assert "7,58 tim/mån" in result.stdout and "förväntat 9–20 tim/mån" in result.stdout
 
 
+@pytest.mark.slow
 def test_plugin_runs_the_example_suite():
     result = pytest_run(str(EXAMPLES), cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "passed" in result.stdout
 
 
+@pytest.mark.slow
 def test_plugin_reports_a_broken_suite_as_a_collection_error(tmp_path):
     (tmp_path / f"bad{SUFFIX}").write_text("tabeller: {k: nope.schablon}\ntester: [{allt_mappat: {tabell: k}}]\n",
                                           encoding="utf-8")
