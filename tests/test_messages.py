@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from pathlib import Path
 
 import pytest
 from test_findings import (
@@ -21,7 +22,8 @@ from test_findings import (
 from bistandsregler.checking.findings import CODES, Finding
 from bistandsregler.language.diagnostics import CATALOGUE
 from bistandsregler.language.errors import InputError
-from bistandsregler.language.messages import Severity, Text
+from bistandsregler.language.messages import Severity, Text, decimal
+from bistandsregler.language.units import format_hours
 
 # ---- Text --------------------------------------------------------------------------------------
 
@@ -50,6 +52,48 @@ def test_text_is_a_value():
 
 
 # ---- Severity ----------------------------------------------------------------------------------
+
+
+def test_decimal_writes_the_mark_of_the_language_and_nothing_else():
+    assert decimal("12.5") == decimal("12.5", "sv") == "12,5"
+    assert decimal("-3.25", "en") == "-3.25"
+    assert decimal("40", "sv") == decimal("40", "en") == "40"
+    assert (format_hours(750), format_hours(750, "en")) == ("12,5 tim", "12.5 h")
+
+
+# A hand-made language branch: ``lang`` (any ``x.lang``) compared with "en"/"sv", either way round.
+_HAND_BRANCH = re.compile(
+    r"""\blang\s*(?:==|!=)\s*['"](?:en|sv)['"]"""
+    r"""|['"](?:en|sv)['"]\s*(?:==|!=)\s*[\w.]*\blang\b"""
+    r"""|\blang\s+(?:not\s+)?in\s*[([{][^)\]}]*['"](?:en|sv)['"]""")
+_SRC = Path(__file__).resolve().parents[1] / "src" / "bistandsregler"
+_THE_ONE_PLACE = _SRC / "language" / "messages.py"  # where Text.render picks the language
+
+
+def _hand_branches(source: str) -> list[str]:
+    return [line.strip() for line in source.splitlines() if _HAND_BRANCH.search(line)]
+
+
+def test_the_branch_scan_finds_hand_made_branches_and_leaves_text_alone():
+    made_by_hand = """
+    word = "error" if self.lang == "en" else "fel"
+    if lang != 'en':
+    en = "en" == args.lang
+    if lang in ("sv", "svenska"):
+    """
+    assert len(_hand_branches(made_by_hand)) == 4
+    assert _hand_branches("""
+    word = Text("fel", "error").render(self.lang)
+    return "en" if words[index + 1] == "en" else "sv"
+    lang: str = "sv"
+    """) == []
+
+
+def test_no_module_but_messages_branches_on_the_language_by_hand():
+    found = [f"{path.relative_to(_SRC)}: {line}" for path in sorted(_SRC.rglob("*.py")) if path != _THE_ONE_PLACE
+             for line in _hand_branches(path.read_text(encoding="utf-8"))]
+    assert found == [], "say it with Text(sv, en) and .render(lang), or decimal() for numbers"
+    assert _hand_branches(_THE_ONE_PLACE.read_text(encoding="utf-8"))  # the scan does see the one real branch
 
 
 def test_severity_is_one_str_enum_that_spells_as_before():

@@ -213,7 +213,6 @@ def _rank(status: Severity | str) -> int:
 
 def render_summary(summary: dict, lang: str, show_info: bool = True) -> str:
     """The counts by status and by code; without ``show_info``, how to see what was left out."""
-    en = lang == "en"
     counts = Text(f"{summary['decisions_in']} beslut in, {summary['results_out']} resultat ut: ",
                   f"{summary['decisions_in']} decisions in, {summary['results_out']} results out: ")
     head = "\n" + counts.render(lang)
@@ -228,13 +227,10 @@ def render_summary(summary: dict, lang: str, show_info: bool = True) -> str:
     quiet = sum(n for s, n in summary["by_status"].items() if s in ("info", "ok"))
     infos = sum(row["count"] for row in summary["by_code"] if row["severity"] == "info")
     if not show_info and (quiet or infos):
-        if en:
-            parts = [f"{quiet} {'decision' if quiet == 1 else 'decisions'} without errors or warnings"] if quiet else []
-            parts += [f"{infos} {'info' if infos == 1 else 'infos'}"] if infos else []
-            lines.append(f"{' and '.join(parts)} {'is' if quiet + infos == 1 else 'are'} not shown above; "
-                         "--visa-info shows them")
-        else:
-            parts = [f"{quiet} beslut utan fel eller varningar"] if quiet else []
-            parts += [f"{infos} info"] if infos else []
-            lines.append(f"{' och '.join(parts)} visas inte ovan; --visa-info visar dem")
+        parts = [Text(f"{quiet} beslut utan fel eller varningar",
+                      f"{quiet} {'decision' if quiet == 1 else 'decisions'} without errors or warnings")] if quiet else []
+        parts += [Text(f"{infos} info", f"{infos} {'info' if infos == 1 else 'infos'}")] if infos else []
+        hidden = Text("{parts} visas inte ovan; --visa-info visar dem",
+                      "{parts} " + ("is" if quiet + infos == 1 else "are") + " not shown above; --visa-info shows them")
+        lines.append(hidden.render(lang, {"parts": Text(" och ", " and ").join(parts)}))
     return "\n".join(lines) + "\n"

@@ -86,11 +86,19 @@ def _evaluate(args: argparse.Namespace) -> int:
         try:
             as_of = date.fromisoformat(args.per)
         except ValueError:
-            print(f"bistandsregler: --per '{args.per}' is not a date (YYYY-MM-DD)" if args.lang == "en"
-                  else f"bistandsregler: --per '{args.per}' är inget datum (ÅÅÅÅ-MM-DD)", file=sys.stderr)
+            print("bistandsregler: " + Text(f"--per '{args.per}' är inget datum (ÅÅÅÅ-MM-DD)",
+                                            f"--per '{args.per}' is not a date (YYYY-MM-DD)").render(args.lang), file=sys.stderr)
             return 2
     return run_evaluate(args.riktlinje, args.schablon, args.inputs, args.format, args.fail_on, args.lang, as_of,
                         encoding=args.encoding, show_info=args.show_info)
+
+
+# argparse's own words, in both languages.
+_ARGUMENTS = Text("argument", "arguments")
+_OPTIONS = Text("flaggor", "options")
+_HELP = Text("visa den här hjälpen och avsluta", "show this help and exit")
+_ERROR = Text("fel", "error")
+_USAGE = Text("användning: ", "usage: ")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -103,15 +111,13 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _formatter(lang))
         super().__init__(*args, **kwargs)
         self.lang = lang
-        self._positionals.title = "arguments" if lang == "en" else "argument"
-        self._optionals.title = "options" if lang == "en" else "flaggor"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                          help="show this help and exit" if lang == "en" else "visa den här hjälpen och avsluta")
+        self._positionals.title = _ARGUMENTS.render(lang)
+        self._optionals.title = _OPTIONS.render(lang)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=_HELP.render(lang))
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        word = "error" if self.lang == "en" else "fel"
-        self.exit(2, f"{self.prog}: {word}: {_argparse_words(message, self.lang)}\n")
+        self.exit(2, f"{self.prog}: {_ERROR.render(self.lang)}: {_argparse_words(message, self.lang)}\n")
 
 
 def _parser_class(lang: str) -> type[_Parser]:
@@ -124,7 +130,7 @@ def _formatter(lang: str) -> type[argparse.HelpFormatter]:
         def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
             if prefix is None:  # argparse passes "" when it builds a subcommand's name
-                prefix = "usage: " if lang == "en" else "användning: "
+                prefix = _USAGE.render(lang)
             super().add_usage(usage, actions, groups, prefix)
 
     return Formatter
@@ -145,12 +151,13 @@ _ARGPARSE_SV = [
 
 
 def _argparse_words(message: str, lang: str) -> str:
-    if lang == "en":
-        return message
+    """argparse's message (English) as a Text whose Swedish form is its translation."""
+    swedish = message
     for pattern, replacement in _ARGPARSE_SV:
         if pattern.match(message):
-            return pattern.sub(replacement, message, count=1)
-    return message
+            swedish = pattern.sub(replacement, message, count=1)
+            break
+    return Text(swedish, message).render(lang)
 
 
 def _lang_of(argv: Sequence[str]) -> str:
@@ -172,7 +179,7 @@ def _existing(lang: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         if not os.path.exists(value):
             raise argparse.ArgumentTypeError(
-                f"{value}: no such file or folder" if lang == "en" else f"{value}: filen eller mappen finns inte")
+                Text(f"{value}: filen eller mappen finns inte", f"{value}: no such file or folder").render(lang))
         return value
 
     return check
@@ -188,8 +195,8 @@ def _encoding(lang: str) -> Callable[[str], str]:
             codecs.lookup(value)
         except LookupError:
             raise argparse.ArgumentTypeError(
-                f"unknown character encoding '{value}' (e.g. utf-8, cp1252, latin-1)" if lang == "en"
-                else f"okänd teckenkodning '{value}' (t.ex. utf-8, cp1252, latin-1)") from None
+                Text(f"okänd teckenkodning '{value}' (t.ex. utf-8, cp1252, latin-1)",
+                     f"unknown character encoding '{value}' (e.g. utf-8, cp1252, latin-1)").render(lang)) from None
         return value
 
     return check
@@ -382,8 +389,7 @@ def _at_least_one(lang: str) -> Callable[[str], int]:
             number = 0
         if number < 1:
             raise argparse.ArgumentTypeError(
-                f"'{value}' is not a whole number of at least 1" if lang == "en"
-                else f"'{value}' är inget heltal som är minst 1")
+                Text(f"'{value}' är inget heltal som är minst 1", f"'{value}' is not a whole number of at least 1").render(lang))
         return number
 
     return check
@@ -415,8 +421,8 @@ def _estimate(args: argparse.Namespace) -> int:
         if args.nivaer:
             bands = [b for b in bands if b.id == args.nivaer]
             if not bands:  # a value the option cannot take: wrong usage
-                print(f"bistandsregler: {args.riktlinje}: no bands with the id '{args.nivaer}'" if args.lang == "en"
-                      else f"bistandsregler: {args.riktlinje}: inga nivåer med id '{args.nivaer}'", file=sys.stderr)
+                print(f"bistandsregler: {args.riktlinje}: " + Text(f"inga nivåer med id '{args.nivaer}'",
+                      f"no bands with the id '{args.nivaer}'").render(args.lang), file=sys.stderr)
                 return 2
     try:
         result = estimate(tables[0], args.activities, book, set(args.fakta), bands,
@@ -490,7 +496,7 @@ def _cannot_write(path: str, error: OSError, lang: str) -> int:
     from bistandsregler.cli.output import terminal
 
     reason = error.strerror or type(error).__name__
-    print(f"bistandsregler: {terminal(path)}: {'cannot be written' if lang == 'en' else 'kan inte skrivas'}: "
+    print(f"bistandsregler: {terminal(path)}: {Text('kan inte skrivas', 'cannot be written').render(lang)}: "
           f"{reason}", file=sys.stderr)
     return 1
 
@@ -501,8 +507,8 @@ def _import_delegationslista(args: argparse.Namespace) -> int:
     from bistandsregler.input.readers import InputError, to_json_line
     from bistandsregler.language.messages import Text
 
-    en = args.lang == "en"
     written = failed = 0
+    unchanged = Text("ändrades inte", "was not changed").render(args.lang)
 
     def convert(out) -> None:
         nonlocal written, failed
@@ -519,14 +525,14 @@ def _import_delegationslista(args: argparse.Namespace) -> int:
             with atomic_file(args.output, newline="\n") as handle:
                 convert(handle)
                 if failed and not written:  # the list could not be read: keep what the file held
-                    print(f"{terminal(args.output)} {'was not changed' if en else 'ändrades inte'}", file=sys.stderr)
+                    print(f"{terminal(args.output)} {unchanged}", file=sys.stderr)
                     raise Discard
         else:
             convert(sys.stdout)
     except Interrupted as stop:
-        where = f"; {terminal(args.output)} {'was not changed' if en else 'ändrades inte'}" if args.output else ""
-        print(f"{'interrupted' if en else 'avbruten'} ({stop}) {'after' if en else 'efter'} {written + failed} "
-              f"{'rows' if en else 'rader'}{where}", file=sys.stderr)
+        where = f"; {terminal(args.output)} {unchanged}" if args.output else ""
+        stopped = Text("avbruten ({stop}) efter {n} rader", "interrupted ({stop}) after {n} rows")
+        print(stopped.render(args.lang, {"stop": stop, "n": written + failed}) + where, file=sys.stderr)
         return stop.exit_code
     except OSError as error:
         if args.output is None:

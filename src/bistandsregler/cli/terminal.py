@@ -38,6 +38,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from bistandsregler.language.messages import Text as Message
+
 UNLIMITED = 10_000  # "no width": rich needs a number
 STYLES = {"fel": "red", "error": "red", "varning": "yellow", "warning": "yellow", "info": "cyan", "ok": "green"}
 
@@ -165,6 +167,9 @@ def print_blocks(blocks: Iterable[str | TableLike], stream: IO[str] | None = Non
             out.file.write((pad + line).rstrip() + "\n")
 
 
+_LEFT = Message("kvar", "left")  # before the time remaining
+
+
 class Progressbar:
     """A progress bar on standard error for a run over files of known size.
 
@@ -183,7 +188,7 @@ class Progressbar:
         self._task: TaskID | None = None
 
     def _start(self) -> None:
-        left = "left" if self.lang == "en" else "kvar"
+        left = _LEFT.render(self.lang)
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -6,6 +6,9 @@ arguments that may themselves be ``Text`` values, rendered in the same language,
 message never needs a parallel ``x_en`` argument. Swedish is the default; any other
 ``lang`` than ``"en"`` renders Swedish.
 
+``decimal`` is the one place a number's decimal mark follows the language (locale
+formatting, not wording): the callers round, ``decimal`` only writes the mark.
+
 ``Severity`` is the one severity of diagnostics (guideline files) and findings (decisions).
 Its value is the Swedish word, so JSON output and ``--fail-on`` spell it as before.
 """
@@ -60,6 +63,14 @@ class Text:
 
 
 EMPTY = Text("", "")
+
+_DECIMAL_MARK = Text(",", ".")  # Swedish writes a decimal comma
+
+
+def decimal(number: str, lang: str = "sv") -> str:
+    """A number already rounded and written with a decimal point ("12.5", "-3.2"), with the
+    decimal mark of ``lang``: "12,5" in Swedish, "12.5" in English."""
+    return number.replace(".", _DECIMAL_MARK.render(lang))
 
 
 class _Args(dict):

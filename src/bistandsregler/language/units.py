@@ -26,7 +26,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedToken, VisitError
 from pydantic import BaseModel
 
 from bistandsregler.language.expected import OR, Group, Vocabulary, matches
-from bistandsregler.language.messages import EMPTY, Text
+from bistandsregler.language.messages import EMPTY, Text, decimal
 from bistandsregler.language.resources import grammar_text
 
 MAX_LENGTH = 200
@@ -186,9 +186,11 @@ def format_hours(minutes: Fraction, lang: str = "sv") -> str:
     hundredths = _half_up(Fraction(minutes) * 100 / 60)
     sign = "-" if hundredths < 0 else ""
     whole, frac = divmod(abs(hundredths), 100)
-    point, unit = (".", "h") if lang == "en" else (",", "tim")
-    text = f"{whole}{point}{frac:02d}".rstrip("0").rstrip(point)
-    return f"{sign}{text} {unit}"
+    text = f"{whole}.{frac:02d}".rstrip("0").rstrip(".")
+    return f"{sign}{decimal(text, lang)} {HOURS.render(lang)}"
+
+
+HOURS = Text("tim", "h")  # the unit format_hours writes
 
 
 JSON_DECIMALS = 2  # numbers in JSON output; the exact value sits beside them as "n/d"

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bistandsregler.language import model as m
 from bistandsregler.language.errors import InputError
-from bistandsregler.language.messages import EMPTY, Text
+from bistandsregler.language.messages import EMPTY, Text, decimal
 from bistandsregler.language.units import exact_json, round_minutes
 from bistandsregler.standard_times.pricing import CONVENTION, Estimate, Vignette, estimate
 
@@ -211,8 +211,7 @@ def percent_text(value: Fraction, lang: str = "sv") -> str:
     """A signed percentage with one decimal, rounded half up: "+175,9 %", "-3,2 %"."""
     tenths = math.floor(abs(Fraction(value)) * 10 + Fraction(1, 2))
     sign = "-" if value < 0 and tenths else "+" if value > 0 and tenths else ""
-    text = f"{sign}{tenths // 10}{',' if lang != 'en' else '.'}{tenths % 10} %"
-    return text
+    return f"{sign}{decimal(f'{tenths // 10}.{tenths % 10}', lang)} %"
 
 
 # ---- building the comparison ------------------------------------------------------------
@@ -514,24 +513,49 @@ def render_text(result: Comparison) -> str:
     return plain_text(render_blocks(result))
 
 
+# The wording of the text report.
+_HEADLINE = Text("Jämförelse av schablontider: {n} tabeller", "Comparison of standard times: {n} tables")
+_TABLES_HEADER = (Text("tabell", "table"), Text("kommun", "municipality"), Text("slag", "kind"),
+                  Text("gäller", "valid"), Text("fil", "file"))
+_PER_OCCASION = Text("Minuter per tillfälle", "Minutes per occasion")
+_PER_MONTH = Text("Minuter per månad vid normal frekvens", "Minutes per month at the default frequency")
+_ACTIVITY = Text("aktivitet", "activity")
+_SPREAD = Text("spridning {kind}", "spread {kind}")
+_FREQUENCY_USED = Text("frekvens som används:", "frequency used:")
+_CONDITIONAL = Text("villkorade tider; 'annars'-tiden visas", "conditional times; the 'annars' time is shown")
+_DEFAULT_FREQUENCY = Text("Normal frekvens: tabellens normalt, annars ", "Default frequency: the table's normalt, else ")
+_NO_OUTLIERS = Text("inga avvikande värden", "no outliers")
+_TIMED_SOMEWHERE = Text("Tidsätts av vissa tabeller men inte av andra:", "Timed by some tables, not by others:")
+_TIMED = Text("tid: ", "timed: ")
+_UNTIMED = Text("utan egen tid: ", "no own time: ")
+_MISSING = Text("saknas: ", "missing: ")
+_UNMAPPED = Text("Inte kopplade till det nationella ordförrådet:", "Not mapped to the national vocabulary:")
+_VIGNETTE = Text("Vinjett: ", "Vignette: ")
+_FACTS = Text("  fakta: ", "  facts: ")
+_HOUSEHOLD = Text("  hushåll: ", "  household: ")
+_NO_BAND = Text("ingen tabells summa hamnar i någon nivå", "no table's total falls in a band")
+_SAME_BAND = Text("samma nivå i alla tabeller", "same band in every table")
+_DIFFERENT_BANDS = Text("olika nivåer", "different bands")
+_REIMBURSEMENT = Text("ersättningstider (vad utföraren får betalt), inte bedömning",
+                      "reimbursement times (what the provider is paid), not assessment")
+
+
 def render_blocks(result: Comparison) -> list[str | Grid]:
     """The text report as lines and tables."""
     lang = result.lang
-    en = lang == "en"
-    out: list[str | Grid] = [("Comparison of standard times: " if en else "Jämförelse av schablontider: ")
-           + f"{len(result.tables)} " + ("tables" if en else "tabeller")]
-    out.append(Grid(["table", "municipality", "kind", "valid", "file"] if en else ["tabell", "kommun", "slag", "gäller", "fil"],
+    out: list[str | Grid] = [_HEADLINE.render(lang, {"n": len(result.tables)})]
+    out.append(Grid([word.render(lang) for word in _TABLES_HEADER],
                     [[i.id, i.municipality or "", i.kind, i.validity, i.path] for i in result.tables], left={0, 1, 2, 3, 4}))
     out.append("")
     kinds = [k for k in (*KINDS, MIXED) if any(p.kind == k for r in result.rows for p in r.per_occasion)]
     for measure, title, panels_of in (
-        ("minutes_per_occasion", "Minutes per occasion" if en else "Minuter per tillfälle", lambda r: r.per_occasion),
-        ("minutes_per_month", "Minutes per month at the default frequency" if en else "Minuter per månad vid normal frekvens", lambda r: r.per_month),
+        ("minutes_per_occasion", _PER_OCCASION, lambda r: r.per_occasion),
+        ("minutes_per_month", _PER_MONTH, lambda r: r.per_month),
     ):
-        out.append(title)
-        header = ["aktivitet" if not en else "activity"]
+        out.append(title.render(lang))
+        header = [_ACTIVITY.render(lang)]
         header += [f"{i.id} ({_kind_label(i.kind, lang)})" for i in result.tables]
-        header += [f"median {_kind_label(k, lang)}" for k in kinds] + [f"spridning {_kind_label(k, lang)}" if not en else f"spread {_kind_label(k, lang)}" for k in kinds]
+        header += [f"median {_kind_label(k, lang)}" for k in kinds] + [_SPREAD.render(lang, {"kind": _kind_label(k, lang)}) for k in kinds]
         rows = []
         for row in result.rows:
             line = [row.activity] + [_cell_text(c, measure) for c in row.cells]
@@ -541,20 +565,19 @@ def render_blocks(result: Comparison) -> list[str | Grid]:
             rows.append(line)
         out.append(Grid(header, rows))
         if measure == "minutes_per_month":
-            out.append("  " + ("frequency used:" if en else "frekvens som används:"))
+            out.append("  " + _FREQUENCY_USED.render(lang))
             for row in result.rows:
                 used = [f"{c.table} {c.frequency} ({c.frequency_source})" for c in row.cells if c.frequency]
                 if used:
                     out.append(f"    {row.activity}: " + "; ".join(used))
         out.append("")
-    out.append("* = " + ("conditional times; the 'annars' time is shown" if en else "villkorade tider; 'annars'-tiden visas") + ":")
+    out.append("* = " + _CONDITIONAL.render(lang) + ":")
     for row in result.rows:
         for cell in row.cells:
             if len(cell.variants) > 1:
                 out.append(f"    {row.activity} / {cell.table}: {'; '.join(cell.variants)}")
     if result.reference_frequencies:
-        out.append(("Default frequency: the table's normalt, else " if en else "Normal frekvens: tabellens normalt, annars ")
-                   + result.reference_frequencies)
+        out.append(_DEFAULT_FREQUENCY.render(lang) + result.reference_frequencies)
     out.append(result.panel_note)
     out.append(result.outlier_rule)
     outliers = [(row.activity, p) for row in result.rows for p in (*row.per_occasion, *row.per_month) if p.outliers]
@@ -565,21 +588,21 @@ def render_blocks(result: Comparison) -> list[str | Grid]:
                            f"(median {_fmt(panel.median)}, {percent_text(panel.deviation_percent[table], lang)}, panel {panel.kind}"
                            + (", blandad panel" if panel.mixed else "") + ")")
     else:
-        out.append("  " + ("no outliers" if en else "inga avvikande värden"))
+        out.append("  " + _NO_OUTLIERS.render(lang))
     out.append("")
-    out.append("Timed by some tables, not by others:" if en else "Tidsätts av vissa tabeller men inte av andra:")
+    out.append(_TIMED_SOMEWHERE.render(lang))
     for row in result.rows:
         if row.timed_in and (row.untimed_in or row.missing_in):
-            parts = [("timed: " if en else "tid: ") + ", ".join(row.timed_in)]
+            parts = [_TIMED.render(lang) + ", ".join(row.timed_in)]
             if row.untimed_in:
-                parts.append(("no own time: " if en else "utan egen tid: ") + ", ".join(
+                parts.append(_UNTIMED.render(lang) + ", ".join(
                     f"{c.table} ({_cell_text(c, 'minutes_per_occasion')})" for c in row.cells if c.table in row.untimed_in))
             if row.missing_in:
-                parts.append(("missing: " if en else "saknas: ") + ", ".join(row.missing_in))
+                parts.append(_MISSING.render(lang) + ", ".join(row.missing_in))
             out.append(f"  {row.activity}: " + "; ".join(parts))
     unmapped = [(i.id, i.unmapped) for i in result.tables if i.unmapped]
     if unmapped:
-        out.append("Not mapped to the national vocabulary:" if en else "Inte kopplade till det nationella ordförrådet:")
+        out.append(_UNMAPPED.render(lang))
         for table, names in unmapped:
             out.append(f"  {table}: {', '.join(names)}")
     if result.vignette is not None:
@@ -591,16 +614,15 @@ def render_blocks(result: Comparison) -> list[str | Grid]:
 
 
 def _vignette_text(comparison: VignetteComparison, lang: str) -> list[str | Grid]:
-    en = lang == "en"
     vignette = comparison.vignette
-    out: list[str | Grid] = [("Vignette: " if en else "Vinjett: ") + vignette.name]
+    out: list[str | Grid] = [_VIGNETTE.render(lang) + vignette.name]
     if vignette.description:
         out.append("  " + vignette.description)
     if vignette.facts:
-        out.append(("  facts: " if en else "  fakta: ") + ", ".join(vignette.facts))
+        out.append(_FACTS.render(lang) + ", ".join(vignette.facts))
     if vignette.household > 1:
-        out.append(("  household: " if en else "  hushåll: ") + str(vignette.household))
-    header = ["aktivitet" if not en else "activity"] + [f"{e.table} ({_kind_label(e.kind or 'okänt', lang)})" for e in comparison.estimates]
+        out.append(_HOUSEHOLD.render(lang) + str(vignette.household))
+    header = [_ACTIVITY.render(lang)] + [f"{e.table} ({_kind_label(e.kind or 'okänt', lang)})" for e in comparison.estimates]
     rows = []
     for index, written in enumerate(vignette.activities):
         line = [written]
@@ -623,17 +645,11 @@ def _vignette_text(comparison: VignetteComparison, lang: str) -> list[str | Grid
     out.append(Grid(header, rows))
     for band_id, same in comparison.same_band.items():
         nowhere = all(b.band is None for e in comparison.estimates for b in e.bands if b.bands == band_id)
-        if nowhere:
-            verdict = "no table's total falls in a band" if en else "ingen tabells summa hamnar i någon nivå"
-        elif same:
-            verdict = "same band in every table" if en else "samma nivå i alla tabeller"
-        else:
-            verdict = "different bands" if en else "olika nivåer"
-        out.append(f"  {band_id}: {verdict}")
+        verdict = _NO_BAND if nowhere else _SAME_BAND if same else _DIFFERENT_BANDS
+        out.append(f"  {band_id}: {verdict.render(lang)}")
     for e in comparison.estimates:
         if e.kind == "ersättning":
-            out.append(f"  {e.table}: " + ("reimbursement times (what the provider is paid), not assessment" if en
-                                           else "ersättningstider (vad utföraren får betalt), inte bedömning"))
+            out.append(f"  {e.table}: " + _REIMBURSEMENT.render(lang))
         for priced in e.lines:
             if priced.status in ("omatchad", "ej_prissatt"):
                 out.append(f"  {e.table}: {priced.written}: {priced.reason}")

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bistandsregler.language import encodings
 from bistandsregler.language import model as m
-from bistandsregler.language.messages import Text
+from bistandsregler.language.messages import Text, decimal
 from bistandsregler.language.units import (
     FrequencyError,
     Quantity,
@@ -378,10 +378,7 @@ def fraction_text(value: Fraction, lang: str = "sv") -> str:
     value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator)
-    approx = f"{float(value):.2f}"
-    if lang != "en":
-        approx = approx.replace(".", ",")
-    return f"{value.numerator}/{value.denominator} ≈ {approx}"
+    return f"{value.numerator}/{value.denominator} ≈ {decimal(f'{float(value):.2f}', lang)}"
 
 
 def _number(value: Fraction, lang: str = "sv") -> str:
@@ -389,7 +386,7 @@ def _number(value: Fraction, lang: str = "sv") -> str:
     if Fraction(value).denominator == 1:
         return str(Fraction(value).numerator)
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text if lang == "en" else text.replace(".", ",")
+    return decimal(text, lang)
 
 
 def estimate(
@@ -450,7 +447,7 @@ def estimate(
         total_minutes=total,
         total_minutes_rounded=round_minutes(total),
         total_hours=total / 60,
-        total_hours_text=_hours(total, lang),
+        total_hours_text=format_hours(total, lang),
         complete=all(line.status not in ("omatchad", "ej_prissatt") for line in lines),
         not_priced=[line.written for line in lines if line.status in ("omatchad", "ej_prissatt")],
         bands=band_results,
@@ -458,11 +455,6 @@ def estimate(
         rounding=ROUNDING.render(lang),
         lang=lang,
     )
-
-
-def _hours(minutes: Fraction, lang: str) -> str:
-    text = format_hours(minutes)
-    return text.replace(",", ".").replace(" tim", " h") if lang == "en" else text
 
 
 def _band_list(bands: m.Bands | Sequence[m.Bands] | None) -> list[m.Bands]:
@@ -688,9 +680,8 @@ def render_text(result: Estimate) -> str:
         "ej_prissatt": t("EJ PRISSATT", "NOT PRICED"), "omatchad": t("OMATCHAD", "UNMATCHED"),
     }
     for line in result.lines:
-        minutes = f"{line.minutes_rounded:>5} min/mån" if line.minutes_rounded is not None else f"{status_text[line.status]:>13}"
-        if lang == "en":
-            minutes = minutes.replace("min/mån", "min/mo")
+        minutes = (f"{line.minutes_rounded:>5} {t('min/mån', 'min/mo')}" if line.minutes_rounded is not None
+                   else f"{status_text[line.status]:>13}")
         target = f"→ {line.table_activity}" if line.table_activity else ""
         out.append(f"  {line.written:<{width}}  {minutes}  {target}")
         detail = []
