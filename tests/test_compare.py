@@ -109,6 +109,18 @@ def test_text_report(real):
     assert "52/12 veckor" in text
 
 
+# The report's own words for a cell, a vignette line and a band row, in each language.
+_REPORT_WORDS = {"sv": ["(ingår)", "ingen tid", "= min/mån", "= tim/mån", "nivå avgiftsniva_hemtjanst", "Vinjett:"],
+                 "en": ["(included)", "no time", "= min/mo", "= h/mo", "band avgiftsniva_hemtjanst", "Vignette:"]}
+
+
+def test_text_report_says_its_own_words_in_the_language_asked_for(real):
+    english = from_paths([KRISTIANSTAD, SOLNA, BOTKYRKA], SERVICE, lang="en").text()
+    swedish = real.text()
+    assert all(word in swedish and word not in english for word in _REPORT_WORDS["sv"])
+    assert all(word in english and word not in swedish for word in _REPORT_WORDS["en"])
+
+
 def test_json_report(real):
     data = json.loads(json.dumps(real.to_json(), ensure_ascii=False))
     row = next(r for r in data["rows"] if r["activity"] == "städning")
@@ -255,6 +267,17 @@ def test_cli_estimate_bad_input(tmp_path, capsys):
     assert "'dusch 2 xx/v'" in capsys.readouterr().err
     assert main(["estimate", "--schablon", str(KRISTIANSTAD), "dusk 2 gg/v"]) == 1  # priced incompletely
     assert "OMATCHAD" in capsys.readouterr().out
+
+
+def test_cli_estimate_says_an_unreadable_activity_in_the_language_asked_for(capsys):
+    assert main(["estimate", "--schablon", str(KRISTIANSTAD), "dusch 2 xx/v"]) == 1
+    swedish = capsys.readouterr().err
+    assert main(["estimate", "--schablon", str(KRISTIANSTAD), "dusch 2 xx/v", "--lang", "en"]) == 1
+    english = capsys.readouterr().err
+    assert swedish.startswith("bistandsregler: aktiviteten 'dusch 2 xx/v'")
+    assert english.startswith("bistandsregler: the activity 'dusch 2 xx/v'") and "aktiviteten" not in english
+    assert main(["estimate", "--schablon", str(BOTKYRKA), "dusch 2 gg/v", "--lang", "en"]) == 1  # no table in it
+    assert "expected one standard-time table, found 0" in capsys.readouterr().err
 
 
 def test_example_vignettes_under_real_tables():

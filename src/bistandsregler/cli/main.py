@@ -413,7 +413,8 @@ def _estimate(args: argparse.Namespace) -> int:
         print(f"bistandsregler: {error.text(args.lang)}", file=sys.stderr)
         return 1
     if len(tables) != 1:
-        print(f"bistandsregler: {args.schablon}: väntade en schablontabell, hittade {len(tables)}", file=sys.stderr)
+        print(f"bistandsregler: {args.schablon}: " + Text(f"väntade en schablontabell, hittade {len(tables)}",
+              f"expected one standard-time table, found {len(tables)}").render(args.lang), file=sys.stderr)
         return 1
     bands = []
     if args.riktlinje:
@@ -428,7 +429,7 @@ def _estimate(args: argparse.Namespace) -> int:
         result = estimate(tables[0], args.activities, book, set(args.fakta), bands,
                           household=args.hushall, lang=args.lang)
     except ActivityTextError as error:
-        print(f"bistandsregler: aktiviteten {error}", file=sys.stderr)
+        print(f"bistandsregler: {error.render(args.lang)}", file=sys.stderr)
         return 1
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

@@ -470,15 +470,20 @@ def _fmt(value: Fraction | None) -> str:
     return str(round_minutes(value))
 
 
-def _cell_text(cell: Cell, measure: str) -> str:
+def _cell_text(cell: Cell, measure: str, lang: str) -> str:
     value = getattr(cell, measure)
     if value is not None:
         text = _fmt(value)
         if measure == "minutes_per_occasion" and len(cell.variants) > 1:
             text += "*"
         return text
-    return {"saknas": "", "ingen_tid": "ingen tid", "i_timmar": "i timmar", "ingår": "ingår",
-            "per_period": cell.per_period or "", "tid": "–"}[cell.status]
+    if cell.status == "per_period":
+        return cell.per_period or ""
+    return _CELL_STATUS[cell.status].render(lang)
+
+
+_CELL_STATUS = {"saknas": EMPTY, "ingen_tid": Text("ingen tid", "no time"), "i_timmar": Text("i timmar", "in hours"),
+                "ingår": Text("ingår", "included"), "tid": Text.same("–")}
 
 
 @dataclass
@@ -536,6 +541,14 @@ _HOUSEHOLD = Text("  hushåll: ", "  household: ")
 _NO_BAND = Text("ingen tabells summa hamnar i någon nivå", "no table's total falls in a band")
 _SAME_BAND = Text("samma nivå i alla tabeller", "same band in every table")
 _DIFFERENT_BANDS = Text("olika nivåer", "different bands")
+_MIXED_PANEL = Text(", blandad panel", ", mixed panel")
+_LINE_STATUS = {"omatchad": Text("omatchad", "unmatched"), "ej_prissatt": Text("ej prissatt", "not priced"),
+                "ingen_tid": Text("ingen tid", "no time")}
+_INCLUDED = Text(" (ingår)", " (included)")
+_MINUTES_PER_MONTH = Text("= min/mån", "= min/mo")
+_HOURS_PER_MONTH = Text("= tim/mån", "= h/mo")
+_INCOMPLETE = Text(" (ofullst.)", " (incomplete)")
+_BAND = Text("nivå {id}", "band {id}")
 _REIMBURSEMENT = Text("ersättningstider (vad utföraren får betalt), inte bedömning",
                       "reimbursement times (what the provider is paid), not assessment")
 
@@ -558,7 +571,7 @@ def render_blocks(result: Comparison) -> list[str | Grid]:
         header += [f"median {_kind_label(k, lang)}" for k in kinds] + [_SPREAD.render(lang, {"kind": _kind_label(k, lang)}) for k in kinds]
         rows = []
         for row in result.rows:
-            line = [row.activity] + [_cell_text(c, measure) for c in row.cells]
+            line = [row.activity] + [_cell_text(c, measure, lang) for c in row.cells]
             panels = {p.kind: p for p in panels_of(row)}
             line += [_fmt(panels[k].median) if k in panels else "–" for k in kinds]
             line += [(_fmt(panels[k].spread) if k in panels and panels[k].n > 1 else "–") for k in kinds]
@@ -586,7 +599,7 @@ def render_blocks(result: Comparison) -> list[str | Grid]:
             for table in panel.outliers:
                 out.append(f"  ! {activity}: {table} {_fmt(panel.values[table])} "
                            f"(median {_fmt(panel.median)}, {percent_text(panel.deviation_percent[table], lang)}, panel {panel.kind}"
-                           + (", blandad panel" if panel.mixed else "") + ")")
+                           + (_MIXED_PANEL.render(lang) if panel.mixed else "") + ")")
     else:
         out.append("  " + _NO_OUTLIERS.render(lang))
     out.append("")
@@ -596,7 +609,7 @@ def render_blocks(result: Comparison) -> list[str | Grid]:
             parts = [_TIMED.render(lang) + ", ".join(row.timed_in)]
             if row.untimed_in:
                 parts.append(_UNTIMED.render(lang) + ", ".join(
-                    f"{c.table} ({_cell_text(c, 'minutes_per_occasion')})" for c in row.cells if c.table in row.untimed_in))
+                    f"{c.table} ({_cell_text(c, 'minutes_per_occasion', lang)})" for c in row.cells if c.table in row.untimed_in))
             if row.missing_in:
                 parts.append(_MISSING.render(lang) + ", ".join(row.missing_in))
             out.append(f"  {row.activity}: " + "; ".join(parts))
@@ -629,15 +642,17 @@ def _vignette_text(comparison: VignetteComparison, lang: str) -> list[str | Grid
         for e in comparison.estimates:
             item = e.lines[index]
             if item.minutes_rounded is not None and item.counted:
-                line.append(str(item.minutes_rounded) + (" (ingår)" if item.status == "ingår" else ""))
+                line.append(str(item.minutes_rounded) + (_INCLUDED.render(lang) if item.status == "ingår" else ""))
             else:
-                line.append({"omatchad": "omatchad", "ej_prissatt": "ej prissatt", "ingen_tid": "ingen tid"}.get(item.status, item.status))
+                status = _LINE_STATUS.get(item.status)
+                line.append(status.render(lang) if status else item.status)
         rows.append(line)
-    rows.append(["= min/mån"] + [str(e.total_minutes_rounded) + ("" if e.complete else " (ofullst.)") for e in comparison.estimates])
-    rows.append(["= tim/mån"] + [e.total_hours_text for e in comparison.estimates])
+    rows.append([_MINUTES_PER_MONTH.render(lang)]
+                + [str(e.total_minutes_rounded) + ("" if e.complete else _INCOMPLETE.render(lang)) for e in comparison.estimates])
+    rows.append([_HOURS_PER_MONTH.render(lang)] + [e.total_hours_text for e in comparison.estimates])
     band_ids = list(dict.fromkeys(b.bands for e in comparison.estimates for b in e.bands))
     for band_id in band_ids:
-        line = [f"nivå {band_id}"]
+        line = [_BAND.render(lang, {"id": band_id})]
         for e in comparison.estimates:
             found = next((b for b in e.bands if b.bands == band_id), None)
             line.append(found.band or "–" if found else "–")

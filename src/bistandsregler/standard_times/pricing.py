@@ -94,6 +94,12 @@ class ActivityTextError(ValueError):
         self.message = message
         self.column = column
 
+    def render(self, lang: str = "sv") -> str:
+        """The error in ``lang``: "aktiviteten 'dusch 2 xx/v' (kolumn 8): ..." or its English."""
+        where = Text(" (kolumn {c})", " (column {c})").fill(c=self.column) if self.column else ""
+        return Text("aktiviteten '{t}'{where}: {m}", "the activity '{t}'{where}: {m}").render(
+            lang, {"t": self.text, "where": where, "m": self.message})
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
