@@ -109,7 +109,7 @@ def cached_parsing() -> Iterator[None]:
     Parsing is a pure function of (text, path, kind) and the rule objects are frozen, so
     sharing them is safe; the original function is put back afterwards.
     """
-    from bistandsregler.rules import loading as rulebook
+    from bistandsregler.rules import reading as rulebook
 
     original = rulebook.parse_text
     cache: dict[tuple[str, str, str], tuple] = {}

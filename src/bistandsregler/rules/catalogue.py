@@ -315,9 +315,10 @@ def _prepared(key: _Key) -> Catalogue:
 @lru_cache(maxsize=1)
 def _national_abbreviations() -> Mapping[str, str]:
     """The shipped national layer's abbreviations, for callers that pass none."""
-    from bistandsregler.rules.loading import read  # loading reads files; needed only here
+    # Parsed, not checked: the checks resolve insats names themselves (validation imports this module).
+    from bistandsregler.rules.reading import parse_files
 
-    return read([]).abbreviations()
+    return parse_files([]).abbreviations()
 
 
 def prepare(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | None = None,

@@ -1,0 +1,117 @@
+"""Files into a ``RuleBook``, parsed but not yet checked for meaning (``loading.read`` checks).
+
+Apart from ``loading`` so that what needs only the parsed national layer (the catalogue's
+default abbreviations) does not depend on the checks, which themselves resolve insats names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from bistandsregler.language import encodings
+from bistandsregler.language import model as m
+from bistandsregler.language.diagnostics import Diagnostic, Severity
+from bistandsregler.language.files import expand
+from bistandsregler.language.messages import Text
+from bistandsregler.language.parsing import KINDS, parse_text
+from bistandsregler.language.resources import guidelines_dir
+from bistandsregler.rules.rulebook import NATIONAL, RuleBook
+
+
+def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: str = "utf-8") -> RuleBook:
+    """Parse files into a rule book, without the meaning checks; never raises for bad input:
+    problems are in ``diagnostics``.
+
+    ``encoding`` is the files' character encoding (the shipped national layer is UTF-8); a
+    UTF-8 byte order mark is dropped, and a file in another encoding is one diagnostic,
+    ``fil.teckenkodning``, naming the encoding it likely has.
+    """
+    files = expand(paths)
+    shipped = guidelines_dir().parent
+    national_set: set[Path] = set()
+    if national:
+        # The shipped national layer, unless the files named include it (by path, or by name:
+        # a source checkout's guidelines/nationell beside an installed package is the same layer).
+        named = {p.resolve() for p in files} | {_shown(p, shipped) for p in files}
+        national_files = expand([guidelines_dir() / NATIONAL])
+        national_set = {p.resolve() for p in national_files}
+        files = [p for p in national_files if p.resolve() not in named and _shown(p, shipped) not in named] + files
+    book = RuleBook()
+    for path in files:
+        shown = _shown(path, shipped)
+        kind = KINDS.get(path.suffix)
+        if not path.exists():
+            book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": "finns inte"}))
+            continue
+        if kind is None:
+            book.diagnostics.append(
+                Diagnostic("fil.okand_typ", Severity.ERROR, shown, 1, 1, {"suffix": path.suffix or path.name})
+            )
+            continue
+        try:
+            lines, document, diagnostics = _parse_file(path, shown, kind, encoding if path.resolve() not in
+                                                       national_set else "utf-8")
+        except _NotDecodable as error:
+            book.diagnostics.append(error.diagnostic)
+            continue
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason}))
+            continue
+        book.sources[shown] = lines
+        book.files[shown] = path.resolve()
+        book.diagnostics.extend(diagnostics)
+        if isinstance(document, m.Guideline):
+            book.guidelines.append(document)
+        elif isinstance(document, m.StandardTimeTable):
+            book.tables.append(document)
+    return book
+
+
+def _shown(path: Path, shipped: Path) -> str:
+    """How a file is named in messages: shipped files the same on every machine."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(guidelines_dir().resolve()):
+        return str(resolved.relative_to(shipped.resolve()))
+    return str(path)
+
+
+_PARSED: dict[tuple, tuple] = {}
+_PARSED_MAX = 64
+
+
+class _NotDecodable(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.code)
+        self.diagnostic = diagnostic
+
+
+def _decoded(path: Path, shown: str, encoding: str) -> str:
+    data = path.read_bytes()
+    try:
+        return encodings.decode(data, encoding)
+    except UnicodeDecodeError as error:
+        line, column, likely = encodings.mismatch(data, encoding, error)
+        name = encodings.codec_name(encoding)
+        if likely is None:  # no encoding fits better: damaged or not text at all
+            reason = Text(f"inte giltig {name} (rad {line}, kolumn {column})", f"not valid {name} (line {line}, column {column})")
+            raise _NotDecodable(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason})) from None
+        args = {"encoding": name, "line": line, "likely": encodings.likely_hint(likely, option=True)}
+        raise _NotDecodable(Diagnostic("fil.teckenkodning", Severity.ERROR, shown, line, column, args)) from None
+
+
+def _parse_file(path: Path, shown: str, kind: str,
+                encoding: str = "utf-8") -> tuple[list[str], m.Document | None, list[Diagnostic]]:
+    """Parse a file, reusing the result while the file is unchanged (rule objects are immutable):
+    the national layer is read by every ``read()``."""
+    stat = path.stat()
+    key = (str(path.resolve()), shown, kind, encoding, stat.st_size, stat.st_mtime_ns)
+    if key not in _PARSED:
+        text = _decoded(path, shown, encoding)
+        document, diagnostics = parse_text(text, shown, kind)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        # Lines end at "\n" only, as lark counts them (splitlines() also breaks at a form feed).
+        _PARSED[key] = (text.replace("\r\n", "\n").split("\n"), document, diagnostics)
+    return _PARSED[key]
