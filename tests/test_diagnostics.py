@@ -174,6 +174,20 @@ CASES = [
     Case("regel.typfel", {"a.riktlinje": HEADER + 'regel r\n  när beslutsdatum > "igår"\n  då fel "x"\nslut\n'},
          "a.riktlinje", 6, 7, "beslutsdatum", "'beslutsdatum' (datum) kan inte jämföras med 'igår' (text)",
          "cannot be compared"),
+    Case("regel.insats_text", {"a.riktlinje": HEADER + 'insats hemtjänst "Hemtjänst"\nslut\n'
+                               'regel r\n  när insats = "Hemtjänst"\n  då fel "x"\nslut\n'},
+         "a.riktlinje", 8, 16, '"Hemtjänst"', "jämförelsen med \"Hemtjänst\" blir aldrig sann; menade du hemtjänst?",
+         "did you mean hemtjänst?"),
+    Case("regel.insats_okand", {"a.riktlinje": HEADER + 'regel r\n  när ansökt != "Rymdresa"\n  då fel "x"\nslut\n'},
+         "a.riktlinje", 6, 17, '"Rymdresa"', "\"Rymdresa\" är ingen insats i katalogen: jämförelsen med 'ansökt' "
+         "blir alltid sann", "is no service of the catalogue"),
+    Case("regel.varde_okant", {"a.riktlinje": HEADER + 'regel r\n  när utfall = "Avslag"\n  då fel "x"\nslut\n'},
+         "a.riktlinje", 6, 16, '"Avslag"', "'utfall' är alltid ett av bifall, delvis_bifall, avslag: jämförelsen med "
+         "\"Avslag\" blir aldrig sann (menade du 'avslag'?)", "is always one of"),
+    Case("regel.datum_utan_enhet",
+         {"a.riktlinje": HEADER + 'regel r\n  när giltig_till - giltig_från > 21\n  då fel "x"\nslut\n'},
+         "a.riktlinje", 6, 7, "giltig_till - giltig_från", "'giltig_till - giltig_från' räknar med datum",
+         "'tidsbegränsning högst 21 dagar'"),
     Case("riktlinje.huvud_saknas", {"a.riktlinje": 'regel r\n  när ålder > 1\n  då fel "x"\nslut\n'}, "a.riktlinje",
          1, 1, None, "filen saknar ett 'riktlinje'-block", "the file has no 'riktlinje' block"),
     Case("ordlista.form",

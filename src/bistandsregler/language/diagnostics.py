@@ -242,6 +242,43 @@ CATALOGUE: dict[str, Entry] = {
         ),
         "Ett villkor jämför värden av olika slag (t.ex. ett datum med en text), eller ordnar text.",
     ),
+    # A rule that can never fire (or fires on every decision) is as wrong as a type error: errors.
+    "regel.insats_text": Entry(
+        Severity.ERROR,
+        Text(
+            "'{field}' har insatsens id, inte dess namn: jämförelsen med \"{text}\" blir {effect}; "
+            "menade du {id}? Skriv {id} utan citattecken",
+            "'{field}' holds the service's id, not its name: the comparison with \"{text}\" is {effect}; "
+            "did you mean {id}? Write {id} without quotes",
+        ),
+        "Ett villkor jämför insats, ansökt eller motsvarighet med en insats namn inom citattecken i stället för med dess id.",
+    ),
+    "regel.insats_okand": Entry(
+        Severity.ERROR,
+        Text(
+            "\"{text}\" är ingen insats i katalogen: jämförelsen med '{field}' blir {effect}{candidates}",
+            "\"{text}\" is no service of the catalogue: the comparison with '{field}' is {effect}{candidates}",
+        ),
+        "Ett villkor jämför insats, ansökt eller motsvarighet med en text som inte är någon insats.",
+    ),
+    "regel.varde_okant": Entry(
+        Severity.ERROR,
+        Text(
+            "'{field}' är alltid ett av {values}: jämförelsen med {written} blir {effect}{suggestion}",
+            "'{field}' is always one of {values}: the comparison with {written} is {effect}{suggestion}",
+        ),
+        "Ett villkor jämför ett fält med bestämda värden (utfall, lag) med något annat än ett av dem.",
+    ),
+    "regel.datum_utan_enhet": Entry(
+        Severity.ERROR,
+        Text(
+            "'{expr}' räknar med datum, men villkor har ännu ingen enhet för tid mellan datum "
+            "(dagar, månader): värdet är okänt och regeln slår aldrig till{hint}",
+            "'{expr}' does arithmetic on dates, but conditions have no unit for the time between dates yet "
+            "(days, months): the value is unknown and the rule never fires{hint}",
+        ),
+        "Ett villkor räknar med datum (t.ex. giltig_till - giltig_från > 21); det kan språket ännu inte uttrycka.",
+    ),
     "riktlinje.huvud_saknas": Entry(
         Severity.WARNING,
         Text(

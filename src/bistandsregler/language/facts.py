@@ -7,6 +7,9 @@ One table, used by the guideline checks (is this a known field?), by the rule co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
+
+from bistandsregler.language.lagrum import Law
 
 
 @dataclass(frozen=True)
@@ -14,16 +17,19 @@ class FieldInfo:
     kind: str  # "tal", "text", "datum", "ja/nej", or "lista:tal" / "lista:text" for lists
     sv: str
     en: str
+    values: tuple[str, ...] = ()  # every value the field can have, where that is a closed set
 
 
 FIELDS: dict[str, FieldInfo] = {
     "insats": FieldInfo("text", "insatsens id i katalogen (t.ex. hemtjänst)", "the service's catalogue id"),
     "ansökt": FieldInfo("text", "den insats som ansökan gällde", "the service applied for"),
-    "lag": FieldInfo("text", "lagen som beslutet hänvisar till: SoL eller LSS", "the law cited: SoL or LSS"),
+    "lag": FieldInfo("text", "lagen som beslutet hänvisar till: SoL eller LSS", "the law cited: SoL or LSS",
+                     get_args(Law)),
     "ålder": FieldInfo("tal", "ålder på beslutsdagen; ett intervall om bara födelseåret är känt",
                        "age on the decision date; a range when only the birth year is known"),
     "personkrets": FieldInfo("lista:tal", "personkretsar enligt 1 § LSS (1, 2, 3)", "LSS 1 § groups (1, 2, 3)"),
-    "utfall": FieldInfo("text", "bifall, delvis_bifall eller avslag", "bifall, delvis_bifall or avslag"),
+    "utfall": FieldInfo("text", "bifall, delvis_bifall eller avslag", "bifall, delvis_bifall or avslag",
+                        ("bifall", "delvis_bifall", "avslag")),
     "timmar_per_månad": FieldInfo("tal", "beviljad tid i timmar per månad", "granted hours per month"),
     "minuter_per_månad": FieldInfo("tal", "beviljad tid i minuter per månad", "granted minutes per month"),
     "schablon_minuter_per_månad": FieldInfo(

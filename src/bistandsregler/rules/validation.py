@@ -7,7 +7,7 @@ and bands cover time and values without gaps or overlaps.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 from itertools import pairwise
@@ -17,7 +17,11 @@ from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_me
 from bistandsregler.language.facts import FIELDS, SYMBOLS
 from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.names import spelling_words
+from bistandsregler.rules.catalogue import Catalogue, prepare, resolve_insats
 from bistandsregler.rules.rulebook import RuleBook
+
+# Fields whose value is an insats id: compared with a quoted text, they never match a name.
+_INSATS_FIELDS = ("insats", "ansökt", "motsvarighet")
 
 
 def validate(book: RuleBook) -> list[Diagnostic]:
@@ -78,6 +82,8 @@ class _Checker:
         symbols = SYMBOLS | set(insatser) | set(self.book.activities)  # names a rule may compare with
         for rule in g.rules:
             self.rule(rule, symbols, values, start)
+            if rule.when is not None:
+                self.never_fires(rule.when, values, symbols, g, insatser)
         for word_list in g.word_lists:
             self.word_list(word_list)
         for delegation in g.delegations:
@@ -278,8 +284,8 @@ class _Checker:
             if not isinstance(node, m.Compare):
                 continue
             left, right = _kind(node.left, values, symbols), _kind(node.right, values, symbols)
-            if left is None or right is None:
-                continue
+            if left is None or right is None or any(_date_arithmetic([node.left, node.right], values, symbols)):
+                continue  # date arithmetic has its own diagnostic (never_fires)
             # A list ("personkrets") is compared element by element with a literal, not with a field.
             lists = [side for side, kind in ((node.left, left), (node.right, right)) if kind.startswith("lista:")]
             other = node.right if lists and lists[0] is node.left else node.left
@@ -293,6 +299,83 @@ class _Checker:
             if left != right or (ordering and left not in ("tal", "datum")):
                 self.add("regel.typfel", node.pos, left=_show(node.left), left_kind=left,
                          right=_show(node.right), right_kind=right, op=node.op)
+
+    def never_fires(self, condition: m.Condition, values: dict[str, m.DatedValue], symbols: AbstractSet[str],
+                    g: m.Guideline, insatser: dict[str, m.Insats]) -> None:
+        """Comparisons of the right kinds that still decide nothing: an insats field compared with
+        a quoted name (it holds ids), and arithmetic on dates (the language has no unit for the
+        time between dates, so the value is unknown on every decision)."""
+        catalogue: list[Catalogue] = []  # prepared on first need: most rules compare no texts
+
+        def insats_text(field: m.Field_, text: m.Text, op: str) -> None:
+            if text.value in insatser:  # "hemtjänst" in quotes is the id itself: it matches
+                return
+            if not catalogue:
+                catalogue.append(prepare(insatser, self.book.abbreviations(g), self.book.own_insatser(g)))
+            found = resolve_insats(text.value, catalogue[0])
+            effect = Text("alltid sann", "always true") if op == "!=" else Text("aldrig sann", "never true")
+            if found.id is not None:
+                self.add("regel.insats_text", text.pos, len(text.value) + 2, field=field.name, text=text.value,
+                         id=found.id, effect=effect)
+            else:
+                names = ", ".join(found.candidates)
+                candidates = Text(f" (kan vara {names})", f" (could be {names})") if names else EMPTY
+                self.add("regel.insats_okand", text.pos, len(text.value) + 2, field=field.name, text=text.value,
+                         effect=effect, candidates=candidates)
+
+        def compared(field: m.Expr, other: m.Expr, op: str) -> None:
+            if not isinstance(field, m.Field_) or op not in ("=", "!="):
+                return
+            if field.name in _INSATS_FIELDS and isinstance(other, m.Text):
+                insats_text(field, other, op)
+            elif field.name in FIELDS and FIELDS[field.name].values:
+                self.closed_value(field, other, op, symbols)
+
+        for node in _conditions(condition):
+            sides: list[m.Expr] = []
+            if isinstance(node, m.Compare):
+                sides = [node.left, node.right]
+                compared(node.left, node.right, node.op)
+                compared(node.right, node.left, node.op)
+            elif isinstance(node, m.InList):
+                sides = [node.item, *node.options]
+                for option in node.options:
+                    compared(node.item, option, "=")
+            elif isinstance(node, m.Present):
+                sides = [node.item]
+            for arith in _date_arithmetic(sides, values, symbols):
+                self.date_arithmetic(arith, node)
+
+    def closed_value(self, field: m.Field_, other: m.Expr, op: str, symbols: AbstractSet[str]) -> None:
+        """A field with a closed set of values (utfall, lag) compared with a word or text outside it."""
+        if isinstance(other, m.Text):
+            word, written, width = other.value, f'"{other.value}"', len(other.value) + 2
+        elif isinstance(other, m.Field_) and other.name in symbols and other.name not in FIELDS:
+            word, written, width = other.name, other.name, len(other.name)  # an unknown name is namn.okant
+        else:
+            return
+        allowed = FIELDS[field.name].values
+        if word in allowed:
+            return
+        effect = Text("alltid sann", "always true") if op == "!=" else Text("aldrig sann", "never true")
+        self.add("regel.varde_okant", other.pos, width, field=field.name, values=", ".join(allowed),
+                 written=written, effect=effect, suggestion=did_you_mean(word, allowed))
+
+    def date_arithmetic(self, arith: m.Arith, node: m.Condition) -> None:
+        hint = EMPTY
+        left, right = arith.left, arith.right
+        if (arith.op == "-" and isinstance(left, m.Field_) and isinstance(right, m.Field_)
+                and (left.name, right.name) == ("giltig_till", "giltig_från")):
+            # How long a decision may run is a requirement of the insats, in units.
+            limit = "N"
+            if isinstance(node, m.Compare) and isinstance(node.right, m.Number) and node.left is arith:
+                limit = _show(node.right)
+            hint = Text(f"; hur länge ett beslut får gälla skrivs som krav i insatsen eller i förval, "
+                        f"t.ex. 'tidsbegränsning högst {limit} dagar'",
+                        f"; how long a decision may run is a requirement of the service or of 'förval', "
+                        f"e.g. 'tidsbegränsning högst {limit} dagar'")
+        written = _written(arith)
+        self.add("regel.datum_utan_enhet", arith.pos, len(written), expr=written, hint=hint)
 
     # ---- standard-time tables ----
     def table(self, table: m.StandardTimeTable) -> None:
@@ -373,6 +456,31 @@ def _kind(expr: m.Expr, values: dict[str, m.DatedValue], symbols: AbstractSet[st
     if value is None or not value.entries:
         return None
     return "text" if isinstance(value.entries[0].value, str) else "tal"
+
+
+def _date_arithmetic(exprs: Iterable[m.Expr], values: dict[str, m.DatedValue],
+                     symbols: AbstractSet[str]) -> Iterator[m.Arith]:
+    """The arithmetic among ``exprs`` with a date operand (its value is unknown on every decision)."""
+    stack = list(exprs)
+    while stack:
+        expr = stack.pop()
+        if isinstance(expr, m.Arith):
+            if "datum" in (_kind(expr.left, values, symbols), _kind(expr.right, values, symbols)):
+                yield expr
+            stack.extend([expr.left, expr.right])
+
+
+def _written(expr: m.Expr) -> str:
+    """An expression as it could have been written (for messages and the caret's width)."""
+    if isinstance(expr, m.Arith):
+        return f"{_written(expr.left)} {expr.op} {_written(expr.right)}"
+    if isinstance(expr, m.Text):
+        return f'"{expr.value}"'
+    if isinstance(expr, m.ValueRef):
+        return f"värde {expr.name}"
+    if isinstance(expr, m.DateLit):
+        return expr.value.isoformat()
+    return _show(expr)
 
 
 def _show(expr: m.Expr) -> str:
