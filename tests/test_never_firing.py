@@ -74,6 +74,11 @@ def test_correct_form_is_quiet(tmp_path, condition) -> None:
     assert [d.render() for d in found] == []
 
 
+def test_a_wrong_kind_is_one_diagnostic(tmp_path) -> None:
+    _, found = _read(tmp_path, "utfall = ja")
+    assert [d.code for d in found] == ["regel.typfel"]
+
+
 def test_flagged_conditions_do_not_hold_where_meant_and_the_fix_does(tmp_path) -> None:
     facts = {"insats": "hemtjänst", "ansökt": "hemtjänst",
              "giltig_från": date(2025, 7, 1), "giltig_till": date(2025, 9, 1)}

@@ -350,8 +350,9 @@ class _Checker:
         """A field with a closed set of values (utfall, lag) compared with a word or text outside it."""
         if isinstance(other, m.Text):
             word, written, width = other.value, f'"{other.value}"', len(other.value) + 2
-        elif isinstance(other, m.Field_) and other.name in symbols and other.name not in FIELDS:
-            word, written, width = other.name, other.name, len(other.name)  # an unknown name is namn.okant
+        elif (isinstance(other, m.Field_) and other.name in symbols and other.name not in FIELDS
+              and other.name not in ("ja", "nej")):  # ja/nej are regel.typfel; an unknown name is namn.okant
+            word, written, width = other.name, other.name, len(other.name)
         else:
             return
         allowed = FIELDS[field.name].values
