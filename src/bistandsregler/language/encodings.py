@@ -90,7 +90,7 @@ class NotDecodable(ValueError):
     def __init__(self, path: str, encoding: str, line: int, column: int, likely: str | None,
                  option: bool = False) -> None:
         name = codec_name(encoding)
-        self.path, self.line, self.column, self.likely = path, line, column, likely
+        self.path, self.encoding, self.line, self.column, self.likely = path, encoding, line, column, likely
         self.message = Text(f"filen är inte giltig {name} (första felet på rad {line})",
                             f"the file is not valid {name} (the first error is on line {line})") + likely_hint(likely, option)
         super().__init__(self.message.sv)

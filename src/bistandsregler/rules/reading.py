@@ -42,7 +42,7 @@ def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: st
         shown = _shown(path, shipped)
         kind = KINDS.get(path.suffix)
         if not path.exists():
-            book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": "finns inte"}))
+            book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": Text("finns inte", "does not exist")}))
             continue
         if kind is None:
             book.diagnostics.append(
@@ -52,8 +52,8 @@ def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: st
         try:
             lines, document, diagnostics = _parse_file(path, shown, kind, encoding if path.resolve() not in
                                                        national_set else "utf-8")
-        except _NotDecodable as error:
-            book.diagnostics.append(error.diagnostic)
+        except encodings.NotDecodable as error:
+            book.diagnostics.append(_not_decodable(error, shown))
             continue
         except OSError as error:
             reason = error.strerror or type(error).__name__
@@ -81,24 +81,15 @@ _PARSED: dict[tuple, tuple] = {}
 _PARSED_MAX = 64
 
 
-class _NotDecodable(Exception):
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.code)
-        self.diagnostic = diagnostic
-
-
-def _decoded(path: Path, shown: str, encoding: str) -> str:
-    data = path.read_bytes()
-    try:
-        return encodings.decode(data, encoding)
-    except UnicodeDecodeError as error:
-        line, column, likely = encodings.mismatch(data, encoding, error)
-        name = encodings.codec_name(encoding)
-        if likely is None:  # no encoding fits better: damaged or not text at all
-            reason = Text(f"inte giltig {name} (rad {line}, kolumn {column})", f"not valid {name} (line {line}, column {column})")
-            raise _NotDecodable(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason})) from None
-        args = {"encoding": name, "line": line, "likely": encodings.likely_hint(likely, option=True)}
-        raise _NotDecodable(Diagnostic("fil.teckenkodning", Severity.ERROR, shown, line, column, args)) from None
+def _not_decodable(error: encodings.NotDecodable, shown: str) -> Diagnostic:
+    """A file that does not decode, as a diagnostic: in another encoding (named), or damaged."""
+    name = encodings.codec_name(error.encoding)
+    if error.likely is None:  # no encoding fits better: damaged or not text at all
+        reason = Text(f"inte giltig {name} (rad {error.line}, kolumn {error.column})",
+                      f"not valid {name} (line {error.line}, column {error.column})")
+        return Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": reason})
+    args = {"encoding": name, "line": error.line, "likely": encodings.likely_hint(error.likely, option=True)}
+    return Diagnostic("fil.teckenkodning", Severity.ERROR, shown, error.line, error.column, args)
 
 
 def _parse_file(path: Path, shown: str, kind: str,
@@ -108,7 +99,7 @@ def _parse_file(path: Path, shown: str, kind: str,
     stat = path.stat()
     key = (str(path.resolve()), shown, kind, encoding, stat.st_size, stat.st_mtime_ns)
     if key not in _PARSED:
-        text = _decoded(path, shown, encoding)
+        text = encodings.read_text(path, encoding)
         document, diagnostics = parse_text(text, shown, kind)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
