@@ -359,3 +359,32 @@ def fuzz_settings(examples: int, **extra):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
         **extra,
     )
+
+
+# A real browser for the pages the project writes (visa, the audit report): Debian's
+# Chromium driven by Playwright, which downloads nothing. The README's test command installs
+# Chromium where apt-get exists; without one the browser tests skip and say why.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+def _chromium_path() -> str | None:
+    import shutil
+
+    return os.environ.get("BISTANDSREGLER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the module; pages opened from it get no network beyond file:// and loopback."""
+    executable = _chromium_path()
+    if executable is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium, or set BISTANDSREGLER_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

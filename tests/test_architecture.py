@@ -32,6 +32,21 @@ def test_the_layer_check_sees_an_upward_import(tmp_path, monkeypatch) -> None:
     assert layers.violations() == ["language/x.py:2: language imports bistandsregler.checking.case (checking is above it)"]
 
 
+def test_faces_never_import_each_other_but_the_command_line_starts_them(tmp_path, monkeypatch) -> None:
+    layers = _tool("layers")
+    package = tmp_path / "bistandsregler"
+    for folder in ("cli", "service", "language"):
+        (package / folder).mkdir(parents=True)
+    (package / "cli" / "serve.py").write_text("from bistandsregler.service.app import create_app\n")
+    (package / "service" / "app.py").write_text("from bistandsregler.cli.output import terminal\n")
+    (package / "language" / "y.py").write_text("import bistandsregler.service.app\n")
+    monkeypatch.setattr(layers, "PACKAGE", package)
+    assert layers.violations() == [
+        "language/y.py:1: language imports bistandsregler.service.app (service is above it)",
+        "service/app.py:1: service imports bistandsregler.cli.output (a face does not call another face)",
+    ]
+
+
 def test_no_import_circles() -> None:
     tool = ROOT.parent / "shared" / "tools" / "import_cycles.py"
     if not tool.exists():  # the shared tool sits beside the checkout on developers' machines and CI

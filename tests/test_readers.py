@@ -598,7 +598,7 @@ def test_an_interrupted_import_leaves_the_file_and_says_so(tmp_path, capsys, mon
 def test_a_write_that_fails_half_way_leaves_the_file(tmp_path, monkeypatch):
     import errno
 
-    from bistandsregler.cli.output import atomic_file
+    from bistandsregler.language.files import atomic_file
 
     out = tmp_path / "ut.txt"
     out.write_text("det som fanns\n", encoding="utf-8")

@@ -472,7 +472,7 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         text = result.text()
     if args.output:
-        from bistandsregler.cli.output import atomic_file
+        from bistandsregler.language.files import atomic_file
 
         try:
             with atomic_file(args.output) as handle:
@@ -503,9 +503,10 @@ def _cannot_write(path: str, error: OSError, lang: str) -> int:
 
 
 def _import_delegationslista(args: argparse.Namespace) -> int:
-    from bistandsregler.cli.output import Discard, Interrupted, atomic_file, terminal
+    from bistandsregler.cli.output import Interrupted, terminal
     from bistandsregler.input.delegationslista import import_delegationslista
     from bistandsregler.input.readers import InputError, to_json_line
+    from bistandsregler.language.files import Discard, atomic_file
     from bistandsregler.language.messages import Text
 
     written = failed = 0
@@ -598,7 +599,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help, --version, wrong usage: a code, for callers in-process too
         return stop.code if isinstance(stop.code, int) else 2
     args.lang = lang  # one language for the run, wherever --lang stood (before or after the command)
-    from bistandsregler.cli.output import OUTPUT_ERRORS, Interrupted, interruptible
+    from bistandsregler.cli.output import Interrupted, interruptible
+    from bistandsregler.language.files import OUTPUT_ERRORS
 
     try:
         with interruptible():

@@ -4,10 +4,7 @@
   message quoting a field) before it reaches a terminal or a text report: a newline or an
   ANSI escape in an id would otherwise start a line of its own ("0 beslut in") or recolour
   the screen. Every text output that quotes input goes through it.
-- ``atomic_file`` writes ``-o FILE`` to a temporary file in the same folder and renames it
-  over FILE only when the command succeeded: a failed, interrupted or concurrent run leaves
-  an existing FILE as it was, or replaced whole, never torn or shorter. Every command that
-  writes a file uses it.
+- Files are written whole through ``language.files.atomic_file`` (every face writes files).
 - ``interruptible`` turns SIGTERM into the same ``Interrupted`` as Ctrl-C (SIGINT), so a run
   cut short can say so in its summary; ``exit_code`` is 130 (SIGINT) or 143 (SIGTERM).
 """
@@ -15,16 +12,12 @@
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import re
 import signal
-import tempfile
 from collections.abc import Iterator
 from types import FrameType
-from typing import IO
 
-__all__ = ["OUTPUT_ERRORS", "Discard", "Interrupted", "atomic_file", "interruptible", "terminal", "terminal_lines"]
+__all__ = ["Interrupted", "interruptible", "terminal", "terminal_lines"]
 
 # C0 and C1 controls and DEL, the Unicode line and paragraph separators, and the bidi
 # controls that reorder what a terminal shows.
@@ -75,49 +68,3 @@ def interruptible() -> Iterator[None]:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-
-
-# Errors of writing output that are the machine's, not the tool's: a full disk, a quota, a
-# read-only file system, an I/O error. The command says so and exits 1.
-OUTPUT_ERRORS = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EROFS", "EIO", "EFBIG")
-                          if hasattr(errno, name))
-
-
-@contextlib.contextmanager
-def atomic_file(path: str | os.PathLike, newline: str | None = None) -> Iterator[IO[str]]:
-    """A UTF-8 text file that appears at ``path`` whole, when the block ends without an error.
-
-    The temporary file is in the same folder (a rename there is atomic) and is removed when
-    the block raises anything, including ``Interrupted`` and ``KeyboardInterrupt``. An
-    existing file's permissions are kept; a new file gets the usual ones (0666 less umask).
-    Raises OSError when the file cannot be created or written (the caller says so).
-    """
-    target = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(target))
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, _mode(target))
-        os.replace(temporary, target)
-    except Discard:
-        os.unlink(temporary)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-class Discard(Exception):  # noqa: N818 (an instruction, not an error)
-    """Raised inside ``atomic_file``: the run produced nothing worth keeping; leave the file."""
-
-
-def _mode(target: str) -> int:
-    try:
-        return os.stat(target).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
