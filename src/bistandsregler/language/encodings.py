@@ -99,7 +99,11 @@ class NotDecodable(ValueError):
 def read_text(path: str | os.PathLike, encoding: str = "utf-8", option: bool = False) -> str:
     """A whole file as text (byte order mark dropped); raises OSError or ``NotDecodable``
     (``option``: the message names ``--encoding``, for a command that has it)."""
-    data = Path(path).read_bytes()
+    return text_of(Path(path).read_bytes(), path, encoding, option)
+
+
+def text_of(data: bytes, path: str | os.PathLike, encoding: str = "utf-8", option: bool = False) -> str:
+    """``read_text`` for bytes already read (``path`` names them in the error)."""
     try:
         return decode(data, encoding)
     except UnicodeDecodeError as error:

@@ -6,6 +6,7 @@ default abbreviations) does not depend on the checks, which themselves resolve i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: st
             )
             continue
         try:
-            lines, document, diagnostics = _parse_file(path, shown, kind, encoding if path.resolve() not in
+            lines, document, diagnostics, digest = _parse_file(path, shown, kind, encoding if path.resolve() not in
                                                        national_set else "utf-8")
         except encodings.NotDecodable as error:
             book.diagnostics.append(_not_decodable(error, shown))
@@ -61,6 +62,7 @@ def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: st
             continue
         book.sources[shown] = lines
         book.files[shown] = path.resolve()
+        book.hashes[shown] = digest
         book.diagnostics.extend(diagnostics)
         if isinstance(document, m.Guideline):
             book.guidelines.append(document)
@@ -93,16 +95,22 @@ def _not_decodable(error: encodings.NotDecodable, shown: str) -> Diagnostic:
 
 
 def _parse_file(path: Path, shown: str, kind: str,
-                encoding: str = "utf-8") -> tuple[list[str], m.Document | None, list[Diagnostic]]:
-    """Parse a file, reusing the result while the file is unchanged (rule objects are immutable):
-    the national layer is read by every ``read()``."""
-    stat = path.stat()
-    key = (str(path.resolve()), shown, kind, encoding, stat.st_size, stat.st_mtime_ns)
+                encoding: str = "utf-8") -> tuple[list[str], m.Document | None, list[Diagnostic], str]:
+    """Parse a file, reusing the result while its content is unchanged (rule objects are
+    immutable): the national layer is read by every ``read()``. The last item is its hash."""
+    data = path.read_bytes()
+    digest = content_hash(data)
+    key = (digest, shown, kind, encoding)
     if key not in _PARSED:
-        text = encodings.read_text(path, encoding)
+        text = encodings.text_of(data, path, encoding)
         document, diagnostics = parse_text(text, shown, kind)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
         # Lines end at "\n" only, as lark counts them (splitlines() also breaks at a form feed).
         _PARSED[key] = (text.replace("\r\n", "\n").split("\n"), document, diagnostics)
-    return _PARSED[key]
+    return (*_PARSED[key], digest)
+
+
+def content_hash(data: bytes) -> str:
+    """What a file's receipt and every cache of it are keyed by: its bytes, not its name or time."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()

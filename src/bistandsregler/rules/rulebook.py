@@ -28,6 +28,7 @@ class RuleBook:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, list[str]] = field(default_factory=dict)  # path -> lines, for carets
     files: dict[str, Path] = field(default_factory=dict)  # path as shown -> the file read
+    hashes: dict[str, str] = field(default_factory=dict)  # path as shown -> "sha256:..." of its bytes
 
     def shown_names(self, paths: Iterable[str | Path]) -> set[str]:
         """The names (as in ``Guideline.path``) of the loaded files at or below ``paths``."""
