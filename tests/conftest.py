@@ -17,9 +17,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from bistandsregler.language.parsing import KINDS, parse_text
+
+# No per-example deadline anywhere: a shared or loaded machine (CI, several test runs at
+# once) makes an example slow without making it wrong. Tests that set their own settings
+# inherit this unless they say otherwise.
+settings.register_profile("bistandsregler", deadline=None)
+settings.load_profile("bistandsregler")
 
 REPO = Path(__file__).resolve().parents[1]
 # The documentation generator (tools/docgen) reads the finding examples the tests run, and

@@ -134,6 +134,48 @@ def test_a_name_only_the_other_law_has_still_resolves(catalogue, text, lag, expe
     assert result.id == expected and not result.ambiguous
 
 
+@pytest.mark.parametrize(
+    ("text", "lagrum", "expected"),
+    [
+        # LSS uses "bostad med särskild service" for children (9 § 8) and for adults (9 § 9):
+        # the cited paragraph tells which (issue 8's note: 9 § 8 resolved to the adults').
+        ("Bostad med särskild service", "9 § 8 LSS", "bostad_barn"),
+        ("Bostad med särskild service för barn", "9 § 8 LSS", "bostad_barn"),
+        ("Bostad med särskild service", "9 § 9 LSS", "bostad_med_särskild_service_vuxna"),
+        # A name that only the other paragraph's insats has stands (the check says fel_insats):
+        # the paragraph chooses between spellings, it does not turn a group home into a child's.
+        ("Gruppbostad", "9 § 8 LSS", "bostad_med_särskild_service_vuxna"),
+        ("Korttidsvistelse", "9 § 5 LSS", "korttidsvistelse"),
+        # A reference without a paragraph is the law hint alone.
+        ("Bostad med särskild service", "LSS", "bostad_med_särskild_service_vuxna"),
+    ],
+)
+def test_the_cited_paragraph_settles_a_name_two_paragraphs_of_one_law_use(catalogue, text, lagrum, expected):
+    from bistandsregler.language.lagrum import parse_lagrum
+
+    ref = parse_lagrum(lagrum) if "§" in lagrum else None
+    result = resolve_insats(text, catalogue, lag="LSS", paragraf=ref)
+    assert result.id == expected and not result.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("insats", "lagrum", "wrong"),
+    [
+        ("Bostad med särskild service för barn eller ungdomar", "9 § 8 LSS", False),
+        ("Bostad med särskild service", "9 § 8 LSS", False),
+        ("Bostad med särskild service", "9 § 9 LSS", False),
+        ("Gruppbostad", "9 § 8 LSS", True),
+        ("Gruppbostad", "9 § 9 LSS", False),
+    ],
+)
+def test_a_decision_citing_the_childrens_paragraph_is_not_told_it_cites_the_wrong_one(insats, lagrum, wrong):
+    from bistandsregler import compile
+
+    result = compile(Path(__file__).resolve().parents[1] / "guidelines" / "botkyrka").check(
+        {"id": "b1", "insats": insats, "lagrum": lagrum, "decided_on": "2025-09-01", "outcome": "bifall"})
+    assert ("lagrum.fel_insats" in {f.code for f in result.findings}) is wrong
+
+
 def test_the_guidelines_own_insats_wins_under_its_law():
     # Botkyrka's SoL "Ledsagarservice (SoL)" against the national LSS ledsagarservice and the SoL
     # ledsagning that is also called Ledsagarservice (handläggning 3.7.11; namn_sol_lss:12-13).

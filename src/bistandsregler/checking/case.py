@@ -155,7 +155,7 @@ def build_case(decision: Decision, lookups: Lookups) -> Case:
     if decision.insats:
         # "Kontaktperson" is both a SoL and an LSS insats: the cited law tells which.
         lag = case.ref.law if case.ref is not None else None
-        resolution = lookups.resolve_insats(decision.insats, lag)
+        resolution = lookups.resolve_insats(decision.insats, lag, paragraf=case.ref)
         case.insats_id = resolution.id
         case.insats = insatser.get(resolution.id) if resolution.id else None
         if resolution.ambiguous:

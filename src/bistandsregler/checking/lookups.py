@@ -50,9 +50,10 @@ class Lookups:
     def catalogue(self) -> Catalogue:
         return prepare(self.insatser, self.book.abbreviations(self.guideline), self.book.own_insatser(self.guideline))
 
-    def resolve_insats(self, text: str, lag: str | None = None) -> Resolution:
-        """The catalogue insats a written name means; ``lag`` settles names both laws use."""
-        return resolve_insats(text, self.catalogue, lag)
+    def resolve_insats(self, text: str, lag: str | None = None, paragraf: LawRef | None = None) -> Resolution:
+        """The catalogue insats a written name means; ``lag`` settles names both laws use,
+        ``paragraf`` (the decision's law reference) names two paragraphs of one law use."""
+        return resolve_insats(text, self.catalogue, lag, paragraf=paragraf)
 
     def insatser_of_kind(self, kind: str) -> list[m.Insats]:
         """The insatser marked ``slag kind`` (``m.INSATS_KINDS``) in this layer."""

@@ -21,6 +21,12 @@ A step that finds more than one insats stops with no id and the ids as ``candida
 ("Kontaktperson" is both the SoL and the LSS contact person), unless the law hint ``lag``
 ("SoL"/"LSS") leaves one. Nothing found gives no id and the nearest ids as candidates.
 
+The paragraph hint ``paragraf`` (the decision's law reference) goes one step further: when
+the insats found cites another paragraph of that law, an insats citing the cited paragraph
+whose spelling holds the text's words wins ("Bostad med särskild service" under 9 § 8 LSS is
+the children's housing, under 9 § 9 the adults'). Nothing closer found, the insats found
+stands, and the decision gets ``lagrum.fel_insats``.
+
 Results are memoised per (text, lag) on a prepared ``Catalogue``; catalogues are shared by
 content, so the dict that ``RuleBook.insatser()`` builds anew on every call still hits the
 cache. Both memos are bounded (``CATALOGUES_KEPT``, ``RESOLUTIONS_KEPT``).
@@ -41,6 +47,7 @@ from bistandsregler.language.names import light as _light
 from bistandsregler.language.names import words as _words
 
 if TYPE_CHECKING:
+    from bistandsregler.language.lagrum import LawRef
     from bistandsregler.language.model import Insats
 
 __all__ = ["CUTOFF", "Catalogue", "Resolution", "prepare", "resolve_insats"]
@@ -78,8 +85,10 @@ class _Index:
     """The spellings of one catalogue, normalised three ways, for lookup."""
 
     def __init__(self, entries: tuple[tuple[str, str | None, tuple[str, ...]], ...], laws: dict[str, frozenset[str]],
-                 abbreviations: Mapping[str, str], local: frozenset[str] = frozenset()):
+                 abbreviations: Mapping[str, str], local: frozenset[str] = frozenset(),
+                 cites: dict[str, frozenset[Cited]] | None = None):
         self.laws = laws
+        self.cites = cites or {}  # id -> the paragraphs its citations name
         self.abbreviations = abbreviations
         self.local = local  # the guideline's own insatser, preferred under the cited law
         # (normalised spelling, id, original spelling, is_alias)
@@ -137,6 +146,42 @@ def _fits(insats_id: str, lag: str, catalogue: _Index) -> bool:
     """Whether the insats may be decided under the law ``lag`` (an insats citing no law may)."""
     laws = catalogue.laws.get(insats_id, frozenset())
     return not laws or lag.casefold() in laws
+
+
+# A cited paragraph as resolving compares it: (law casefolded, chapter and paragraph, point).
+Cited = tuple[str, str, int | None]
+
+
+def cited(ref: LawRef | None) -> Cited | None:
+    """The paragraph hint of a decision's law reference (None without law or paragraph)."""
+    if ref is None or not ref.law or ref.paragraph is None:
+        return None
+    return ref.law.casefold(), ref.key(), ref.point
+
+
+def _cites(insats_id: str, paragraph: Cited, catalogue: _Index) -> bool:
+    """Whether the insats may be the one decided under ``paragraph``: it cites that paragraph
+    (a citation without a point covers every point), or cites no paragraph of that law."""
+    law, key, point = paragraph
+    own = [c for c in catalogue.cites.get(insats_id, frozenset()) if c[0] == law]
+    return not own or any(k == key and (p is None or point is None or p == point) for _, k, p in own)
+
+
+def _by_paragraph(text: str, paragraph: Cited, catalogue: _Index) -> Resolution | None:
+    """The one insats citing ``paragraph`` exactly whose spelling holds the text's words
+    (or whose words the text holds), if there is exactly one."""
+    words = _content(_fold(catalogue.expand(_light(text))[0]))
+    if not words:
+        return None
+    law, key, point = paragraph
+    exact = {i for i, found in catalogue.cites.items()
+             if any(c == (law, key, point) or (c[0], c[1]) == (law, key) and point is None for c in found)}
+    found = sorted({(i, s) for w, i, s in catalogue.token_sets if i in exact and (words <= w or w <= words)})
+    ids = {i for i, _ in found}
+    if len(ids) != 1:
+        return None
+    insats_id = ids.pop()
+    return Resolution(text=text, id=insats_id, how="ungefärlig", matched=found[0][1])
 
 
 def _decide(text: str, found: Iterable[tuple[str, str]], how: How, catalogue: _Index,
@@ -227,7 +272,14 @@ def _steps(text: str, catalogue: _Index, nearest: list[str]) -> Iterator[_Step]:
         yield "ungefärlig", [(i, s) for i, (r, s) in ranked if r >= best - 0.02], False
 
 
-def _resolve(text: str, catalogue: _Index, lag: str | None) -> Resolution:
+def _resolve(text: str, catalogue: _Index, lag: str | None, paragraph: Cited | None = None) -> Resolution:
+    result = _resolve_by_law(text, catalogue, lag)
+    if paragraph is not None and result.id is not None and not _cites(result.id, paragraph, catalogue):
+        return _by_paragraph(text, paragraph, catalogue) or result
+    return result
+
+
+def _resolve_by_law(text: str, catalogue: _Index, lag: str | None) -> Resolution:
     if not _light(text):
         return Resolution(text=text)
     # With a law hint, an insats of another law found by one step does not end the search: a
@@ -267,6 +319,11 @@ CATALOGUES_KEPT = 8
 RESOLUTIONS_KEPT = 4096
 
 
+def _cited_by(insats: Insats) -> frozenset[Cited]:
+    return frozenset(c for c in (cited(citation.ref) for citation in getattr(insats, "citations", ()) or ())
+                     if c is not None)
+
+
 def _laws_of(insats: Insats) -> frozenset[str]:
     laws = set()
     for citation in getattr(insats, "citations", ()) or ():
@@ -277,7 +334,7 @@ def _laws_of(insats: Insats) -> frozenset[str]:
 
 
 _Key = tuple[tuple[tuple[str, str | None, tuple[str, ...]], ...], tuple[tuple[str, frozenset[str]], ...],
-             tuple[tuple[str, str], ...], frozenset[str]]
+             tuple[tuple[str, str], ...], frozenset[str], tuple[tuple[str, frozenset[Cited]], ...]]
 
 
 def _content_key(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | None = None,
@@ -288,7 +345,8 @@ def _content_key(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str
         abbreviations = _national_abbreviations()
     entries = tuple(sorted((key, insats.name, tuple(insats.aliases)) for key, insats in insatser.items()))
     laws = tuple(sorted((key, _laws_of(insats)) for key, insats in insatser.items()))
-    return entries, laws, tuple(sorted(abbreviations.items())), frozenset(local) & frozenset(insatser)
+    cites = tuple(sorted((key, _cited_by(insats)) for key, insats in insatser.items()))
+    return entries, laws, tuple(sorted(abbreviations.items())), frozenset(local) & frozenset(insatser), cites
 
 
 class Catalogue:
@@ -299,12 +357,12 @@ class Catalogue:
     """
 
     def __init__(self, key: _Key) -> None:
-        entries, laws, abbreviations, local = key
-        self._index = _Index(entries, dict(laws), dict(abbreviations), local)
+        entries, laws, abbreviations, local, cites = key
+        self._index = _Index(entries, dict(laws), dict(abbreviations), local, dict(cites))
         self.resolve = lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve)
 
-    def _resolve(self, text: str, lag: str | None) -> Resolution:
-        return _resolve(text, self._index, lag)
+    def _resolve(self, text: str, lag: str | None, paragraph: Cited | None = None) -> Resolution:
+        return _resolve(text, self._index, lag, paragraph)
 
 
 @lru_cache(maxsize=CATALOGUES_KEPT)
@@ -332,13 +390,14 @@ def prepare(insatser: Mapping[str, Insats], abbreviations: Mapping[str, str] | N
 
 
 def resolve_insats(text: str | None, insatser: Mapping[str, Insats] | Catalogue, lag: str | None = None,
-                   abbreviations: Mapping[str, str] | None = None) -> Resolution:
+                   abbreviations: Mapping[str, str] | None = None, paragraf: LawRef | None = None) -> Resolution:
     """The catalogue insats a written name means (see the module text for the steps).
 
     ``insatser`` is ``RuleBook.insatser()`` (id -> Insats) or a ``Catalogue`` from ``prepare``;
     ``lag`` ("SoL", "LSS"), when known from the decision's law reference, settles names both
     laws use; ``abbreviations`` is ``RuleBook.abbreviations()`` for the same guideline (None: the
-    shipped national layer's; a prepared ``Catalogue`` has its own).
+    shipped national layer's; a prepared ``Catalogue`` has its own); ``paragraf``, the
+    decision's law reference, settles names two paragraphs of one law use.
 
         >>> resolve_insats("Hemtj.", book.insatser()).id          # doctest: +SKIP
         'hemtjänst'
@@ -346,4 +405,4 @@ def resolve_insats(text: str | None, insatser: Mapping[str, Insats] | Catalogue,
     if not isinstance(text, str) or not text.strip():
         return Resolution(text=text or "")
     catalogue = insatser if isinstance(insatser, Catalogue) else prepare(insatser, abbreviations)
-    return catalogue.resolve(text, lag)
+    return catalogue.resolve(text, lag, cited(paragraf))
