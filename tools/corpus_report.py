@@ -4,7 +4,9 @@
 
 The corpus (tests/corpus/) is written by hand: delegation-list rows in the export's format
 (delegationslistor/*.tsv), decision records for what the export cannot carry (beslut.yaml),
-and what is expected of each row (expected.yaml). Per class it prints:
+guideline files as authors write them (riktlinjer/*.riktlinje: one row each, read with the
+national layer as ``validate`` reads it; its findings are the file's diagnostics), and what
+is expected of each row (expected.yaml). Per class it prints:
 
 - defects, and how many got every expected code (recall);
 - correct rows ("twins"), how many got a finding of severity ``fel`` (false fel) and how many
@@ -154,6 +156,19 @@ def corpus_records(corpus: Path = CORPUS):
         yield record.id, None, record
 
 
+def corpus_guidelines(corpus: Path = CORPUS) -> list[tuple[str, Path]]:
+    """(key, file) for every guideline row: "riktlinjer/<file stem>"."""
+    return [(f"riktlinjer/{path.stem}", path) for path in sorted((corpus / "riktlinjer").glob("*.riktlinje"))]
+
+
+def guideline_findings(path: Path) -> list[tuple[str, str]]:
+    """(code, severity) of the diagnostics ``validate`` gives the file itself (not the national layer)."""
+    import bistandsregler
+
+    book = bistandsregler.read([path])
+    return [(d.code, str(d.severity)) for d in book.diagnostics if Path(d.path).resolve() == path.resolve()]
+
+
 def run(corpus: Path = CORPUS) -> tuple[dict, dict[str, Row]]:
     """Check every corpus row with today's engine; the expectations with the findings filled in."""
     import bistandsregler
@@ -162,7 +177,8 @@ def run(corpus: Path = CORPUS) -> tuple[dict, dict[str, Row]]:
     data = load_expectations(corpus)
     rows = expected_rows(data)
     keyed = list(corpus_records(corpus))
-    seen = [key for key, _, _ in keyed]
+    guidelines = corpus_guidelines(corpus)
+    seen = [key for key, _, _ in keyed] + [key for key, _ in guidelines]
     if len(set(seen)) != len(seen):
         raise CorpusError("two corpus rows have the same key")
     if missing := sorted(set(seen) - set(rows)):
@@ -183,12 +199,19 @@ def run(corpus: Path = CORPUS) -> tuple[dict, dict[str, Row]]:
             written = rad.rsplit(" ", 1)[1]
             day = date(int(written[:4]), int(written[4:6]), int(written[6:])) if written.isdigit() else None
         rows[key].period = period(day)
+    for key, path in guidelines:
+        rows[key].findings = guideline_findings(path)
+        rows[key].period = "riktlinjer"
     return data, rows
 
 
 def unknown_codes(data: dict, rows: dict[str, Row]) -> tuple[set[str], set[str]]:
-    """(codes the expectations name that are neither in the catalogue nor proposed, proposed codes now in the catalogue)."""
-    from bistandsregler.checking.findings import CODES
+    """(codes the expectations name that are neither in a catalogue (findings, diagnostics) nor
+    proposed, proposed codes now in one)."""
+    from bistandsregler.checking.findings import CODES as FINDINGS
+    from bistandsregler.language.diagnostics import CATALOGUE
+
+    CODES = set(FINDINGS) | set(CATALOGUE)
 
     named = {code for row in rows.values() for spec in [*row.must, *row.must_not] for code in spec.codes()}
     proposed = set(data.get("proposed_codes") or {})
