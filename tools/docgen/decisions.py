@@ -71,6 +71,9 @@ FIELD_NOTES: dict[str, str] = {
     "goals[].life_area": "Life area (IBIC).",
     "justification": "The reasons as written. From a delegation list: the column Anledning till avslag.",
     "executed_on": "The day the insats was carried out.",
+    "interrupted_on": "The day the insats stopped being carried out (an interruption), for the quarterly report.",
+    "resumed_on": "The day it was carried out again after the interruption; `null`: not resumed.",
+    "delay_reason": "The stated reasons for the delay, as written: they go into the quarterly report to IVO.",
     "new_grant": "`true` for a new or increased insats, `false` for a continuation (`klassning.pa_alder`).",
     "source": "Where the record came from (`file:line`). The readers set it; a case system may set its own.",
 }

@@ -99,5 +99,11 @@ class Decision(_Input):
     goals: list[Goal] | None = None
     justification: str | None = Field(None, max_length=LONG_TEXT, description="Beslutets motivering.")
     executed_on: date | None = Field(None, description="När insatsen verkställdes.")
+    interrupted_on: date | None = Field(None, description="När verkställigheten avbröts (34 kap. 1 § andra stycket SoL, 28 f § LSS).")
+    resumed_on: date | None = Field(None, description="När verkställigheten återupptogs efter avbrottet; null: inte återupptagen.")
+    delay_reason: str | None = Field(
+        None, max_length=LONG_TEXT,
+        description="Skälen för dröjsmålet med verkställigheten, som de står (till rapporten om ej verkställda beslut).",
+    )
     new_grant: bool | None = Field(None, description="Nybeviljad eller utökad insats (inte en fortsättning).")
     source: str | None = Field(None, max_length=SHORT_TEXT, description="Var posten kom ifrån (fil:rad); sätts av läsarna.")

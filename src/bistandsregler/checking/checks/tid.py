@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from bistandsregler.checking.case import Case, add_span, known
+from bistandsregler.language import model as m
 from bistandsregler.language.messages import Text
 from bistandsregler.language.model import Span
 
@@ -57,20 +59,19 @@ def _follow_up(case: Case, within: Span | None, source) -> None:
                  deviation=True, values={"uppföljning": d.follow_up_on, "beslutsdatum": d.decided_on})
 
 
-def _report_duty(case: Case) -> str | None:
-    """The paragraph under which this grant, not carried out in time, is reported to IVO: the law
-    layer's "rapportplikt för" (SoL 2025:400 34 kap. 1 § for 11 kap. 1 § and 12 kap. 1 §, SoL
-    2001:453 16 kap. 6 f § for 4 kap. 1 §, LSS 28 f § for 9 §). The decision's own paragraph
-    decides; without a readable one, the insats's paragraph on that day. None: no duty, or
-    nothing to tell it by (said as not assessed)."""
-    book, day = case.lookups.book, case.day
+def report_duty(case: Case, day: date | None = None) -> tuple[m.Law, m.Paragraph] | None | Literal[False]:
+    """The law and paragraph under which this grant, not carried out in time, is reported to IVO:
+    the law layer's "rapportplikt för" (SoL 2025:400 34 kap. 1 § for 11 kap. 1 § and 12 kap. 1 §,
+    SoL 2001:453 16 kap. 6 f § for 4 kap. 1 §, LSS 28 f § for 9 §), on ``day`` (the decision
+    date by default). The decision's own paragraph decides; without a readable one, the
+    insats's paragraph on that day. None: no duty; False: nothing to tell it by."""
+    book = case.lookups.book
+    day = day or case.day
     grounds = [case.ref] if case.ref is not None and (case.ref.law or case.ref.sfs) else []
     if not grounds and case.insats is not None:
         grounds = [c.ref for c in case.insats.citations if day is None or c.validity.covers(day)]
     if not grounds:
-        case.cannot_assess(Text("rapportplikt för ej verkställt beslut (lagrum okänt)",
-                                "the duty to report a decision not carried out (provision unknown)"))
-        return None
+        return False
     for ground in grounds:
         ref = book.complete(ground)
         law = book.resolve_law(ref, day)
@@ -78,8 +79,23 @@ def _report_duty(case: Case) -> str | None:
             continue
         duty = book.report_duty(law, ref, day)
         if duty is not None:
-            return f"{duty.ref.key()} {law.abbreviation} ({law.sfs})" if law.sfs else f"{duty.ref.key()} {law.abbreviation}"
+            return law, duty
     return None
+
+
+def duty_name(law: m.Law, paragraph: m.Paragraph) -> str:
+    """ "34 kap. 1 § SoL (2025:400)": the paragraph with its law, as reports cite it."""
+    name = f"{paragraph.ref.key()} {law.abbreviation}"
+    return f"{name} ({law.sfs})" if law.sfs else name
+
+
+def _report_duty(case: Case) -> str | None:
+    found = report_duty(case)
+    if found is False:
+        case.cannot_assess(Text("rapportplikt för ej verkställt beslut (lagrum okänt)",
+                                "the duty to report a decision not carried out (provision unknown)"))
+        return None
+    return duty_name(*found) if found else None
 
 
 def _executed(case: Case, within: Span | None) -> None:
