@@ -69,7 +69,9 @@ __all__ = [
     "activities_from_text",
     "import_delegationslista",
     "parse_beslutsdatum",
+    "parse_sex",
     "split_beslut",
+    "split_insats",
 ]
 
 # Column -> normalised header spellings (lower case, å/ä/ö folded, letters and digits only).
@@ -84,7 +86,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.casefold().translate(_FOLD))
 
 
@@ -97,7 +99,7 @@ def _columns(cells: list[str]) -> dict[str, int] | None:
     """Column -> index from the header cells; None when no cell names a column (no header)."""
     columns: dict[str, int] = {}
     for index, header in enumerate(cells):
-        column = _HEADER_COLUMN.get(_header_key(header))
+        column = _HEADER_COLUMN.get(header_key(header))
         if column is not None:
             columns.setdefault(column, index)
     return columns or None
@@ -143,6 +145,12 @@ def split_beslut(text: str) -> SplitBeslut:
     if not insats:
         raise BeslutError(Text("saknar insats efter utfallet", "has no insats after the outcome"))
     return SplitBeslut(outcome, insats, lagrum, qualifier)
+
+
+def split_insats(text: str) -> tuple[str, str | None, str | None]:
+    """ "Bostad med särskild service för vuxna enligt 9 § 9 LSS" as (insats, lagrum, qualifier),
+    each as written: ``split_beslut`` without the outcome word (lists that hold only grants)."""
+    return _split_lagrum(" ".join(text.split()))
 
 
 def _outcome(text: str) -> tuple[Outcome, str]:
@@ -227,6 +235,15 @@ _SEX = {"kvinna": "kvinna", "k": "kvinna", "kv": "kvinna", "man": "man", "m": "m
 _UNKNOWN_SEX = {"", "okänt", "okant", "okänd", "okand", "uppgift saknas", "-"}
 
 
+def parse_sex(text: str | None) -> tuple[str | None, str | None]:
+    """(sex, sex_written) of a Kön cell: kvinna/man, or "annat" with the value as written;
+    (None, None) for an unknown sex ("Okänt", "-", empty)."""
+    if not text or text.casefold() in _UNKNOWN_SEX:
+        return None, None
+    sex = _SEX.get(text.casefold().rstrip("."))
+    return (sex, None) if sex is not None else ("annat", text)
+
+
 def activities_from_text(text: str) -> list[Activity]:
     """Activities with frequencies written in free text, as ``Activity(from_text=True)``.
 
@@ -289,12 +306,7 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
             problems.append(("Födelseår", "är inte ett årtal (fyra siffror, 1880–2100)",
                              "is not a year (four digits, 1880-2100)"))  # fmt: skip
 
-    sex = sex_written = None
-    sex_text = _cell(cells, columns.get("Kön"))
-    if sex_text and sex_text.casefold() not in _UNKNOWN_SEX:
-        sex = _SEX.get(sex_text.casefold().rstrip("."))
-        if sex is None:
-            sex, sex_written = "annat", sex_text
+    sex, sex_written = parse_sex(_cell(cells, columns.get("Kön")))
 
     reason = _cell(cells, columns.get("Anledning till avslag"))
     if reason is not None and len(reason) > LONG_TEXT:  # not read for activities, nor kept
