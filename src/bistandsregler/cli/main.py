@@ -370,6 +370,31 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     common(delegationslista)
     delegationslista.set_defaults(handler=_import_delegationslista)
 
+    unexecuted = commands.add_parser(
+        "ej-verkstallda", help=t("kvartalsrapporten om ej verkställda gynnande beslut (IVO, revisorer, fullmäktige)",
+                                 "the quarterly report of favourable decisions not carried out (IVO, auditors, council)"),
+        description=t("Läser listor över ej verkställda beslut (CSV/TSV) och beslut med executed_on, interrupted_on "
+                      "och resumed_on, och skriver rapporten för kvartalet till IVO och revisorerna (34 kap. 1-2 §§ SoL, "
+                      "28 f-g §§ LSS) och statistikrapporten till fullmäktige (34 kap. 3 § SoL, 28 h § LSS) som xlsx, "
+                      "CSV, HTML och JSON i mappen UT. Avslutar med 1 om någon rad inte kunde läsas.",
+                      "Reads lists of decisions not carried out (CSV/TSV) and decisions with executed_on, interrupted_on "
+                      "and resumed_on, and writes the quarter's report to IVO and the auditors (34 kap. 1-2 §§ SoL, "
+                      "28 f-g §§ LSS) and the statistics report to the council (34 kap. 3 § SoL, 28 h § LSS) as xlsx, "
+                      "CSV, HTML and JSON in the folder OUT. Exits with 1 if a row could not be read."))
+    unexecuted.add_argument("inputs", nargs="+", metavar=t("INDATA", "INPUT"), type=exists,
+                            help=t("listor och beslut", "lists and decisions"))
+    unexecuted.add_argument("--kvartal", required=True, metavar=t("KVARTAL", "QUARTER"),
+                            help=t("kvartalet, t.ex. 2025Q3", "the quarter, e.g. 2025Q3"))
+    unexecuted.add_argument("-o", "--output", required=True, metavar=t("UT", "OUT"),
+                            help=t("mapp att skriva rapporterna i", "folder to write the reports in"))
+    unexecuted.add_argument("--riktlinje", metavar=path, type=exists,
+                            help=t("kommunens riktlinje (insatsnamn); utan den gäller nationella lagret",
+                                   "the municipality's guideline (insats names); without it the national layer applies"))
+    unexecuted.add_argument("--encoding", default="utf-8", metavar=t("KODNING", "ENCODING"), type=encoding,
+                            help=t("teckenkodning för indata, t.ex. cp1252 (utf-8)", "character encoding of the input, e.g. cp1252 (utf-8)"))
+    common(unexecuted)
+    unexecuted.set_defaults(handler=_unexecuted)
+
     schema = commands.add_parser("schema", help=t("skriv JSON Schema för indata och utdata",
                                                   "write the JSON Schema of the input and the output"))
     schema.add_argument("what", choices=["decision", "result"], metavar=t("VAD", "WHAT"),
@@ -558,6 +583,12 @@ def _schema(args: argparse.Namespace) -> int:
         schema = Decision.model_json_schema()
     print(json.dumps(schema, ensure_ascii=False, indent=2))
     return 0
+
+
+def _unexecuted(args: argparse.Namespace) -> int:
+    from bistandsregler.cli.unexecuted import run_unexecuted
+
+    return run_unexecuted(args.inputs, args.kvartal, args.output, args.lang, args.riktlinje, args.encoding)
 
 
 def _version() -> str:
