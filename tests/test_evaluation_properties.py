@@ -268,6 +268,9 @@ def decisions(draw) -> dict:
     draw(maybe(out, "goals", st.lists(sub(_goal), max_size=3)))
     draw(maybe(out, "justification", justifications))
     draw(maybe(out, "executed_on", dates))
+    draw(maybe(out, "interrupted_on", dates))
+    draw(maybe(out, "resumed_on", dates))
+    draw(maybe(out, "delay_reason", justifications))
     draw(maybe(out, "new_grant", st.booleans()))
     draw(maybe(out, "source", st.one_of(st.sampled_from(["lista.tsv:3", "x.jsonl:1"]), hostile(st.text(max_size=8)))))
     return out
@@ -275,7 +278,7 @@ def decisions(draw) -> dict:
 
 def test_the_strategy_covers_every_field():
     covered = {"id", "decided_on", "decided_by", "person", "insats", "lagrum", "insats_qualifier", "outcome", "applied_for", "scope",
-               "valid_from", "valid_until", "follow_up_on", "goals", "justification", "executed_on", "new_grant",
+               "valid_from", "valid_until", "follow_up_on", "goals", "justification", "executed_on", "interrupted_on", "resumed_on", "delay_reason", "new_grant",
                "source"}
     assert covered == set(Decision.model_fields)
 

@@ -40,6 +40,7 @@ class Table:
     rows: list[list[Any]]  # text, int, float, date or None
 
 
+_LANG = Text("sv", "en")  # the page's lang attribute
 _NOTICE = {"ej_verkstallt": Text("Anmälan: verkställt", "Notice: carried out"),
            "avbrott": Text("Anmälan: verkställt på nytt", "Notice: carried out again")}
 _SEX = {"kvinna": Text("K", "F"), "man": Text("M", "M")}
@@ -196,7 +197,7 @@ def html_section(report: QuarterReport, lang: str = "sv") -> str:
 
     e = html.escape
     quarter = Quarter.parse(report.quarter).label().render(lang)
-    parts = [f'<section class="ej-verkstallda" lang="{"en" if lang == "en" else "sv"}"><style>{CSS}</style>',
+    parts = [f'<section class="ej-verkstallda" lang="{_LANG.render(lang)}"><style>{CSS}</style>',
              f"<h2>{e(t('Ej verkställda gynnande beslut', 'Favourable decisions not carried out'))}, {e(quarter)}</h2>"]
     counts = report.counts()
     summary = Text(f"{report.records_in} poster in ({report.start.isoformat()}–{report.end.isoformat()}): "
@@ -243,6 +244,6 @@ def html_page(report: QuarterReport, lang: str = "sv") -> str:
     """A whole HTML document holding only the section."""
     quarter = Quarter.parse(report.quarter).label().render(lang)
     title = html.escape(Text("Ej verkställda beslut", "Decisions not carried out").render(lang) + ", " + quarter)
-    return (f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "sv"}"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html><html lang="{_LANG.render(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
             f"<body>{html_section(report, lang)}</body></html>\n")
