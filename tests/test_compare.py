@@ -26,6 +26,7 @@ from bistandsregler.standard_times.report_html import chart_svg
 ROOT = Path(__file__).resolve().parent.parent
 KRISTIANSTAD = ROOT / "guidelines/kristianstad/kristianstad.schablon"
 SOLNA = ROOT / "guidelines/solna/solna-2024.schablon"
+NACKA = ROOT / "guidelines/nacka/nacka.schablon"
 BOTKYRKA = ROOT / "guidelines/botkyrka/botkyrka-2025.riktlinje"
 SERVICE = ROOT / "examples/vinjett-servicekund.vinjett.yaml"
 
@@ -49,6 +50,24 @@ def test_cleaning_per_occasion_in_separate_panels(real):
     assert reimbursement.values == {"solna_2024": 96} and reimbursement.median == 96
     assert all(not p.mixed for p in row.per_occasion)
     assert row.panel("per_tillfälle", "blandat") is None  # never mixed unless asked
+
+
+def test_normal_granted_times_are_a_panel_of_their_own():
+    """Nacka publishes normal granted times (slag normaltid): never in the assessment or the
+    reimbursement median, and its monthly value comes from its own normalt (varannan vecka)."""
+    result = from_paths([KRISTIANSTAD, SOLNA, NACKA, BOTKYRKA])
+    assert [t.kind for t in result.tables] == ["bedömning", "ersättning", "normaltid"]
+    row = result.row("städning")
+    assert row.panel("per_tillfälle", "normaltid").values == {"nacka": 90}
+    assert row.panel("per_tillfälle", "bedömning").values == {"kristianstad": 90}
+    assert row.panel("per_tillfälle", "ersättning").values == {"solna_2024": 96}
+    nacka = row.cell("nacka")
+    assert nacka.frequency == "varannan vecka" and nacka.minutes_per_month == 90 * Fraction(26, 12)
+    assert result.row("tvätt").panel("per_tillfälle", "normaltid").median == 30
+    assert result.row("inköp").cell("nacka").minutes_per_occasion is None  # a range in the source: not encoded
+    assert "norm." in result.text() and "slag normaltid" in result.panel_note
+    mixed = from_paths([KRISTIANSTAD, SOLNA, NACKA], mixed=True).row("städning").panel("per_tillfälle", "blandat")
+    assert mixed.values == {"kristianstad": 90, "solna_2024": 96, "nacka": 90} and mixed.median == 90
 
 
 def test_mixed_panel_only_on_request_and_flagged():

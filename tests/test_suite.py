@@ -116,6 +116,19 @@ def test_median_test_refuses_a_mixed_panel_unless_asked(tmp_path):
     assert third.ok and "-3,23 %" in third.message
 
 
+def test_normal_granted_times_do_not_join_an_assessment_panel_unasked(tmp_path):
+    nacka = ROOT / "guidelines/nacka/nacka.schablon"
+    suite = tmp_path / f"n{SUFFIX}"
+    suite.write_text(HEADER.replace("tabeller:\n", f"tabeller:\n  nacka: {nacka}\n") + textwrap.dedent("""
+        tester:
+          - nära_median: {tabell: nacka, aktivitet: städning, panel: [nacka, kristianstad], inom_procent: 10}
+          - nära_median: {tabell: nacka, aktivitet: städning, inom_procent: 1}
+    """), encoding="utf-8")
+    refused, alone = run_suite(load_suite(suite))
+    assert refused.invalid and "nacka: normaltid" in refused.message and "kristianstad: bedömning" in refused.message
+    assert alone.ok  # by default the panel is the tables of its own kind: Nacka alone
+
+
 def test_variant_and_band_tests(tmp_path):
     suite = write_suite(tmp_path, """
         - tid_per_tillfälle: {vinjett: omvardnad, tabell: kristianstad, aktivitet: städning varannan vecka, minuter: 70}

@@ -460,7 +460,7 @@ class TableMeta(Documented):
     id: str
     title: str | None = None
     municipality: str | None = None
-    kind: Literal["bedömning", "ersättning"] | None = None
+    kind: Literal["bedömning", "ersättning", "normaltid"] | None = None
     validity: Validity = ALWAYS
     undated: bool = False
 

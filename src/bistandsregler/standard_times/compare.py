@@ -5,9 +5,9 @@
 minutes per month at the default frequency, with the median, the spread and the outliers of
 each panel. A vignette, when given, is priced under every table (``pricing.estimate``).
 
-Two kinds of table never share a median silently: assessment times (``slag bedömning``, what a
-case worker should grant) and reimbursement times (``slag ersättning``, what a provider is
-paid). Statistics are computed per panel, one panel per kind; a table without ``slag`` goes in
+Kinds of table never share a median silently: assessment times (``slag bedömning``, what a
+case worker should grant), normal granted times (``slag normaltid``, what is usually granted)
+and reimbursement times (``slag ersättning``, what a provider is paid). Statistics are computed per panel, one panel per kind; a table without ``slag`` goes in
 its own panel ("okänt"). ``mixed=True`` asks for one more panel over all tables, flagged
 ``mixed`` in the output and labelled as mixing kinds wherever it is shown.
 
@@ -40,7 +40,7 @@ from bistandsregler.language.messages import EMPTY, Text, decimal
 from bistandsregler.language.units import exact_json, round_minutes
 from bistandsregler.standard_times.pricing import CONVENTION, Estimate, Vignette, estimate
 
-KINDS = ("bedömning", "ersättning", "okänt")
+KINDS = ("bedömning", "normaltid", "ersättning", "okänt")
 MIXED = "blandat"
 
 OUTLIER_RULE = Text(
@@ -52,10 +52,10 @@ OUTLIER_RULE = Text(
     "quartiles. With fewer than 3 values nothing is marked as an outlier.",
 )
 PANEL_NOTE = Text(
-    "Bedömningstider (slag bedömning) och ersättningstider (slag ersättning) jämförs i skilda "
-    "paneler och blandas aldrig i samma median utan att det står.",
-    "Assessment times (slag bedömning) and reimbursement times (slag ersättning) are compared "
-    "in separate panels and never share a median without saying so.",
+    "Bedömningstider (slag bedömning), normalt beviljade tider (slag normaltid) och ersättningstider "
+    "(slag ersättning) jämförs i skilda paneler och blandas aldrig i samma median utan att det står.",
+    "Assessment times (slag bedömning), normal granted times (slag normaltid) and reimbursement times "
+    "(slag ersättning) are compared in separate panels and never share a median without saying so.",
 )
 MIXED_NOTE = Text(
     "Panelen 'blandat' blandar bedömnings- och ersättningstider: dess median är inte en norm.",
@@ -511,7 +511,7 @@ def plain_text(blocks: Iterable[str | Grid]) -> str:
 
 
 def _kind_label(kind: str, lang: str) -> str:
-    return {"bedömning": "bed.", "ersättning": "ers.", "okänt": "okänt", MIXED: "BLANDAT"}[kind]
+    return {"bedömning": "bed.", "normaltid": "norm.", "ersättning": "ers.", "okänt": "okänt", MIXED: "BLANDAT"}[kind]
 
 
 def render_text(result: Comparison) -> str:

@@ -27,8 +27,8 @@ Kinds of test (ASCII spellings are accepted too: nara_median, samma_niva, tid_pe
 
 * ``nära_median``: the activity's value in ``tabell`` is within ``inom_procent`` % of the median
   of ``panel`` (default: every table of the suite with the same ``slag``). ``mått`` is
-  ``per_tillfälle`` (default) or ``per_månad``. A panel that mixes ``bedömning`` and
-  ``ersättning`` is refused unless ``blanda_slag: true``.
+  ``per_tillfälle`` (default) or ``per_månad``. A panel that mixes kinds (``bedömning``,
+  ``normaltid``, ``ersättning``) is refused unless ``blanda_slag: true``.
 * ``kostar``: the vignette under ``tabell`` costs between ``mellan: [A, B]`` hours per month
   (inclusive, exact). An incomplete estimate (unmatched activities) fails unless
   ``tillåt_ofullständig: true``.
@@ -314,8 +314,8 @@ def _near_median(suite: Suite, args: dict) -> tuple[bool, str, dict]:
     kinds = {kind_of[k] for k in panel_keys if suite.table(k) is not None}
     if len(kinds) > 1 and not mixed_ok:
         listing = "; ".join(f"{k}: {kind_of[k]}" for k in panel_keys)
-        raise _Invalid(f"panelen blandar slag ({listing}); bedömnings- och ersättningstider hör inte i samma "
-                       "median. Skriv 'blanda_slag: true' om det är avsiktligt.")
+        raise _Invalid(f"panelen blandar slag ({listing}); bedömnings-, normal- och ersättningstider hör inte i "
+                       "samma median. Skriv 'blanda_slag: true' om det är avsiktligt.")
     frequencies, source = norms_of(suite.guidelines())
     tables = [suite.table(k) for k in dict.fromkeys([*panel_keys, key])]
     result = compare(tables, vocabulary=suite.book, frequencies=frequencies, frequency_source=source)
