@@ -75,6 +75,36 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _visa(args: argparse.Namespace) -> int:
+    from bistandsregler.cli.output import terminal
+    from bistandsregler.language.diagnostics import GuidelineError, render_all
+    from bistandsregler.language.errors import InputError
+    from bistandsregler.site.build import NotOurFolder, build
+
+    try:
+        written = build(args.paths, args.output, args.mot, lang=args.lang)
+    except GuidelineError as error:  # nothing written: the diagnostics say why
+        from bistandsregler.cli.terminal import print_diagnostics
+
+        print_diagnostics(render_all(error.diagnostics, args.lang), sys.stderr)
+        return 1
+    except InputError as error:
+        print(f"bistandsregler: {error.text(args.lang)}", file=sys.stderr)
+        return 1
+    except NotOurFolder as error:
+        print("bistandsregler: " + Text(f"{terminal(str(error.folder))} finns och är inte skriven av visa; "
+                                        "välj en ny eller tom mapp",
+                                        f"{terminal(str(error.folder))} exists and was not written by visa; "
+                                        "choose a new or empty folder").render(args.lang), file=sys.stderr)
+        return 2
+    except OSError as error:
+        return _cannot_write(args.output, error, args.lang)
+    summary = Text(f"{written.pages} sidor i {written.folder}" + (f", {written.changes} ändringar" if args.mot else ""),
+                   f"{written.pages} pages in {written.folder}" + (f", {written.changes} changes" if args.mot else ""))
+    print(terminal(summary.render(args.lang)), file=sys.stderr)
+    return 0
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -284,6 +314,27 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
                                  "text: show every info finding and every decision, not only a summary"))
     common(evaluate)
     evaluate.set_defaults(handler=_evaluate)
+
+    visa = commands.add_parser(
+        "visa", help=t("visa riktlinjer som webbsidor (en statisk webbplats)", "show guidelines as web pages (a static site)"),
+        description=t("Skriver en mapp med sidor: riktlinjens text bredvid reglerna, lagrum länkade till "
+                      "paragraferna, normer, schablontider och värden i tabeller. Med --mot en ändringsvy mot en "
+                      "äldre version. Avslutar med 1 om en fil har fel (då skrivs ingenting), 2 om mappen finns "
+                      "och inte är skriven av visa.",
+                      "Writes a folder of pages: the guideline's text beside its rules, law references linked to "
+                      "the paragraphs, norms, standard times and values in tables. With --mot a change view against "
+                      "an older version. Exits with 1 if a file has errors (nothing is written then), 2 if the "
+                      "folder exists and was not written by visa."))
+    visa.add_argument("paths", nargs="+", metavar=path, type=exists,
+                      help=t("riktlinjer, schablontabeller eller mappar (t.ex. guidelines/)",
+                             "guidelines, standard-time tables or folders (e.g. guidelines/)"))
+    visa.add_argument("-o", "--output", required=True, metavar=t("MAPP", "DIR"),
+                      help=t("mappen att skriva webbplatsen i (ersätts helt)", "the folder to write the site in (replaced whole)"))
+    visa.add_argument("--mot", action="append", metavar=t("ÄLDRE", "OLD"), type=exists,
+                      help=t("en äldre version av riktlinjen (fil eller mapp): visa vad som ändrats",
+                             "an older version of the guideline (file or folder): show what changed"))
+    common(visa)
+    visa.set_defaults(handler=_visa)
 
     # ---- standard times: estimate, compare, test ----
     estimate = commands.add_parser(
