@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import GRAMMAR, REPO, kind_of, parse, shipped_files
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
@@ -22,7 +23,6 @@ from pygments.token import Error, Keyword, Name
 from bistandsregler.language.highlighting import LEXERS, RiktlinjeLexer, SchablonLexer
 from bistandsregler.language.parsing import KINDS
 from bistandsregler.language.resources import grammar_dir
-from conftest import GRAMMAR, REPO, kind_of, parse, shipped_files
 
 DOCS_EXAMPLES = sorted(p for p in (REPO / "docs" / "exempel").iterdir() if p.suffix in KINDS)
 ALL_FILES = shipped_files() + DOCS_EXAMPLES + sorted(p for p in (REPO / "tests" / "data").iterdir() if p.suffix in KINDS)

@@ -529,7 +529,7 @@ class Site:
         if not lines:
             return ""
         return element("div", element("h4", esc(self.t("Ändrade rader", "Changed lines"))) +
-                       element("pre", "\n".join(lines), class_="diff"))
+                       element("pre", "".join(lines), class_="diff"))
 
     def change_view(self, g: m.Guideline) -> str:
         lang, root = self.lang, "../"
