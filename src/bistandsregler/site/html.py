@@ -91,9 +91,9 @@ dl.facts dd { margin: 0; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; width: 100%; font-size: .95rem; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: var(--tint); }
-td, th { overflow-wrap: anywhere; }
+td, th { overflow-wrap: break-word; hyphens: auto; }
 table.layers { table-layout: fixed; }
-table.layers th:first-child { width: 22%; }
+table.layers th:first-child { width: 28%; }
 td table { margin: 0; font-size: .9rem; }
 tr:target, section:target, article:target { outline: 3px solid #f0b429; }
 article.block { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.2rem;

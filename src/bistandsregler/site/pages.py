@@ -364,13 +364,15 @@ class Site:
                 self.t("LSS-motsvarighet", "LSS counterpart"): esc(item.lss_counterpart or ""),
                 self.t("Utan behovsprövning", "Without needs assessment"): esc(item.simplified or ""),
                 self.t("Omfattning", "Scope"): self.bounds(item.scope),
-                self.t("Normer", "Norms"): self.norms(item.norms),
                 self.t("Krav", "Requirements"): "; ".join(f"{esc(k)}: {v}" for k, v in self.requirements(item.requirements)),
                 self.t("Schablonaktiviteter", "Standard activities"): esc(", ".join(item.standard_activities)),
                 self.t("Slag", "Kind"): esc(", ".join(item.kinds)),
             }
 
         own = describe(insats)
+        norms = ""
+        if insats.norms:
+            norms = element("h4", esc(self.t("Normer i riktlinjen", "Norms in the guideline"))) + self.norms(insats.norms)
         if base is None:
             facts = self.facts(list(own.items()))
         else:  # the national definition beside what the guideline adds
@@ -381,7 +383,10 @@ class Site:
             head = link(root + national_page + "#" + anchor, self.t("Nationellt", "National")) if national_page \
                 else esc(self.t("Nationellt", "National"))
             facts = table(["", head, esc(self.t("I riktlinjen", "In the guideline"))], rows, class_="layers")
-        right = facts + element("details", element("summary", esc(self.t("Källtext", "Source"))) +
+            if national_insats.norms:
+                norms = element("h4", esc(self.t("Nationella normer", "National norms"))) + \
+                    self.norms(national_insats.norms) + norms
+        right = facts + norms + element("details", element("summary", esc(self.t("Källtext", "Source"))) +
                                 self.source(self.book, insats))
         return element("article", header + self.documented(insats) + element("div", right), class_="block insats",
                        id=anchor)
