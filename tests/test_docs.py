@@ -242,3 +242,12 @@ def test_mkdocs_build_strict(tmp_path: Path):
         "developers/cli",
     ):
         assert (tmp_path / "site" / page / "index.html").is_file(), page
+    # The examples are highlighted by the languages' own lexer (the pygments.lexers entry
+    # points), not as Python: a block keyword is a declaration, a statement keyword a keyword,
+    # and the name after "fält" a name although it spells a keyword.
+    insatser = (tmp_path / "site" / "riktlinjespraket" / "insatser" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="kd">insats</span>' in insatser and '<span class="kd">slut</span>' in insatser
+    assert '<span class="k">lagrum</span>' in insatser
+    regler = (tmp_path / "site" / "riktlinjespraket" / "regler" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="k">när</span>' in regler and '<span class="nv">' in regler  # decision fields
+    assert (tmp_path / "site" / "visa" / "index.html").is_file()

@@ -26,6 +26,10 @@ EXIT_CODE_RUNS: list[tuple[list[str], str]] = [
         "the same findings with `--fail-on aldrig`",
     ),
     (["import", "delegationslista", SAMPLE], "every row read"),
+    (
+        ["visa", "docs/exempel/lagrum-fel.riktlinje", "-o", "webbplats"],
+        "`visa` of a guideline with an error: the diagnostics, and no site written",
+    ),
     (["evaluate", "--per", "2025-13-01", SAMPLE], "an impossible date for `--per`"),
     (["evaluate", "--format", "xml", SAMPLE], "an unknown option value (argparse)"),
     (["evaluate", "beslut-finns-inte.jsonl"], "a file that does not exist (every command)"),
@@ -145,6 +149,7 @@ def pages() -> dict[Path, str]:
     files = {
         GENERATED / "flaggor-validate.md": options_fragment("validate"),
         GENERATED / "flaggor-fmt.md": options_fragment("fmt"),
+        GENERATED / "flaggor-visa.md": options_fragment("visa"),
         CLI_FRAGMENTS / "kommandon.md": commands_fragment(),
         CLI_FRAGMENTS / "avslutningskoder.md": exit_codes_fragment(),
     }
