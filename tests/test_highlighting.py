@@ -148,3 +148,15 @@ def test_a_name_the_grammar_asks_for_is_a_name_even_when_it_spells_a_keyword():
     assert condition["och"] in Keyword and condition["saknas"] in Keyword
     # and the same word at the start of a statement is the keyword
     assert [t for _, t, v in _tokens("  uppföljning inom 6 månader\n", "riktlinje") if v == "uppföljning"][0] in Keyword
+
+
+@pytest.mark.slow
+def test_diagnostics_on_a_terminal_show_the_source_line_highlighted():
+    from test_cli_conventions import ESCAPE, on_terminal
+
+    code, shown = on_terminal("validate", "docs/exempel/lagrum-fel.riktlinje")
+    assert code == 1
+    quoted = next(line for line in shown.splitlines() if "lagrum" in line and '"' in line and "fel[" not in line)
+    assert "\x1b[1;35mlagrum" in quoted and "\x1b[32m\"" in quoted, repr(quoted)  # keyword, string
+    code, plain = on_terminal("validate", "docs/exempel/lagrum-fel.riktlinje", NO_COLOR="1")
+    assert code == 1 and ESCAPE not in plain

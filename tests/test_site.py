@@ -17,13 +17,13 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
+from conftest import REPO
 
 from bistandsregler.cli.main import main
 from bistandsregler.rules.loading import load
 from bistandsregler.site import build as site_build
 from bistandsregler.site.changes import compare
 from bistandsregler.site.pages import slug
-from conftest import REPO
 
 BOTKYRKA = REPO / "guidelines" / "botkyrka" / "botkyrka-2025.riktlinje"
 

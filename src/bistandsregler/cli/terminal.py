@@ -221,6 +221,7 @@ class Progressbar:
 
 
 _CARET = re.compile(r"^(?P<pad> +)\^+$")
+_LOCATED = re.compile(r"^\S.*?\.(?P<kind>riktlinje|schablon):\d+:\d+: ")  # "fil.riktlinje:3:5: fel[...]"
 
 
 def print_diagnostics(text: str, stream: IO[str] | None = None) -> None:
@@ -229,18 +230,40 @@ def print_diagnostics(text: str, stream: IO[str] | None = None) -> None:
     out = console(stream)
     width = width_of(out.file)
     lines = text.split("\n")
-    index = 0
+    index, kind = 0, None
     while index < len(lines):
         line = lines[index]
+        located = _LOCATED.match(line)
+        if located:
+            kind = located.group("kind")
         caret = _CARET.match(lines[index + 1]) if index + 1 < len(lines) and line.startswith("    ") else None
         if caret is not None and width is not None:
-            for piece in _window(line, lines[index + 1], width):
-                out.print(Text(piece), soft_wrap=True)
+            source, under = _window(line, lines[index + 1], width)
+            out.print(_highlighted(source, kind), soft_wrap=True)
+            out.print(Text(under), soft_wrap=True)
             index += 2
             continue
         for piece in wrap(line, width, extra_indent=4):
             out.print(styled(piece), soft_wrap=True)
         index += 1
+
+
+def _highlighted(source: str, kind: str | None) -> Text:
+    """A quoted source line coloured by the language's lexer (only a terminal shows colour)."""
+    text = Text(source)
+    if kind is None:
+        return text
+    from pygments.token import Comment, Keyword, Literal, Name, Number, String
+
+    from bistandsregler.language.highlighting import LEXERS
+
+    styles = ((Keyword, "bold magenta"), (String, "green"), (Comment, "dim"), (Number, "cyan"),
+              (Literal.Date, "cyan"), (Name.Class, "bold"))
+    for start, token, value in LEXERS[kind]().get_tokens_unprocessed(source):
+        style = next((style for kinds, style in styles if token in kinds), None)
+        if style is not None:
+            text.stylize(style, start, start + len(value))
+    return text
 
 
 def _window(source: str, caret: str, width: int) -> list[str]:
