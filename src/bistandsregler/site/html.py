@@ -58,7 +58,7 @@ def page(title: str, body: str, lang: str, root: str, nav: list[tuple[str, Text]
     links = "".join(element("li", link(root + href, label.render(lang))) for href, label in nav)
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{"en" if lang == "en" else "sv"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{Text("sv", "en").render(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n"
         f'<link rel="stylesheet" href="{root}{STYLESHEET}">\n</head>\n<body>\n'

@@ -397,7 +397,7 @@ class Site:
         severity = rule.severity.value if rule.severity else "info"
         header = element("header", element("h3", esc(rule.name or rule.id)) +
                          element("p", esc(f"regel {rule.id} · {rule.finding_code}"), class_="muted"))
-        message = rule.english if self.lang == "en" and rule.english else rule.message
+        message = Text(rule.message or "", rule.english or rule.message or "").render(self.lang)
         said = element("p", element("span", esc(rule.severity.render(self.lang) if rule.severity else ""),
                                     class_=f"label {severity}") + esc(message or ""), class_="message")
         rows = [(self.t("Lagrum", "Law"), self.law_link(rule.citation, on, root, back) if rule.citation else ""),
