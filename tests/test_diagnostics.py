@@ -203,12 +203,12 @@ CASES = [
     Case("avgift.taxa_saknas", {"a.riktlinje": HEADER + 'avgift hemtjänst_avgift\n  källa "x"\nslut\n'},
          "a.riktlinje", 5, 1, "avgift", "avgiften 'hemtjänst_avgift' har varken 'timtaxa' eller 'högst'",
          "has neither 'timtaxa' nor 'högst'"),
-    Case("avgift.enhet",
+    Case("belopp.enhet",
          {"a.riktlinje": HEADER + 'värde tak\n  2642\n  enhet "kr per månad"\nslut\n'
                          'avgift a\n  timtaxa värde tak\nslut\n'},
          "a.riktlinje", 10, 11, "värde tak", "'värde tak' i 'timtaxa' räknas i 'kr per månad'; 'timtaxa' räknas i "
          "'kr per timme'", "is counted in 'kr per månad'"),
-    Case("avgift.enhet", {"a.riktlinje": HEADER + 'avgift a\n  högst "415 kr per timme"\nslut\n'},
+    Case("belopp.enhet", {"a.riktlinje": HEADER + 'avgift a\n  högst "415 kr per timme"\nslut\n'},
          "a.riktlinje", 6, 9, '"415 kr per timme"', "'högst' räknas i 'kr per månad'", "is counted in"),
     Case("avgift.nivaer_saknas", {"a.riktlinje": HEADER + 'avgift a\n  högst "200 kr per månad" vid nivå 1\nslut\n'},
          "a.riktlinje", 6, 3, "högst", "'högst ... vid nivå 1' i avgiften 'a' kräver en rad 'nivåer NAMN'",

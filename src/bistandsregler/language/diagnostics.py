@@ -231,7 +231,7 @@ CATALOGUE: dict[str, Entry] = {
         ),
         "En avgift som inte säger vad den kostar.",
     ),
-    "avgift.enhet": Entry(
+    "belopp.enhet": Entry(
         Severity.ERROR,
         Text(
             "'{written}' i '{statement}' räknas i {found}; '{statement}' räknas i {expected}",

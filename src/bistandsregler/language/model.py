@@ -527,6 +527,15 @@ class StandardActivity(Documented):
     no_time: bool = False
 
 
+class Rate(_Model):
+    """ "ersättning omvårdnad "464 kr per timme"": kronor an hour for a national category's activities."""
+
+    category: str
+    written: str
+    money: Money
+    pos: Pos
+
+
 class TableMeta(Documented):
     id: str
     title: str | None = None
@@ -534,6 +543,7 @@ class TableMeta(Documented):
     kind: Literal["bedömning", "ersättning", "normaltid"] | None = None
     validity: Validity = ALWAYS
     undated: bool = False
+    rates: list[Rate] = []
 
 
 class StandardTimeTable(_Model):

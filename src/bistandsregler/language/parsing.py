@@ -904,6 +904,15 @@ class _Builder:
                 fields["validity"] = self.validity(children[0])
             elif kind == "odaterad":
                 fields["undated"] = True
+            elif kind == "ersattning":
+                written = _unquote(children[1])
+                try:
+                    money = parse_money(written)
+                except FrequencyError as error:
+                    self.invalid(children[1], Text("ogiltigt belopp", "invalid amount"), error.message)
+                else:
+                    fields.setdefault("rates", []).append(m.Rate(category=str(children[0]), written=written,
+                                                                 money=money, pos=self.pos(children[1])))
             else:
                 self.documented(statement, fields)
         return m.TableMeta(**fields)

@@ -335,7 +335,7 @@ class _Checker:
             right = value.kronor and value.per == per
         if not right:
             shown = Text.same(f"'{found}'") if found else Text("ingen enhet", "no unit")
-            self.add("avgift.enhet", amount.pos, len(amount.written) + (2 if amount.money else 0),
+            self.add("belopp.enhet", amount.pos, len(amount.written) + (2 if amount.money else 0),
                      written=amount.written, statement=statement, found=shown,
                      expected=Text.same(f"'kr per {per}'"))
 
@@ -472,6 +472,14 @@ class _Checker:
             self.add("riktlinje.huvud_saknas", m.Pos(file=table.path, line=1, column=1), block="schablon")
         seen: dict[str, m.Pos] = {}
         vocabulary = self.book.activities
+        categories = sorted({a.category for a in vocabulary.values() if a.category})
+        for rate in table.meta.rates if table.meta else []:
+            if categories and rate.category not in categories:
+                self.unknown(Text("kategori", "category"), rate.category, rate.pos, categories)
+            if rate.money.per != "timme":
+                self.add("belopp.enhet", rate.pos, len(rate.written) + 2, written=rate.written,
+                         statement="ersättning", found=Text.same(f"'{rate.money.unit()}'"),
+                         expected=Text.same("'kr per timme'"))
         for activity in table.activities:
             if activity.id in seen:
                 self.add("namn.dubblett", activity.pos, kind=Text("aktivitet", "activity"), name=activity.id,
