@@ -705,7 +705,7 @@ def parse_money(text: str) -> Money:
 def parse_money_unit(text: str) -> MoneyPer | None | Literal[False]:
     """The money unit of a ``värde``'s ``enhet`` ("kr per timme" -> "timme", "kr" -> None), or
     False when the unit is no money unit at all ("år", "timmar per vecka")."""
-    if not re.match(r"\s*(kr|kronor|sek)\b", text, re.IGNORECASE):
+    if not re.search(r"(?<!\w)(kr|kronor|sek)(?!\w)", text, re.IGNORECASE):
         return False
     found, per, problem = _money_match(text)
     if found is None or found.group("amount") is not None:
