@@ -18,7 +18,7 @@ from bistandsregler.checking.findings import CODES, Finding
 from bistandsregler.checking.lookups import Lookups
 from bistandsregler.language import model as m
 from bistandsregler.language.facts import ABSENT
-from bistandsregler.language.lagrum import LawRef
+from bistandsregler.language.lagrum import Cited, LawRef
 from bistandsregler.language.messages import Severity, Text
 
 
@@ -195,6 +195,7 @@ def _facts(case: Case) -> dict[str, Any]:
         "insats": case.insats_id,
         "ansökt": applied,
         "lag": law,
+        "lagrum": Cited(case.ref) if case.ref is not None else None,
         "ålder": case.age,
         "personkrets": list(person.personkrets) if person and person.personkrets is not None else None,
         "utfall": d.outcome,

@@ -15,6 +15,7 @@ from itertools import pairwise
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
 from bistandsregler.language.facts import FIELDS, SYMBOLS
+from bistandsregler.language.lagrum import LagrumError, parse_lagrum
 from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.names import spelling_words
 from bistandsregler.rules.catalogue import Catalogue, prepare, resolve_insats
@@ -414,7 +415,13 @@ class _Checker:
         def compared(field: m.Expr, other: m.Expr, op: str) -> None:
             if not isinstance(field, m.Field_) or op not in ("=", "!="):
                 return
-            if field.name in _INSATS_FIELDS and isinstance(other, m.Text):
+            if field.name == "lagrum" and isinstance(other, m.Text):
+                try:
+                    parse_lagrum(other.value)
+                except LagrumError as error:  # it would equal no decision's reference
+                    self.add("varde.ogiltigt", other.pos, len(other.value) + 2,
+                             what=Text("ogiltigt lagrum", "invalid law reference"), reason=error.message)
+            elif field.name in _INSATS_FIELDS and isinstance(other, m.Text):
                 insats_text(field, other, op)
             elif field.name in FIELDS and FIELDS[field.name].values:
                 self.closed_value(field, other, op, symbols)
