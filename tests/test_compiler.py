@@ -42,7 +42,7 @@ P = pos()
 
 # ---- the fields, by kind (a new field in facts.FIELDS must be placed here) --------------------
 
-NUMBER_FIELDS = ["timmar_per_månad", "minuter_per_månad", "schablon_minuter_per_månad", "antal_mål",
+NUMBER_FIELDS = ["timmar_per_månad", "minuter_per_månad", "omvårdnad_timmar_per_månad", "service_timmar_per_månad", "schablon_minuter_per_månad", "antal_mål",
                  "grundbehov_timmar_per_vecka", "hushåll", "normal_minuter_per_månad"]
 RANGE_FIELDS = ["ålder"]
 TEXT_FIELDS = ["insats", "ansökt", "lag", "lagrum", "utfall", "motivering", "kön", "roll", "motsvarighet"]

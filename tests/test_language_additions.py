@@ -106,3 +106,45 @@ def test_shipped_guidelines_keep_their_age_limits() -> None:
     ages = insats.target.ages
     assert ages is not None and ages.minimum == m.AgeBound(years=13) and not ages.exclusive_min
     assert not errors(book.diagnostics)
+
+
+# ---- care hours apart from service hours -----------------------------------------------------------------
+
+CARE = '''riktlinje k "K"
+  kommun "K"
+  gäller från 2025-07-01
+  bygger på nationell
+slut
+# Botkyrka 5: hemvårdsbidrag kräver behov av personlig vård över 30 timmar per månad.
+regel omvårdnad_över_30
+  kod riktlinje.omvardnad
+  när omvårdnad_timmar_per_månad > 30 och service_timmar_per_månad < 10
+  då info "mest omvårdnad"
+slut
+'''
+
+
+@pytest.mark.parametrize(("scope", "fires"), [
+    ({"care_hours_per_month": 31.5, "service_hours_per_month": 6, "hours_per_month": 37.5}, True),
+    ({"care_hours_per_month": 30, "service_hours_per_month": 6}, False),
+    ({"care_hours_per_month": 40, "service_hours_per_month": 12}, False),
+    ({"hours_per_month": 45}, False),  # the split is unknown: the rule decides nothing
+])
+def test_a_decision_carries_care_and_service_hours_apart(tmp_path, scope, fires) -> None:
+    path = tmp_path / "k.riktlinje"
+    path.write_text(CARE, encoding="utf-8")
+    checker = bistandsregler.compile(str(path))
+    result = checker.check({"id": "1", "decided_on": "2025-09-03", "insats": "Hemtjänst",
+                            "lagrum": "11 kap. 1 § SoL", "outcome": "bifall", "scope": scope})
+    assert ("riktlinje.omvardnad" in {f.code for f in result.findings}) is fires
+
+
+def test_care_hours_are_bounded_like_other_hours() -> None:
+    from pydantic import ValidationError
+
+    from bistandsregler.checking.decision import Scope
+
+    with pytest.raises(ValidationError):
+        Scope(care_hours_per_month=745)
+    with pytest.raises(ValidationError):
+        Scope(service_hours_per_month=float("nan"))

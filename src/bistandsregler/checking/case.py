@@ -176,6 +176,10 @@ def build_case(decision: Decision, lookups: Lookups) -> Case:
     return case
 
 
+def _hours(hours: float | None) -> Any:
+    return exact(Fraction(str(hours))) if hours is not None else None
+
+
 def _facts(case: Case) -> dict[str, Any]:
     d = case.decision
     person = d.person
@@ -201,6 +205,8 @@ def _facts(case: Case) -> dict[str, Any]:
         "utfall": d.outcome,
         "timmar_per_månad": exact(minutes / 60) if minutes is not None else None,
         "minuter_per_månad": exact(minutes) if minutes is not None else None,
+        "omvårdnad_timmar_per_månad": _hours(d.scope.care_hours_per_month if d.scope else None),
+        "service_timmar_per_månad": _hours(d.scope.service_hours_per_month if d.scope else None),
         "antal_mål": len(goals) if goals is not None else None,
         "motivering": d.justification,
         "grundbehov_timmar_per_vecka": exact(person.basic_needs_hours_per_week)

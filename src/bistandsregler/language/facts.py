@@ -36,6 +36,10 @@ FIELDS: dict[str, FieldInfo] = {
                         ("bifall", "delvis_bifall", "avslag")),
     "timmar_per_månad": FieldInfo("tal", "beviljad tid i timmar per månad", "granted hours per month"),
     "minuter_per_månad": FieldInfo("tal", "beviljad tid i minuter per månad", "granted minutes per month"),
+    "omvårdnad_timmar_per_månad": FieldInfo("tal", "beviljade timmar omvårdnad per månad",
+                                            "granted hours of personal care per month"),
+    "service_timmar_per_månad": FieldInfo("tal", "beviljade timmar service per månad",
+                                          "granted hours of service per month"),
     "schablon_minuter_per_månad": FieldInfo(
         "tal", "schablontid × frekvens för beslutets aktiviteter, minuter per månad",
         "standard time × frequency of the decision's activities, minutes per month"),
