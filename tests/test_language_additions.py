@@ -148,3 +148,15 @@ def test_care_hours_are_bounded_like_other_hours() -> None:
         Scope(care_hours_per_month=745)
     with pytest.raises(ValidationError):
         Scope(service_hours_per_month=float("nan"))
+
+
+@pytest.mark.parametrize(("written", "amount", "period", "every"), [
+    ("en dag i veckan", 1, "vecka", 1),  # Botkyrka 4.1: dagverksamhet "dagar/vecka"
+    ("2 dagar per vecka", 2, "vecka", 1),
+    ("tre dygn per månad", 3, "månad", 1),
+    ("1 dag var tredje vecka", 1, "vecka", 3),
+])
+def test_days_are_occasions_of_a_frequency(written: str, amount: int, period: str, every: int) -> None:
+    from bistandsregler.language.units import Quantity, parse_quantity
+
+    assert parse_quantity(written) == Quantity("tillfällen", amount, period, every)
