@@ -252,7 +252,9 @@ STATEMENTS = {
         _cat(st.just("motsvarighet"), names), _cat(st.just("huvudman"), names),
         _cat(st.just("förenklad"), st.sampled_from(["tillåten", "utesluten"])),
         _cat(st.just("schablon"), _list(names)), _cat(st.just("slag"), names), _cat(st.just("norm"), names, bounds, _opt(_cat(st.just("avsnitt"), texts))),
-        _cat(st.just("omfattning"), bounds), *requirements, *documented,
+        _cat(st.just("omfattning"), bounds), _cat(st.just(["vistelse", "högst"]), counts, units),
+        _cat(st.just("växelvård"), counts, units, st.just(["hemma", ","]), counts, units, st.just("på"), names),
+        *requirements, *documented,
     ],
     "aktivitet": [_cat(st.just("kategori"), names), _cat(st.just("kallas"), _list(texts)), *documented],
     "värde": [

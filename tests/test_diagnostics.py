@@ -223,6 +223,10 @@ CASES = [
                          'regel r\n  när timmar_per_månad + värde taxa > 2000\n  då fel "x"\nslut\n'},
          "a.riktlinje", 10, 7, "timmar_per_månad", "(tal) kan inte jämföras med 'värde taxa' (kronor) med +",
          "cannot be compared"),
+    Case("vistelse.over_grans",
+         {"a.riktlinje": HEADER + 'insats x\n  vistelse högst 3 veckor\n  växelvård 2 veckor hemma, 22 dygn på kortis\nslut\n'},
+         "a.riktlinje", 7, 3, "växelvård", "växelvården i 'x' har 22 dagar borta, men en vistelse får vara högst 3 veckor",
+         "may last at most 3 weeks"),
     Case("riktlinje.huvud_saknas", {"a.riktlinje": 'regel r\n  när ålder > 1\n  då fel "x"\nslut\n'}, "a.riktlinje",
          1, 1, None, "filen saknar ett 'riktlinje'-block", "the file has no 'riktlinje' block"),
     Case("ordlista.form",
@@ -348,6 +352,7 @@ FEES = HEADER + (
     '  högst andel 0,15 / 12 av värde pbb vid nivå 2\nslut\n',
     'regel r\n  när timmar_per_månad * värde taxa > värde tak\n  då info "x"\nslut\n',
     'regel r\n  när värde tak > 2000\n  då info "x"\nslut\n',
+    'insats x\n  lagrum "11 kap. 1 § SoL"\n  vistelse högst 3 veckor\n  växelvård 2 veckor hemma, 21 dygn på kortis\nslut\n',
 ])
 def test_money_and_unambiguous_ages_are_quiet(text: str, tmp_path) -> None:
     """The twins of malgrupp.over_tvetydig, the avgift codes, varde.andel_ogiltig and the money regel.typfel."""

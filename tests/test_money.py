@@ -13,13 +13,19 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import errors, parse
+from conftest import errors
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bistandsregler.cli.main import main
 from bistandsregler.language import model as m
-from bistandsregler.language.units import FrequencyError, Money, format_kronor, parse_money, parse_money_unit
+from bistandsregler.language.units import (
+    FrequencyError,
+    Money,
+    format_kronor,
+    parse_money,
+    parse_money_unit,
+)
 from bistandsregler.rules.loading import read
 from bistandsregler.standard_times.pricing import estimate, price_fee
 

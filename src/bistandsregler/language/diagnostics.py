@@ -223,6 +223,14 @@ CATALOGUE: dict[str, Entry] = {
         ),
         "En åldersgräns med 'över' som kan betyda både från och med och efter åldern.",
     ),
+    "vistelse.over_grans": Entry(
+        Severity.ERROR,
+        Text(
+            "växelvården i '{name}' har {away} borta, men en vistelse får vara högst {limit}",
+            "the respite cycle of '{name}' has {away} away, but a stay may last at most {limit}",
+        ),
+        "En växelvård vars period borta är längre än insatsens längsta vistelse.",
+    ),
     "avgift.taxa_saknas": Entry(
         Severity.ERROR,
         Text(

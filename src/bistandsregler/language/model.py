@@ -7,9 +7,9 @@ live in ``validation``, evaluation in ``evaluation``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
-from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -244,6 +244,15 @@ class Span(_Model):
         return f"{self.amount} " + unit
 
 
+class Cycle(_Model):
+    """A respite cycle: "växelvård 2 veckor hemma, 2 veckor på korttidsboende"."""
+
+    home: Span
+    away: Span
+    where: str  # the insats or place the away period is spent in, as written
+    pos: Pos
+
+
 class Requirements(_Model):
     """Handling rules; ``None`` means the file says nothing (a default or the national layer applies)."""
 
@@ -280,6 +289,9 @@ class Insats(Documented):
     standard_activities: list[str] = []  # "schablon": names checked, not used when checking decisions
     norms: list[Norm] = []
     scope: Bounds | None = None
+    stay_at_most: Span | None = None  # "vistelse högst 3 veckor": per stay, not per decision
+    stay_pos: Pos | None = None
+    cycle: Cycle | None = None  # recorded: a decision does not carry its stays
     requirements: Requirements = Requirements()
     kinds: list[str] = []  # "slag": what the checks treat it as (INSATS_KINDS)
 

@@ -24,7 +24,12 @@ from bistandsregler.language.expected import Vocabulary, describe, one_of
 from bistandsregler.language.lagrum import SFS_PATTERN, LagrumError, LawRef, parse_lagrum
 from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.resources import grammar_dir
-from bistandsregler.language.units import FrequencyError, parse_money, parse_money_unit, parse_quantity
+from bistandsregler.language.units import (
+    FrequencyError,
+    parse_money,
+    parse_money_unit,
+    parse_quantity,
+)
 
 MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 60  # condition nesting; deeper input is refused with a message, not a crash
@@ -538,6 +543,13 @@ class _Builder:
                                     section=section, pos=self.pos(children[0])))
             elif kind == "omfattning":
                 fields["scope"] = self.bounds(children[0])
+            elif kind == "vistelse":
+                fields["stay_at_most"] = m.Span(amount=int(_number(children[0])), unit=_UNITS[str(children[1])])
+                fields["stay_pos"] = self.pos(statement)
+            elif kind == "vaxelvard":
+                home = m.Span(amount=int(_number(children[0])), unit=_UNITS[str(children[1])])
+                away = m.Span(amount=int(_number(children[2])), unit=_UNITS[str(children[3])])
+                fields["cycle"] = m.Cycle(home=home, away=away, where=str(children[4]), pos=self.pos(statement))
             elif not self.documented(statement, fields):
                 requirement_statements.append(statement)
         fields["requirements"] = self.requirements(requirement_statements, {})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
+from fractions import Fraction
 from itertools import pairwise
 
 from bistandsregler.language import model as m
@@ -213,6 +214,10 @@ class _Checker:
             self.bounds(norm.bounds, norm.pos)
         if insats.scope is not None:
             self.bounds(insats.scope, insats.pos)
+        stay, cycle = insats.stay_at_most, insats.cycle
+        if stay is not None and cycle is not None and _days(cycle.away) > _days(stay):
+            self.add("vistelse.over_grans", cycle.pos, len("växelvård"), name=insats.id, away=cycle.away.words(),
+                     limit=stay.words())
         ages = insats.target.ages
         if ages is not None:
             for bound in (ages.minimum, ages.maximum):
@@ -507,6 +512,14 @@ class _Checker:
                     self.unknown(Text("aktivitet", "activity"), name, activity.pos, vocabulary)
             if activity.normal is not None and activity.maximum is not None:
                 self.bounds(m.Bounds(normal=activity.normal, maximum=activity.maximum), activity.pos)
+
+
+_DAYS = {"dag": Fraction(1), "vecka": Fraction(7), "månad": Fraction(365, 12), "år": Fraction(365)}
+
+
+def _days(span: m.Span) -> Fraction:
+    """A span in days under the calendar convention (a month is 365/12 days)."""
+    return span.amount * _DAYS[span.unit]
 
 
 def _expressions(condition: m.Condition) -> Iterator[m.Expr]:
