@@ -303,6 +303,7 @@ class Cited(str):
     """
 
     __slots__ = ("ref",)
+    ref: LawRef
 
     def __new__(cls, ref: LawRef) -> Cited:
         cited = super().__new__(cls, ref.canonical())

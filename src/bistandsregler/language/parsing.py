@@ -700,7 +700,7 @@ class _Builder:
 
     def share(self, tree: Tree) -> m.Share:
         """ "andel 0,5392 / 12 av värde prisbasbelopp": factor 0.5392/12 of the value."""
-        *numbers, name = tree.children
+        *numbers, name = (_leaf(tree, i) for i in range(len(tree.children)))
         factor = _number(numbers[0])
         written = str(numbers[0])
         if len(numbers) > 1:

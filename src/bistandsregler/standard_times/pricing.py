@@ -483,7 +483,7 @@ def estimate(
     band_results = [_band(b, total / 60) for b in band_list]
     meta = table.meta
     categories = _categories(lines, meta.rates if meta else [], lang)
-    rated = [c.kronor for c in categories]
+    rated = [c.kronor for c in categories if c.kronor is not None]
     fee_result = None
     if fee is not None:
         if on is None:
@@ -506,7 +506,7 @@ def estimate(
         not_priced=[line.written for line in lines if line.status in ("omatchad", "ej_prissatt")],
         bands=band_results,
         categories=categories,
-        reimbursement=sum(rated, Fraction(0)) if meta and meta.rates and None not in rated else None,  # type: ignore[arg-type]
+        reimbursement=sum(rated, Fraction(0)) if meta and meta.rates and len(rated) == len(categories) else None,
         fee=fee_result,
         convention=CONVENTION.render(lang),
         rounding=ROUNDING.render(lang),
