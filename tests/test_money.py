@@ -289,3 +289,15 @@ def test_cli_estimate_fee_usage_errors(capsys, extra, part) -> None:
 def test_cli_avgift_needs_a_guideline(capsys) -> None:
     assert main(["estimate", "--schablon", str(KRISTIANSTAD), "--avgift", "x", "inköp 1 gg/v"]) == 2
     assert "--avgift kräver --riktlinje" in capsys.readouterr().err
+
+
+def test_compare_shows_care_apart_from_service_and_the_reimbursement(tmp_path, capsys) -> None:
+    vignette = tmp_path / "v.yaml"
+    vignette.write_text("namn: service\naktiviteter:\n  - städning varannan vecka\n  - inköp 1 gg/v\n  - dusch 2 gg/v\n",
+                        encoding="utf-8")
+    main(["compare", str(KRISTIANSTAD), str(SOLNA), "--vinjett", str(vignette)])
+    out = capsys.readouterr().out
+    solna = (96 * WEEK / 2 + 60 * WEEK) / 60 * 382  # dusch is not in Solna's table: service only
+    [line] = [line for line in out.splitlines() if "ersättning kr/mån" in line]
+    assert line.split()[2:] == ["–", *format_kronor(solna).split()]  # Kristianstad's table has no rates
+    assert "omvårdnad tim/mån" in out and "service tim/mån" in out
