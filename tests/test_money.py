@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import errors
+from conftest import errors, parse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -301,3 +301,22 @@ def test_compare_shows_care_apart_from_service_and_the_reimbursement(tmp_path, c
     [line] = [line for line in out.splitlines() if "ersättning kr/mån" in line]
     assert line.split()[2:] == ["–", *format_kronor(solna).split()]  # Kristianstad's table has no rates
     assert "omvårdnad tim/mån" in out and "service tim/mån" in out
+
+
+@pytest.mark.parametrize(("unit", "codes"), [
+    ("kr per fortnight", ["varde.ogiltigt"]),
+    ("415 kr per timme", ["varde.ogiltigt"]),  # an amount where the unit goes
+    ("kr per dygn", []),
+    ("kronor/mån", []),
+    ("timmar per vecka", []),  # no money unit: free text, as before
+])
+def test_a_money_unit_is_read_and_a_wrong_one_said(tmp_path, unit: str, codes: list[str]) -> None:
+    path = tmp_path / "k.riktlinje"
+    path.write_text(f'värde v\n  415\n  enhet "{unit}"\nslut\n', encoding="utf-8")
+    assert [d.code for d in read([path]).diagnostics if d.path == str(path)] == codes
+
+
+def test_a_missing_slut_names_the_open_fee_block() -> None:
+    _, diagnostics = parse('avgift a\n  timtaxa "415 kr per timme"\n  insats hemtjänst\n', "riktlinje")
+    [found] = errors(diagnostics)
+    assert found.code == "syntax.slut_saknas" and found.args["block"] == "avgift" and found.line == 1

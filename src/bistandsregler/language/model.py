@@ -290,7 +290,6 @@ class Insats(Documented):
     norms: list[Norm] = []
     scope: Bounds | None = None
     stay_at_most: Span | None = None  # "vistelse högst 3 veckor": per stay, not per decision
-    stay_pos: Pos | None = None
     cycle: Cycle | None = None  # recorded: a decision does not carry its stays
     requirements: Requirements = Requirements()
     kinds: list[str] = []  # "slag": what the checks treat it as (INSATS_KINDS)

@@ -233,7 +233,7 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
 
 
 _BLOCK_OPENERS = re.compile(
-    r"^\s*(riktlinje|lag|insats|aktivitet|värde|nivåer|regel|förval|delegation|ordlista|schablon)\b"
+    r"^\s*(riktlinje|lag|insats|aktivitet|värde|nivåer|regel|förval|delegation|ordlista|avgift|schablon)\b"
 )
 
 
@@ -545,7 +545,6 @@ class _Builder:
                 fields["scope"] = self.bounds(children[0])
             elif kind == "vistelse":
                 fields["stay_at_most"] = m.Span(amount=int(_number(children[0])), unit=_UNITS[str(children[1])])
-                fields["stay_pos"] = self.pos(statement)
             elif kind == "vaxelvard":
                 home = m.Span(amount=int(_number(children[0])), unit=_UNITS[str(children[1])])
                 away = m.Span(amount=int(_number(children[2])), unit=_UNITS[str(children[3])])

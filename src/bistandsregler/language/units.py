@@ -662,10 +662,13 @@ class Money:
         return f"{_decimal(self.kronor)} {self.unit()}"
 
 
+KRONOR = Text("kr", "SEK")  # the unit format_kronor writes
+
+
 def money_unit_text(per: MoneyPer | None, lang: str = "sv") -> str:
-    if lang == "en":
-        return "SEK" + (f" per {_MONEY_EN[per]}" if per else "")
-    return "kr" + (f" per {per}" if per else "")
+    """ "kr per timme" (the language's spelling), "SEK per hour" in English."""
+    unit = KRONOR + (Text(f" per {per}", f" per {_MONEY_EN[per]}") if per else EMPTY)
+    return unit.render(lang)
 
 
 def _money_match(text: str) -> tuple[re.Match | None, MoneyPer | None, Text]:
@@ -722,4 +725,4 @@ def format_kronor(kronor: Fraction, lang: str = "sv") -> str:
     sign = "-" if ore < 0 else ""
     digits = f"{whole:,}".replace(",", " ")
     text = f"{sign}{digits}" + (f".{part:02d}" if part else "")
-    return f"{decimal(text, lang)} {'kr' if lang == 'sv' else 'SEK'}"
+    return f"{decimal(text, lang)} {KRONOR.render(lang)}"
