@@ -126,7 +126,7 @@ dates = st.one_of(
     st.just("2025-02-30"),
 )
 numbers = st.one_of(st.integers(0, 200).map(str), st.sampled_from(["1,5", "2.25", "0", "007"]))
-units = st.sampled_from(["dag", "dagar", "vecka", "veckor", "månad", "månader", "år"])
+units = st.sampled_from(["dag", "dagar", "dygn", "vecka", "veckor", "månad", "månader", "år"])
 counts = st.integers(1, 36).map(str)
 
 _prose_line = st.tuples(
@@ -215,12 +215,15 @@ requirements = [
     _cat(st.just(["verkställighet", "inom"]), counts, units),
     _cat(st.just("tolerans"), numbers, st.just("%")),
 ]
-age_values = st.one_of(counts.map(lambda n: [n]), names.map(lambda n: ["värde", n]))
+age_values = st.one_of(counts.map(lambda n: [n]), counts.map(lambda n: [n, "år"]), names.map(lambda n: ["värde", n]))
 age_ranges = st.one_of(
     _cat(age_values, st.sampled_from(["–", "-", "till"]), age_values),
-    _cat(st.sampled_from(["under", "över"]), age_values),
-    _cat(age_values, st.just("och"), st.sampled_from(["äldre", "yngre"])),
+    _cat(st.sampled_from(["under", "över", "fyllda", "från"]), age_values),
+    _cat(age_values, st.sampled_from(["och", "eller"]), st.sampled_from(["äldre", "yngre"])),
 )
+MONEY = ["415 kr per timme", "2 642,08 kr per månad", "58 800 kr", "89 kronor/dygn", "kr per timme", "415 kr per fortnight"]
+shares = _cat(st.just("andel"), numbers, _opt(_cat(st.just("/"), numbers)), st.just(["av", "värde"]), names)
+money = st.one_of(st.sampled_from(MONEY).map(lambda s: [f'"{s}"']), _cat(st.just("värde"), names), shares)
 bounds = st.one_of(
     _cat(st.just("normalt"), amounts, _opt(_cat(st.just("högst"), amounts))),
     _cat(st.just("högst"), amounts),
@@ -249,11 +252,14 @@ STATEMENTS = {
         _cat(st.just("motsvarighet"), names), _cat(st.just("huvudman"), names),
         _cat(st.just("förenklad"), st.sampled_from(["tillåten", "utesluten"])),
         _cat(st.just("schablon"), _list(names)), _cat(st.just("slag"), names), _cat(st.just("norm"), names, bounds, _opt(_cat(st.just("avsnitt"), texts))),
-        _cat(st.just("omfattning"), bounds), *requirements, *documented,
+        _cat(st.just("omfattning"), bounds), _cat(st.just(["vistelse", "högst"]), counts, units),
+        _cat(st.just("växelvård"), counts, units, st.just(["hemma", ","]), counts, units, st.just("på"), names),
+        *requirements, *documented,
     ],
     "aktivitet": [_cat(st.just("kategori"), names), _cat(st.just("kallas"), _list(texts)), *documented],
     "värde": [
-        _cat(st.one_of(numbers, texts), _opt(validity)), _cat(st.just("enhet"), texts),
+        _cat(st.one_of(numbers, texts, shares), _opt(validity)), _cat(st.just("enhet"), texts),
+        _cat(st.just("enhet"), st.sampled_from(MONEY).map(lambda s: f'"{s}"')),
         _cat(st.just("lagrum"), lawrefs), *documented,
     ],
     "nivåer": [
@@ -272,6 +278,11 @@ STATEMENTS = {
     "förval": [*requirements, *documented],
     "ordlista": [
         _cat(texts, _opt(_cat(st.just("betyder"), texts)), _opt(_cat(st.just("källa"), texts))), *documented,
+    ],
+    "avgift": [
+        _cat(st.just("insats"), _list(names)), _cat(st.just("timtaxa"), money),
+        _cat(st.just("högst"), money, _opt(_cat(st.just(["vid", "nivå"]), st.one_of(numbers, names)))),
+        _cat(st.just("nivåer"), names), *documented,
     ],
     "delegation": [
         _cat(st.just("beslutar"), _list(names)), _cat(st.just("efter"), counts, units), *documented,
@@ -295,7 +306,7 @@ STATEMENTS = {
 }
 
 BLOCKS = {
-    "riktlinje": ["riktlinje", "lag", "insats", "aktivitet", "värde", "nivåer", "regel", "förval", "delegation", "ordlista"],
+    "riktlinje": ["riktlinje", "lag", "insats", "aktivitet", "värde", "nivåer", "regel", "förval", "delegation", "ordlista", "avgift"],
     "schablon": ["schablon", "schablon_aktivitet"],
 }
 

@@ -29,6 +29,7 @@ from bistandsregler.checking.lookups import rule_output
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import GuidelineError
 from bistandsregler.language.facts import ABSENT, FIELDS
+from bistandsregler.language.lagrum import Cited, parse_lagrum
 
 FILE = "test.riktlinje"
 
@@ -41,10 +42,10 @@ P = pos()
 
 # ---- the fields, by kind (a new field in facts.FIELDS must be placed here) --------------------
 
-NUMBER_FIELDS = ["timmar_per_månad", "minuter_per_månad", "schablon_minuter_per_månad", "antal_mål",
+NUMBER_FIELDS = ["timmar_per_månad", "minuter_per_månad", "omvårdnad_timmar_per_månad", "service_timmar_per_månad", "schablon_minuter_per_månad", "antal_mål",
                  "grundbehov_timmar_per_vecka", "hushåll", "normal_minuter_per_månad"]
 RANGE_FIELDS = ["ålder"]
-TEXT_FIELDS = ["insats", "ansökt", "lag", "utfall", "motivering", "kön", "roll", "motsvarighet"]
+TEXT_FIELDS = ["insats", "ansökt", "lag", "lagrum", "utfall", "motivering", "kön", "roll", "motsvarighet"]
 DATE_FIELDS = ["beslutsdatum", "giltig_från", "giltig_till", "uppföljning"]
 BOOL_FIELDS = ["nybeviljad"]
 NUMBER_LIST_FIELDS = ["personkrets"]
@@ -93,9 +94,10 @@ number_exprs = st.recursive(
                             st.sampled_from(["+", "-", "*", "/"]), inner, inner),
     max_leaves=3,
 )
+LAGRUM = ["11 kap. 5 § SoL", "11 kap. 5 § första stycket SoL", "9 § 3 LSS", "11 kap. 1 § SoL"]
 texts = st.one_of(
     st.sampled_from(WORDS).map(field),  # a bare word: a symbol
-    st.sampled_from(WORDS + ["", "Hemtjänst"]).map(lambda s: m.Text(value=s, pos=P)),
+    st.sampled_from(WORDS + ["", "Hemtjänst"] + LAGRUM).map(lambda s: m.Text(value=s, pos=P)),
     st.just(m.ValueRef(name="ord", pos=P)),
 )
 text_exprs = st.one_of(texts, st.sampled_from(TEXT_FIELDS).map(field))
@@ -163,6 +165,8 @@ def facts(draw) -> dict:
         if draw(st.integers(0, 9)) == 0:
             continue  # a missing key is unknown too
         out[name] = draw(age_values if name in RANGE_FIELDS else VALUE_OF_KIND[info.kind])
+    if out.get("lagrum") not in (None, ABSENT):  # a decision's reference, equal to texts by meaning
+        out["lagrum"] = Cited(parse_lagrum(draw(st.sampled_from(LAGRUM))))
     return out
 
 

@@ -299,7 +299,13 @@ def test_insats() -> None:
     [
         ("65 och äldre", m.AgeRange(minimum=m.AgeBound(years=65), pos=pos(2, 18))),
         ("under 65", m.AgeRange(maximum=m.AgeBound(years=65), exclusive_max=True, pos=pos(2, 18))),
-        ("över 20", m.AgeRange(minimum=m.AgeBound(years=20), exclusive_min=True, pos=pos(2, 18))),
+        ("65 år eller äldre", m.AgeRange(minimum=m.AgeBound(years=65), pos=pos(2, 18))),
+        ("fyllda 65", m.AgeRange(minimum=m.AgeBound(years=65), pos=pos(2, 18))),
+        ("fyllda 65 år", m.AgeRange(minimum=m.AgeBound(years=65), pos=pos(2, 18))),
+        ("från 65 år", m.AgeRange(minimum=m.AgeBound(years=65), pos=pos(2, 18))),
+        ("från värde pa_åldersgräns", m.AgeRange(minimum=m.AgeBound(value="pa_åldersgräns"), pos=pos(2, 18))),
+        ("under 65 år", m.AgeRange(maximum=m.AgeBound(years=65), exclusive_max=True, pos=pos(2, 18))),
+        ("20 eller yngre", m.AgeRange(maximum=m.AgeBound(years=20), pos=pos(2, 18))),
         ("20 och yngre", m.AgeRange(maximum=m.AgeBound(years=20), pos=pos(2, 18))),
         ("18 till 64", m.AgeRange(minimum=m.AgeBound(years=18), maximum=m.AgeBound(years=64), pos=pos(2, 18))),
         ("18-64", m.AgeRange(minimum=m.AgeBound(years=18), maximum=m.AgeBound(years=64), pos=pos(2, 18))),
@@ -311,6 +317,21 @@ def test_insats() -> None:
 def test_target_age(written: str, expected: m.AgeRange) -> None:
     insats = guideline(f"insats personlig_assistans\n  målgrupp ålder {written}\nslut\n").insatser[0]
     assert insats.target.ages == expected
+
+
+@pytest.mark.parametrize(("written", "older", "same"), [
+    ("över 65", "66 år eller äldre", "65 år eller äldre"),
+    ("över 12 år", "13 år eller äldre", "12 år eller äldre"),
+    ("över värde pa_åldersgräns", "över värde pa_åldersgräns", "från värde pa_åldersgräns"),
+])
+def test_bare_over_is_an_error_naming_both_readings(written: str, older: str, same: str) -> None:
+    """'över 65' is 66 and older to the engine and often 65 and older to a reader: the author says which."""
+    document, diagnostics = parse(f"insats x\n  målgrupp ålder {written}\nslut\n", "riktlinje")
+    [found] = errors(diagnostics)
+    assert found.code == "malgrupp.over_tvetydig" and (found.line, found.column) == (2, 18)
+    assert f"'{older}'" in found.message() and f"'{same}'" in found.message()
+    # The document is still built (the language server shows the rest), with the engine's reading.
+    assert document is not None and document.insatser[0].target.ages.exclusive_min
 
 
 def test_target_personkrets_and_lss_insats() -> None:

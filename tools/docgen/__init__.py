@@ -16,6 +16,8 @@ page family, so that none can drift from the code:
   and what ``evaluate`` prints for ``docs/exempel/beslut.json``;
 - ``audit``: the sample delegation list imported, evaluated and read row by row, and the SoL
   insatser with an LSS counterpart;
+- ``national``: the national layer's insatser, activities and dated values for the authors'
+  page on what they build on (``nationella-*.md``);
 - ``modules``: the module map of ``src/bistandsregler/`` (``moduler.md``).
 
 Pages include the fragments with the pymdown ``snippets`` extension. ``tests/test_docs.py``
@@ -28,10 +30,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import audit, cli, decisions, findings, language, modules
+from . import audit, cli, decisions, findings, language, modules, national
 from .common import GENERATED, OUTPUT, ROOT, cached_parsing, checker
 
-FAMILIES = (language, modules, cli, findings, decisions, audit)
+FAMILIES = (language, national, modules, cli, findings, decisions, audit)
 # Folders holding nothing but generated files: a file no longer generated is removed.
 GENERATED_FOLDERS = (OUTPUT, GENERATED / "cli")
 

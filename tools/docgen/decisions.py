@@ -61,6 +61,10 @@ FIELD_NOTES: dict[str, str] = {
     "scope.activities[].from_text": "Read from free text (a delegation list's reasons), not from a field "
     "of its own.",
     "scope.hours_per_month": "Granted time in hours a month, compared with standard time × frequency.",
+    "scope.care_hours_per_month": "Of the granted time, the hours of personal care (omvårdnad) a month; a rule "
+    "reads it as `omvårdnad_timmar_per_månad`.",
+    "scope.service_hours_per_month": "Of the granted time, the hours of service a month; a rule reads it as "
+    "`service_timmar_per_månad`.",
     "valid_from": "The first day the decision applies.",
     "valid_until": 'The last day it applies, or `"tills_vidare"`: until further notice.',
     "follow_up_on": "The planned follow-up.",

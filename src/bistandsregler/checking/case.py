@@ -18,7 +18,7 @@ from bistandsregler.checking.findings import CODES, Finding
 from bistandsregler.checking.lookups import Lookups
 from bistandsregler.language import model as m
 from bistandsregler.language.facts import ABSENT
-from bistandsregler.language.lagrum import LawRef
+from bistandsregler.language.lagrum import Cited, LawRef
 from bistandsregler.language.messages import Severity, Text
 
 
@@ -176,6 +176,10 @@ def build_case(decision: Decision, lookups: Lookups) -> Case:
     return case
 
 
+def _hours(hours: float | None) -> Any:
+    return exact(Fraction(str(hours))) if hours is not None else None
+
+
 def _facts(case: Case) -> dict[str, Any]:
     d = case.decision
     person = d.person
@@ -195,11 +199,14 @@ def _facts(case: Case) -> dict[str, Any]:
         "insats": case.insats_id,
         "ansökt": applied,
         "lag": law,
+        "lagrum": Cited(case.ref) if case.ref is not None else None,
         "ålder": case.age,
         "personkrets": list(person.personkrets) if person and person.personkrets is not None else None,
         "utfall": d.outcome,
         "timmar_per_månad": exact(minutes / 60) if minutes is not None else None,
         "minuter_per_månad": exact(minutes) if minutes is not None else None,
+        "omvårdnad_timmar_per_månad": _hours(d.scope.care_hours_per_month if d.scope else None),
+        "service_timmar_per_månad": _hours(d.scope.service_hours_per_month if d.scope else None),
         "antal_mål": len(goals) if goals is not None else None,
         "motivering": d.justification,
         "grundbehov_timmar_per_vecka": exact(person.basic_needs_hours_per_week)

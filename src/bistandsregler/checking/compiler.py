@@ -28,6 +28,8 @@ LIST_FIELDS = frozenset(k for k, v in FIELDS.items() if v.kind.startswith("lista
 # Fields that may be an interval (lo, hi): age from a birth year alone.
 RANGE_FIELDS = frozenset({"ålder"})
 # Facts that depend only on the insats: looked up once per decision from a per-insats table.
+# Fields whose values equal texts by meaning, not by hash (lagrum: a Cited law reference).
+PARTIAL_FIELDS = frozenset({"lagrum"})
 STATIC_FIELDS = frozenset({"normal_minuter_per_månad", "motsvarighet", "tillåtna_lagar"})
 
 _NEGATED: dict[str, m.CompareOp] = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
@@ -340,7 +342,8 @@ class _Codegen:
         if _collection(condition.item) and not item_is_list:  # an age interval: see _in
             return _call("_in", item, ast.List(options, ast.Load()), ast.Constant(negated))
         constants = [o for o in options if isinstance(o, ast.Constant) and o.value is not None]
-        if not item_is_list and len(constants) == len(options):
+        partial = isinstance(condition.item, m.Field_) and condition.item.name in PARTIAL_FIELDS
+        if not item_is_list and not partial and len(constants) == len(options):
             # item in {constants}: a frozenset built once
             choices = self.const(frozenset(o.value for o in constants))
             test = ast.Compare(item, [ast.NotIn() if negated else ast.In()], [choices])

@@ -69,6 +69,12 @@ class Activity(_Input):
 class Scope(_Input):
     activities: list[Activity] | None = None
     hours_per_month: float | None = Field(None, ge=0, le=HOURS_PER_MONTH, allow_inf_nan=False)
+    # A decision may grant both personal care and service, each with its hours (the fee and the
+    # provider's pay differ between them); they need not add up to hours_per_month, which may be absent.
+    care_hours_per_month: float | None = Field(
+        None, ge=0, le=HOURS_PER_MONTH, allow_inf_nan=False, description="Beviljade timmar omvårdnad per månad.")
+    service_hours_per_month: float | None = Field(
+        None, ge=0, le=HOURS_PER_MONTH, allow_inf_nan=False, description="Beviljade timmar service per månad.")
 
 
 class Goal(_Input):

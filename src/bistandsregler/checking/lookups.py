@@ -93,7 +93,7 @@ class Lookups:
         value = self.values.get(name)
         if value is None or day is None:
             return None
-        return exact(value.at(day))
+        return exact(value.at(day, self.values))
 
     @cached_property
     def delegations(self) -> list[m.Delegation]:

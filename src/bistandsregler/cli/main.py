@@ -362,6 +362,11 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
                           help=t("riktlinje med nivåer (t.ex. avgiftsnivåer)", "guideline with bands (e.g. fee levels)"))
     estimate.add_argument("--nivaer", "--nivåer", dest="nivaer", metavar="ID",
                           help=t("vilka nivåer i riktlinjen (alla)", "which bands of the guideline (all)"))
+    estimate.add_argument("--avgift", metavar="ID",
+                          help=t("avgiften i riktlinjen som fallet prissätts med (den enda, om det finns en)",
+                                 "the guideline's fee to price the case with (the only one, if there is one)"))
+    estimate.add_argument("--datum", metavar=t("DATUM", "DATE"),
+                          help=t("dagen avgiften räknas på, ÅÅÅÅ-MM-DD (i dag)", "the day the fee is computed on, YYYY-MM-DD (today)"))
     estimate.add_argument("--format", choices=["text", "json"], default="text",
                           help=t("text för människor, json för maskiner (text)", "text for people, json for machines (text)"))
     common(estimate)
@@ -477,6 +482,7 @@ _SUITE_SUFFIX = ".jamforelse.yaml"
 
 def _estimate(args: argparse.Namespace) -> int:
     import json
+    from datetime import date
 
     from bistandsregler.language.errors import InputError
     from bistandsregler.standard_times.compare import read_tables
@@ -501,9 +507,39 @@ def _estimate(args: argparse.Namespace) -> int:
                 print(f"bistandsregler: {args.riktlinje}: " + Text(f"inga nivåer med id '{args.nivaer}'",
                       f"no bands with the id '{args.nivaer}'").render(args.lang), file=sys.stderr)
                 return 2
+    fee, values, fee_bands, on = None, {}, {}, None
+    if args.riktlinje:
+        named_guidelines = [g for g in book.guidelines if g.path in named]
+        fees = [f for g in named_guidelines for f in g.fees]
+        if args.avgift:
+            fees = [f for f in fees if f.id == args.avgift]
+            if not fees:
+                print(f"bistandsregler: {args.riktlinje}: " + Text(f"ingen avgift med id '{args.avgift}'",
+                      f"no fee with the id '{args.avgift}'").render(args.lang), file=sys.stderr)
+                return 2
+        if len(fees) > 1:
+            names = ", ".join(f.id for f in fees)
+            print(f"bistandsregler: {args.riktlinje}: " + Text(f"flera avgifter ({names}); välj en med --avgift",
+                  f"several fees ({names}); choose one with --avgift").render(args.lang), file=sys.stderr)
+            return 2
+        if fees:
+            fee = fees[0]
+            owner = next(g for g in named_guidelines if fee in g.fees)
+            values, fee_bands = book.values(owner), book.bands(owner)
+    elif args.avgift:
+        print("bistandsregler: " + Text("--avgift kräver --riktlinje", "--avgift needs --riktlinje").render(args.lang),
+              file=sys.stderr)
+        return 2
+    try:
+        on = date.fromisoformat(args.datum) if args.datum else date.today()
+    except ValueError:
+        print("bistandsregler: " + Text(f"--datum '{args.datum}' är inget datum (ÅÅÅÅ-MM-DD)",
+                                        f"--datum '{args.datum}' is not a date (YYYY-MM-DD)").render(args.lang), file=sys.stderr)
+        return 2
     try:
         result = estimate(tables[0], args.activities, book, set(args.fakta), bands,
-                          household=args.hushall, lang=args.lang)
+                          household=args.hushall, fee=fee, values=values, fee_bands=fee_bands, on=on,
+                          lang=args.lang)
     except ActivityTextError as error:
         print(f"bistandsregler: {error.render(args.lang)}", file=sys.stderr)
         return 1

@@ -205,6 +205,56 @@ CATALOGUE: dict[str, Entry] = {
         ),
         "Daterade värden lämnar en lucka i tiden.",
     ),
+    "varde.andel_ogiltig": Entry(
+        Severity.ERROR,
+        Text(
+            "'{written}' kan inte räknas: {reason}",
+            "'{written}' cannot be computed: {reason}",
+        ),
+        "En andel av ett värde som inte är ett tal i kronor, eller som till slut är en andel av sig själv.",
+    ),
+    "malgrupp.over_tvetydig": Entry(
+        Severity.ERROR,
+        Text(
+            "'{written}' läses olika: verktyget skulle läsa det som '{older}', många läsare som '{same}'; "
+            "skriv den form som menas",
+            "'{written}' reads two ways: the tool would read it as '{older}', many readers as '{same}'; "
+            "write the form that is meant",
+        ),
+        "En åldersgräns med 'över' som kan betyda både från och med och efter åldern.",
+    ),
+    "vistelse.over_grans": Entry(
+        Severity.ERROR,
+        Text(
+            "växelvården i '{name}' har {away} borta, men en vistelse får vara högst {limit}",
+            "the respite cycle of '{name}' has {away} away, but a stay may last at most {limit}",
+        ),
+        "En växelvård vars period borta är längre än insatsens längsta vistelse.",
+    ),
+    "avgift.taxa_saknas": Entry(
+        Severity.ERROR,
+        Text(
+            "avgiften '{name}' har varken 'timtaxa' eller 'högst'; den kan inte räknas",
+            "the fee '{name}' has neither 'timtaxa' nor 'högst'; it cannot be computed",
+        ),
+        "En avgift som inte säger vad den kostar.",
+    ),
+    "belopp.enhet": Entry(
+        Severity.ERROR,
+        Text(
+            "'{written}' i '{statement}' räknas i {found}; '{statement}' räknas i {expected}",
+            "'{written}' in '{statement}' is counted in {found}; '{statement}' is counted in {expected}",
+        ),
+        "Ett belopp i en avgift har fel enhet: en timtaxa i kronor per timme, ett tak i kronor per månad.",
+    ),
+    "avgift.nivaer_saknas": Entry(
+        Severity.ERROR,
+        Text(
+            "'högst ... vid nivå {band}' i avgiften '{name}' kräver en rad 'nivåer NAMN'",
+            "'högst ... vid nivå {band}' in the fee '{name}' needs a line 'nivåer NAMN'",
+        ),
+        "Ett tak per nivå i en avgift som inte säger vilka nivåer det gäller.",
+    ),
     "nivaer.overlapp": Entry(
         Severity.ERROR,
         Text(

@@ -25,6 +25,10 @@ FIELDS: dict[str, FieldInfo] = {
     "ansökt": FieldInfo("text", "den insats som ansökan gällde", "the service applied for"),
     "lag": FieldInfo("text", "lagen som beslutet hänvisar till: SoL eller LSS", "the law cited: SoL or LSS",
                      get_args(Law)),
+    "lagrum": FieldInfo("text", "lagrummet som beslutet anger; lagrum = \"11 kap. 5 § SoL\" gäller också när "
+                        "beslutet anger en del av det (ett stycke, en punkt)",
+                        "the law reference the decision cites; lagrum = \"11 kap. 5 § SoL\" also holds when it "
+                        "cites a part of it (a stycke, a point)"),
     "ålder": FieldInfo("tal", "ålder på beslutsdagen; ett intervall om bara födelseåret är känt",
                        "age on the decision date; a range when only the birth year is known"),
     "personkrets": FieldInfo("lista:tal", "personkretsar enligt 1 § LSS (1, 2, 3)", "LSS 1 § groups (1, 2, 3)"),
@@ -32,6 +36,10 @@ FIELDS: dict[str, FieldInfo] = {
                         ("bifall", "delvis_bifall", "avslag")),
     "timmar_per_månad": FieldInfo("tal", "beviljad tid i timmar per månad", "granted hours per month"),
     "minuter_per_månad": FieldInfo("tal", "beviljad tid i minuter per månad", "granted minutes per month"),
+    "omvårdnad_timmar_per_månad": FieldInfo("tal", "beviljade timmar omvårdnad per månad",
+                                            "granted hours of personal care per month"),
+    "service_timmar_per_månad": FieldInfo("tal", "beviljade timmar service per månad",
+                                          "granted hours of service per month"),
     "schablon_minuter_per_månad": FieldInfo(
         "tal", "schablontid × frekvens för beslutets aktiviteter, minuter per månad",
         "standard time × frequency of the decision's activities, minutes per month"),

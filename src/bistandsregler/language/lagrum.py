@@ -291,3 +291,51 @@ def try_parse_lagrum_prefix(text: str) -> tuple[LawRef, str] | None:
         if ref is not None:
             return ref, text[end:].strip()
     return None
+
+
+class Cited(str):
+    """A decision's law reference as a rule reads it (the field ``lagrum``).
+
+    ``lagrum = "11 kap. 5 § SoL"`` holds when the decision cites that paragraph or a part of it:
+    chapter, paragraph and letter must be the decision's, and a law, SFS number, stycke or point
+    the written reference names too, so "11 kap. 5 § SoL" also holds for "11 kap. 5 § första
+    stycket SoL" (but "5 § SoL" does not). A text that is no law reference equals nothing (validate says so first).
+    """
+
+    __slots__ = ("ref",)
+    ref: LawRef
+
+    def __new__(cls, ref: LawRef) -> Cited:
+        cited = super().__new__(cls, ref.canonical())
+        cited.ref = ref
+        return cited
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Cited):
+            return self.ref == other.ref
+        if not isinstance(other, str):
+            return False
+        written = _written_ref(other)
+        if written is None:
+            return False
+        mine = self.ref.model_dump()
+        # The paragraph itself must be the same; a law, SFS number, stycke or point left unsaid is any.
+        return all(mine[name] == value if name in _WHOLE else value is None or mine[name] == value
+                   for name, value in written.model_dump().items())
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:  # equal to texts naming only a part of it: hash what every one names
+        return hash(self.ref.paragraph)
+
+
+_WHOLE = frozenset({"chapter", "paragraph", "letter", "paragraph_to"})
+
+
+@lru_cache(maxsize=1024)
+def _written_ref(text: str) -> LawRef | None:
+    try:
+        return parse_lagrum(text)
+    except LagrumError:
+        return None

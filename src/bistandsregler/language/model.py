@@ -7,6 +7,7 @@ live in ``validation``, evaluation in ``evaluation``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
 from typing import Annotated, Literal
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bistandsregler.language import messages
 from bistandsregler.language.lagrum import LawRef
 from bistandsregler.language.messages import Severity
-from bistandsregler.language.units import Quantity, round_to_step
+from bistandsregler.language.units import Money, MoneyPer, Quantity, money_unit_text, round_to_step
 
 # The closed word sets of the language, as the grammar spells them.
 CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
@@ -243,6 +244,15 @@ class Span(_Model):
         return f"{self.amount} " + unit
 
 
+class Cycle(_Model):
+    """A respite cycle: "växelvård 2 veckor hemma, 2 veckor på korttidsboende"."""
+
+    home: Span
+    away: Span
+    where: str  # the insats or place the away period is spent in, as written
+    pos: Pos
+
+
 class Requirements(_Model):
     """Handling rules; ``None`` means the file says nothing (a default or the national layer applies)."""
 
@@ -279,6 +289,8 @@ class Insats(Documented):
     standard_activities: list[str] = []  # "schablon": names checked, not used when checking decisions
     norms: list[Norm] = []
     scope: Bounds | None = None
+    stay_at_most: Span | None = None  # "vistelse högst 3 veckor": per stay, not per decision
+    cycle: Cycle | None = None  # recorded: a decision does not carry its stays
     requirements: Requirements = Requirements()
     kinds: list[str] = []  # "slag": what the checks treat it as (INSATS_KINDS)
 
@@ -290,8 +302,21 @@ class Activity(Documented):
     aliases: list[str] = []
 
 
+class Share(_Model):
+    """A share of another dated value, read on the same day: "andel 0,5392 / 12 av värde prisbasbelopp"."""
+
+    kind: Literal["andel"] = "andel"
+    factor: Fraction
+    of: str  # the other value's id
+    written: str
+    pos: Pos
+
+
+MAX_SHARE_DEPTH = 8  # a share of a share ...: deeper (or circular) is unknown, and validate says so
+
+
 class DatedEntry(_Model):
-    value: Fraction | str
+    value: Fraction | str | Share
     validity: Validity = ALWAYS
     pos: Pos
 
@@ -300,14 +325,26 @@ class DatedValue(Documented):
     id: str
     name: str | None = None
     unit: str | None = None
+    kronor: bool = False  # the unit is money ("kr", "kr per timme"): compared only with money
+    per: MoneyPer | None = None  # what an amount in kronor is counted per
     citation: Citation | None = None
     entries: list[DatedEntry] = []
 
-    def at(self, day: date) -> Fraction | str | None:
+    def at(self, day: date, values: Mapping[str, DatedValue] | None = None, depth: int = 0) -> Fraction | str | None:
+        """The value on ``day``; a share is resolved through ``values`` (unknown without them)."""
         for entry in self.entries:
             if entry.validity.covers(day):
-                return entry.value
+                if not isinstance(entry.value, Share):
+                    return entry.value
+                other = (values or {}).get(entry.value.of)
+                if other is None or depth >= MAX_SHARE_DEPTH:
+                    return None
+                base = other.at(day, values, depth + 1)
+                return entry.value.factor * base if isinstance(base, Fraction) else None
         return None
+
+    def unit_text(self, lang: str = "sv") -> str | None:
+        return money_unit_text(self.per, lang) if self.kronor else self.unit
 
 
 class Band(_Model):
@@ -337,6 +374,50 @@ class Bands(Documented):
             if value >= band.low and (band.high is None or value <= band.high):
                 found = band
         return found
+
+
+# ---- fees ---------------------------------------------------------------------------------------
+
+
+class MoneyAmount(_Model):
+    """An amount in kronor a fee names: written ("415 kr per timme"), a dated value, or a share of one."""
+
+    written: str
+    money: Money | None = None  # written as an amount
+    value: str | None = None  # "värde NAME"
+    share: Share | None = None  # "andel F av värde NAME"
+    pos: Pos
+
+    def at(self, day: date, values: Mapping[str, DatedValue]) -> Fraction | None:
+        """Kronor on ``day``; ``None`` when a value has no amount that day (or is unknown)."""
+        if self.money is not None:
+            return self.money.kronor
+        if self.share is not None:
+            found = DatedValue(id="", entries=[DatedEntry(value=self.share, pos=self.pos)], pos=self.pos)
+            amount = found.at(day, values)
+        else:
+            value = values.get(self.value or "")
+            amount = value.at(day, values) if value is not None else None
+        return amount if isinstance(amount, Fraction) else None
+
+
+class Ceiling(_Model):
+    """ "högst ...": the most the fee may be per month, for all or for one band ("vid nivå 3")."""
+
+    amount: MoneyAmount
+    band: str | None = None
+    pos: Pos
+
+
+class Fee(Documented):
+    """ "avgift": what a person pays per month, min(hours × timtaxa, ceiling), the ceiling perhaps by band."""
+
+    id: str
+    name: str | None = None
+    insatser: list[str] = []  # the insatser the fee is for (none: not said)
+    hourly: MoneyAmount | None = None  # "timtaxa": kronor per hour
+    ceilings: list[Ceiling] = []
+    bands: str | None = None  # "nivåer NAME": the bands that pick the ceiling
 
 
 class Rule(Documented):
@@ -431,6 +512,7 @@ class Guideline(_Model):
     defaults: Requirements | None = None
     delegations: list[Delegation] = []
     word_lists: list[WordList] = []
+    fees: list[Fee] = []
 
 
 # ---- standard times ---------------------------------------------------------------------------
@@ -456,6 +538,15 @@ class StandardActivity(Documented):
     no_time: bool = False
 
 
+class Rate(_Model):
+    """ "ersättning omvårdnad "464 kr per timme"": kronor an hour for a national category's activities."""
+
+    category: str
+    written: str
+    money: Money
+    pos: Pos
+
+
 class TableMeta(Documented):
     id: str
     title: str | None = None
@@ -463,6 +554,7 @@ class TableMeta(Documented):
     kind: Literal["bedömning", "ersättning", "normaltid"] | None = None
     validity: Validity = ALWAYS
     undated: bool = False
+    rates: list[Rate] = []
 
 
 class StandardTimeTable(_Model):

@@ -24,7 +24,12 @@ from bistandsregler.language.expected import Vocabulary, describe, one_of
 from bistandsregler.language.lagrum import SFS_PATTERN, LagrumError, LawRef, parse_lagrum
 from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.resources import grammar_dir
-from bistandsregler.language.units import FrequencyError, parse_quantity
+from bistandsregler.language.units import (
+    FrequencyError,
+    parse_money,
+    parse_money_unit,
+    parse_quantity,
+)
 
 MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 60  # condition nesting; deeper input is refused with a message, not a crash
@@ -228,7 +233,7 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
 
 
 _BLOCK_OPENERS = re.compile(
-    r"^\s*(riktlinje|lag|insats|aktivitet|värde|nivåer|regel|förval|delegation|ordlista|schablon)\b"
+    r"^\s*(riktlinje|lag|insats|aktivitet|värde|nivåer|regel|förval|delegation|ordlista|avgift|schablon)\b"
 )
 
 
@@ -293,7 +298,7 @@ def _line_col(token: Token) -> tuple[int, int]:
     return token.line, token.column
 
 
-_UNITS: dict[str, m.SpanUnit] = {"dag": "dag", "dagar": "dag", "vecka": "vecka", "veckor": "vecka", "månad": "månad", "månader": "månad", "år": "år"}
+_UNITS: dict[str, m.SpanUnit] = {"dag": "dag", "dagar": "dag", "dygn": "dag", "vecka": "vecka", "veckor": "vecka", "månad": "månad", "månader": "månad", "år": "år"}
 _COMPARISONS: dict[str, m.CompareOp] = {
     "≤": "<=", "≥": ">=", "≠": "!=", "<=": "<=", ">=": ">=", "!=": "!=", "<": "<", ">": ">", "=": "=",
 }
@@ -407,7 +412,7 @@ class _Builder:
     def guideline(self, tree: Tree) -> m.Guideline:
         parts: dict[str, Any] = {
             "laws": [], "insatser": [], "activities": [], "values": [], "bands": [], "rules": [], "delegations": [],
-            "word_lists": [],
+            "word_lists": [], "fees": [],
         }
         meta = defaults = None
         for block in tree.children:
@@ -434,6 +439,8 @@ class _Builder:
                 parts["delegations"].append(self.delegation(block))
             elif kind == "ordlista_block":
                 parts["word_lists"].append(self.word_list(block))
+            elif kind == "avgift_block":
+                parts["fees"].append(self.fee(block))
         return m.Guideline(path=self.path, meta=meta, defaults=defaults, **parts)
 
     def meta(self, tree: Tree) -> m.GuidelineMeta:
@@ -536,6 +543,12 @@ class _Builder:
                                     section=section, pos=self.pos(children[0])))
             elif kind == "omfattning":
                 fields["scope"] = self.bounds(children[0])
+            elif kind == "vistelse":
+                fields["stay_at_most"] = m.Span(amount=int(_number(children[0])), unit=_UNITS[str(children[1])])
+            elif kind == "vaxelvard":
+                home = m.Span(amount=int(_number(children[0])), unit=_UNITS[str(children[1])])
+                away = m.Span(amount=int(_number(children[2])), unit=_UNITS[str(children[3])])
+                fields["cycle"] = m.Cycle(home=home, away=away, where=str(children[4]), pos=self.pos(statement))
             elif not self.documented(statement, fields):
                 requirement_statements.append(statement)
         fields["requirements"] = self.requirements(requirement_statements, {})
@@ -569,10 +582,27 @@ class _Builder:
         if kind == "age_under":
             return m.AgeRange(maximum=bounds[0], exclusive_max=True, pos=pos)
         if kind == "age_over":
+            self.ambiguous_over(tree, bounds[0])
             return m.AgeRange(minimum=bounds[0], exclusive_min=True, pos=pos)
         if kind == "age_and_older":
             return m.AgeRange(minimum=bounds[0], pos=pos)
         return m.AgeRange(maximum=bounds[0], pos=pos)
+
+    def ambiguous_over(self, tree: Tree, bound: m.AgeBound) -> None:
+        """ "över 65" reads as 66 and older to the engine and often as 65 and older to a person:
+        the author must say which (docs/riktlinjespraket/malgrupp.md says why)."""
+        line, column = tree.meta.line, tree.meta.column
+        if bound.years is not None:
+            n = bound.years
+            older, same = f"{n + 1} år eller äldre", f"{n} år eller äldre"
+        else:
+            older, same = f"över värde {bound.value}", f"från värde {bound.value}"
+        self.diagnostics.append(Diagnostic(
+            "malgrupp.over_tvetydig", Severity.ERROR, self.path, line, column,
+            {"written": f"över {bound.years if bound.years is not None else 'värde ' + str(bound.value)}",
+             "older": older, "same": same},
+            self.line_of(line), len("över"),
+        ))
 
     def age_bound(self, tree: Tree) -> m.AgeBound:
         token = _leaf(tree)
@@ -645,16 +675,79 @@ class _Builder:
             children = statement.children
             if kind == "dated":
                 token = children[0]
-                value = _unquote(token) if token.type == "STRING" else _number(token)
+                value: Fraction | str | m.Share
+                if isinstance(token, Tree):
+                    value = self.share(token)
+                else:
+                    value = _unquote(token) if token.type == "STRING" else _number(token)
                 validity = self.validity(children[1]) if len(children) > 1 else m.ALWAYS
                 entries.append(m.DatedEntry(value=value, validity=validity, pos=self.pos(token)))
             elif kind == "enhet":
                 fields["unit"] = _unquote(children[0])
+                try:
+                    per = parse_money_unit(fields["unit"])
+                except FrequencyError as error:
+                    self.invalid(children[0], Text("ogiltig enhet", "invalid unit"), error.message)
+                else:
+                    if per is not False:
+                        fields["kronor"], fields["per"] = True, per
             elif kind == "lagrum":
                 fields["citation"] = self.citation(children[0])
             else:
                 self.documented(statement, fields)
         return m.DatedValue(entries=entries, **fields)
+
+    def share(self, tree: Tree) -> m.Share:
+        """ "andel 0,5392 / 12 av värde prisbasbelopp": factor 0.5392/12 of the value."""
+        *numbers, name = (_leaf(tree, i) for i in range(len(tree.children)))
+        factor = _number(numbers[0])
+        written = str(numbers[0])
+        if len(numbers) > 1:
+            divisor = _number(numbers[1])
+            written += f" / {numbers[1]}"
+            if divisor == 0:
+                self.invalid(numbers[1], Text("ogiltig andel", "invalid share"),
+                             Text("division med noll", "division by zero"))
+                divisor = Fraction(1)
+            factor /= divisor
+        return m.Share(factor=factor, of=str(name), written=f"andel {written} av värde {name}", pos=self.pos(tree))
+
+    def money(self, tree: Tree) -> m.MoneyAmount | None:
+        kind = _rule(tree)
+        pos = self.pos(tree)
+        if kind == "share":
+            share = self.share(tree)
+            return m.MoneyAmount(written=share.written, share=share, pos=pos)
+        token = _leaf(tree)
+        if kind == "varde":
+            return m.MoneyAmount(written=f"värde {token}", value=str(token), pos=pos)
+        written = _unquote(token)
+        try:
+            return m.MoneyAmount(written=written, money=parse_money(written), pos=pos)
+        except FrequencyError as error:
+            self.invalid(token, Text("ogiltigt belopp", "invalid amount"), error.message)
+            return None
+
+    def fee(self, tree: Tree) -> m.Fee:
+        name, title, rest = self.header(tree)
+        fields: dict = {"id": name, "name": title, "pos": self.pos(tree), "insatser": [], "ceilings": []}
+        for statement in rest:
+            kind = _rule(statement)
+            children = statement.children
+            if kind == "avgift_insats":
+                fields["insatser"].extend(str(t) for t in children[0].children)
+            elif kind == "timtaxa":
+                fields["hourly"] = self.money(children[0])
+            elif kind == "avgift_hogst":
+                amount = self.money(children[0])
+                band = str(children[1]) if len(children) > 1 else None
+                if amount is not None:
+                    fields["ceilings"].append(m.Ceiling(amount=amount, band=band, pos=self.pos(statement)))
+            elif kind == "avgift_nivaer":
+                fields["bands"] = str(children[0])
+            else:
+                self.documented(statement, fields)
+        return m.Fee(**fields)
 
     def bands(self, tree: Tree) -> m.Bands:
         name, title, rest = self.header(tree)
@@ -822,6 +915,15 @@ class _Builder:
                 fields["validity"] = self.validity(children[0])
             elif kind == "odaterad":
                 fields["undated"] = True
+            elif kind == "ersattning":
+                written = _unquote(children[1])
+                try:
+                    money = parse_money(written)
+                except FrequencyError as error:
+                    self.invalid(children[1], Text("ogiltigt belopp", "invalid amount"), error.message)
+                else:
+                    fields.setdefault("rates", []).append(m.Rate(category=str(children[0]), written=written,
+                                                                 money=money, pos=self.pos(children[1])))
             else:
                 self.documented(statement, fields)
         return m.TableMeta(**fields)

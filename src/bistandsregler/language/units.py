@@ -613,3 +613,116 @@ def find_activities(text: str) -> list[tuple[str, Quantity | None, tuple[int, in
             elif _SINGLE_WORD.fullmatch(_clean(sentence[begin:finish])):
                 result.append((_clean(sentence[begin:finish]), None, None))
     return result
+
+
+# ---- money --------------------------------------------------------------------------------------
+
+# What an amount in kronor is counted per: a fee per hour, a ceiling per month, a rate per
+# day or stay, a base amount per year (prisbasbeloppet) or a plain sum.
+MoneyPer = Literal["timme", "dygn", "dag", "vecka", "månad", "år"]
+_MONEY_PER: dict[str, MoneyPer] = {
+    "timme": "timme", "timmen": "timme", "tim": "timme", "h": "timme", "t": "timme",
+    "dygn": "dygn", "dygnet": "dygn", "dag": "dag", "dagen": "dag",
+    "vecka": "vecka", "veckan": "vecka", "v": "vecka",
+    "månad": "månad", "månaden": "månad", "mån": "månad", "mnd": "månad",
+    "år": "år", "året": "år",
+}
+_MONEY_EN = {"timme": "hour", "dygn": "day and night", "dag": "day", "vecka": "week", "månad": "month", "år": "year"}
+MAX_KRONOR = 10**9  # a billion kronor: no fee or rate of the language is larger
+# "415 kr per timme", "2 642,08 kronor/mån", "58 800 kr", "kr per månad" (a unit alone).
+_MONEY = re.compile(
+    r"\s*(?P<amount>\d{1,3}(?:[  ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)?\s*"
+    r"(?P<unit>kr|kronor|sek)\.?"
+    r"(?:\s*(?:/|per\b|i\b|om\b)\s*(?P<per>[^\W\d]+)\.?)?\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in kronor, exact, per a period or an hour (``per``) or a plain sum (``None``)."""
+
+    kronor: Fraction
+    per: MoneyPer | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kronor", Fraction(self.kronor))
+        if self.kronor < 0 or self.kronor > MAX_KRONOR:
+            raise ValueError(f"an amount from 0 to {MAX_KRONOR} kronor")
+        if self.per is not None and self.per not in _MONEY_EN:
+            raise ValueError(f"unknown money unit per {self.per!r}")
+
+    def unit(self) -> str:
+        """The unit as the language writes it: "kr per timme", "kr"."""
+        return money_unit_text(self.per)
+
+    def canonical(self) -> str:
+        """Swedish text that parses back to an equal Money ("415 kr per timme"); two decimals at
+        most are written exactly, a longer fraction raises ValueError (as Quantity.canonical)."""
+        return f"{_decimal(self.kronor)} {self.unit()}"
+
+
+KRONOR = Text("kr", "SEK")  # the unit format_kronor writes
+
+
+def money_unit_text(per: MoneyPer | None, lang: str = "sv") -> str:
+    """ "kr per timme" (the language's spelling), "SEK per hour" in English."""
+    unit = KRONOR + (Text(f" per {per}", f" per {_MONEY_EN[per]}") if per else EMPTY)
+    return unit.render(lang)
+
+
+def _money_match(text: str) -> tuple[re.Match | None, MoneyPer | None, Text]:
+    if len(text) > MAX_LENGTH:
+        return None, None, Text(f"texten är för lång (högst {MAX_LENGTH} tecken)",
+                                f"the text is too long (at most {MAX_LENGTH} characters)")
+    found = _MONEY.fullmatch(text)
+    if found is None:
+        return None, None, Text("väntade ett belopp i kronor, t.ex. '415 kr per timme' eller '2 642 kr per månad'",
+                                "expected an amount in kronor, e.g. '415 kr per timme' or '2 642 kr per månad'")
+    word = found.group("per")
+    if word is None:
+        return found, None, EMPTY
+    per = _MONEY_PER.get(word.casefold())
+    if per is None:
+        return None, None, Text(f"'{word}' är ingen enhet för ett belopp; väntade timme, dygn, dag, vecka, månad eller år",
+                                f"'{word}' is no unit for an amount; expected timme, dygn, dag, vecka, månad or år")
+    return found, per, EMPTY
+
+
+def parse_money(text: str) -> Money:
+    """Read an amount in kronor ("415 kr per timme", "58 800 kr"); raises FrequencyError."""
+    found, per, problem = _money_match(text)
+    if found is None:
+        raise FrequencyError(text, 1, problem)
+    amount = found.group("amount")
+    if amount is None:
+        raise FrequencyError(text, 1, Text("beloppet saknas; skriv t.ex. '415 kr per timme'",
+                                           "the amount is missing; write e.g. '415 kr per timme'"))
+    kronor = Fraction(re.sub(r"[  ]", "", amount).replace(",", "."))
+    if kronor > MAX_KRONOR:
+        raise FrequencyError(text, found.start("amount") + 1, Text(f"beloppet är större än {MAX_KRONOR} kr",
+                                                                   f"the amount is larger than {MAX_KRONOR} SEK"))
+    return Money(kronor, per)
+
+
+def parse_money_unit(text: str) -> MoneyPer | None | Literal[False]:
+    """The money unit of a ``värde``'s ``enhet`` ("kr per timme" -> "timme", "kr" -> None), or
+    False when the unit is no money unit at all ("år", "timmar per vecka")."""
+    if not re.search(r"(?<!\w)(kr|kronor|sek)(?!\w)", text, re.IGNORECASE):
+        return False
+    found, per, problem = _money_match(text)
+    if found is None or found.group("amount") is not None:
+        reason = problem if found is None else Text("en enhet har inget belopp; skriv t.ex. 'kr per timme'",
+                                                    "a unit has no amount; write e.g. 'kr per timme'")
+        raise FrequencyError(text, 1, reason)
+    return per
+
+
+def format_kronor(kronor: Fraction, lang: str = "sv") -> str:
+    """Kronor for output, rounded half up to öre: 2642.08 -> "2 642,08 kr", 415 -> "415 kr"."""
+    ore = _half_up(Fraction(kronor) * 100)
+    whole, part = divmod(abs(ore), 100)
+    sign = "-" if ore < 0 else ""
+    digits = f"{whole:,}".replace(",", " ")
+    text = f"{sign}{digits}" + (f".{part:02d}" if part else "")
+    return f"{decimal(text, lang)} {KRONOR.render(lang)}"

@@ -259,7 +259,8 @@ def merge_insats(base: m.Insats, local: m.Insats) -> m.Insats:
     for name in ("citations", "standard_activities", "norms"):
         if not getattr(local, name):
             inherited[name] = getattr(base, name)
-    for name in ("name", "lss_counterpart", "responsible", "simplified", "scope", "section", "source", "text"):
+    for name in ("name", "lss_counterpart", "responsible", "simplified", "scope", "stay_at_most", "cycle",
+                 "section", "source", "text"):
         if getattr(local, name) is None:
             inherited[name] = getattr(base, name)
     target = {

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
+from fractions import Fraction
 from itertools import pairwise
 
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
 from bistandsregler.language.facts import FIELDS, SYMBOLS
+from bistandsregler.language.lagrum import LagrumError, parse_lagrum
 from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.names import spelling_words
 from bistandsregler.rules.catalogue import Catalogue, prepare, resolve_insats
@@ -77,8 +79,12 @@ class _Checker:
                 # A value's paragraph must hold for its latest entry, not for the guideline's start.
                 starts = [e.validity.valid_from for e in value.entries if e.validity.valid_from]
                 self.citation(value.citation, max(starts) if starts else start)
+        for value in g.values:
+            self.shares(value, values)
         for bands in g.bands:
             self.bands(bands)
+        for fee in g.fees:
+            self.fee(fee, insatser, values, self.book.bands(g))
         symbols = SYMBOLS | set(insatser) | set(self.book.activities)  # names a rule may compare with
         for rule in g.rules:
             self.rule(rule, symbols, values, start)
@@ -208,6 +214,10 @@ class _Checker:
             self.bounds(norm.bounds, norm.pos)
         if insats.scope is not None:
             self.bounds(insats.scope, insats.pos)
+        stay, cycle = insats.stay_at_most, insats.cycle
+        if stay is not None and cycle is not None and _days(cycle.away) > _days(stay):
+            self.add("vistelse.over_grans", cycle.pos, len("växelvård"), name=insats.id, away=cycle.away.words(),
+                     limit=stay.words())
         ages = insats.target.ages
         if ages is not None:
             for bound in (ages.minimum, ages.maximum):
@@ -257,6 +267,84 @@ class _Checker:
                 self.add("varde.lucka", current.pos, name=value.id, after=prev_end.isoformat(),
                          before=cur_start.isoformat())
 
+    def shares(self, value: m.DatedValue, values: dict[str, m.DatedValue]) -> None:
+        """A share ("andel 0,5392 / 12 av värde prisbasbelopp") must be of an amount in kronor that
+        is not, in the end, a share of itself."""
+        for entry in value.entries:
+            if isinstance(entry.value, m.Share):
+                self.share(entry.value, values, value.id)
+
+    def share(self, share: m.Share, values: dict[str, m.DatedValue], own: str | None = None) -> None:
+        base = values.get(share.of)
+        if base is None:
+            self.unknown(Text("värde", "value"), share.of, share.pos, values)
+            return
+        reason = None
+        if not base.kronor:
+            unit = f"'{base.unit}'" if base.unit else "ingen enhet"
+            reason = Text(f"'{share.of}' räknas inte i kronor ({unit}); ge det t.ex. enhet \"kr\"",
+                          f"'{share.of}' is not counted in kronor ({unit if base.unit else 'no unit'}); "
+                          f"give it e.g. enhet \"kr\"")
+        elif any(isinstance(e.value, str) for e in base.entries):
+            reason = Text(f"'{share.of}' har en text, inte ett belopp", f"'{share.of}' holds a text, not an amount")
+        else:
+            seen, frontier = {own} if own else set(), [base]
+            while frontier and reason is None:  # follow shares of shares; a circle never ends
+                current = frontier.pop()
+                if current.id in seen:
+                    reason = Text(f"'{share.of}' är till slut en andel av sig själv",
+                                  f"'{share.of}' is in the end a share of itself")
+                    break
+                seen.add(current.id)
+                frontier.extend(values[e.value.of] for e in current.entries
+                                if isinstance(e.value, m.Share) and e.value.of in values)
+            if reason is None and len(seen) > m.MAX_SHARE_DEPTH:
+                reason = Text(f"fler än {m.MAX_SHARE_DEPTH} andelar i rad", f"more than {m.MAX_SHARE_DEPTH} shares in a row")
+        if reason is not None:
+            self.add("varde.andel_ogiltig", share.pos, len("andel"), written=share.written, reason=reason)
+
+    def fee(self, fee: m.Fee, insatser: dict[str, m.Insats], values: dict[str, m.DatedValue],
+            bands: dict[str, m.Bands]) -> None:
+        if fee.hourly is None and not fee.ceilings:
+            self.add("avgift.taxa_saknas", fee.pos, len("avgift"), name=fee.id)
+        for name in fee.insatser:
+            if name not in insatser:
+                self.unknown(Text("insats", "service"), name, fee.pos, insatser)
+        if fee.hourly is not None:
+            self.fee_amount(fee.hourly, "timtaxa", "timme", values)
+        chosen = bands.get(fee.bands) if fee.bands else None
+        if fee.bands and chosen is None:
+            self.unknown(Text("nivåer", "bands"), fee.bands, fee.pos, bands)
+        for ceiling in fee.ceilings:
+            self.fee_amount(ceiling.amount, "högst", "månad", values)
+            if ceiling.band is None:
+                continue
+            if fee.bands is None:
+                self.add("avgift.nivaer_saknas", ceiling.pos, len("högst"), band=ceiling.band, name=fee.id)
+            elif chosen is not None and ceiling.band not in {b.name for b in chosen.bands}:
+                self.unknown(Text("nivå", "band"), ceiling.band, ceiling.pos, [b.name for b in chosen.bands])
+
+    def fee_amount(self, amount: m.MoneyAmount, statement: str, per: str, values: dict[str, m.DatedValue]) -> None:
+        """A timtaxa counts kronor per hour, a ceiling kronor per month; a share takes its statement's unit."""
+        if amount.share is not None:
+            self.share(amount.share, values)
+            return
+        if amount.money is not None:
+            found: str | None = amount.money.unit()
+            right = amount.money.per == per
+        else:
+            value = values.get(amount.value or "")
+            if value is None:
+                self.unknown(Text("värde", "value"), amount.value or "", amount.pos, values)
+                return
+            found = value.unit_text()
+            right = value.kronor and value.per == per
+        if not right:
+            shown = Text.same(f"'{found}'") if found else Text("ingen enhet", "no unit")
+            self.add("belopp.enhet", amount.pos, len(amount.written) + (2 if amount.money else 0),
+                     written=amount.written, statement=statement, found=shown,
+                     expected=Text.same(f"'kr per {per}'"))
+
     def bands(self, bands: m.Bands) -> None:
         ordered = sorted(bands.bands, key=lambda b: b.low)
         for previous, current in pairwise(ordered):
@@ -283,6 +371,10 @@ class _Checker:
         for node in _conditions(condition):
             if not isinstance(node, m.Compare):
                 continue
+            for arith in _mixed_money(node, values, symbols):  # "värde timtaxa + timmar_per_månad"
+                self.add("regel.typfel", arith.pos, left=_written(arith.left),
+                         left_kind=_kind(arith.left, values, symbols), right=_written(arith.right),
+                         right_kind=_kind(arith.right, values, symbols), op=arith.op)
             left, right = _kind(node.left, values, symbols), _kind(node.right, values, symbols)
             if left is None or right is None or any(_date_arithmetic([node.left, node.right], values, symbols)):
                 continue  # date arithmetic has its own diagnostic (never_fires)
@@ -295,8 +387,10 @@ class _Checker:
                          right=_show(node.right), right_kind=right, op=node.op)
                 continue
             left, right = left.removeprefix("lista:"), right.removeprefix("lista:")
+            if {left, right} == {"kronor", "tal"} and isinstance(node.right if right == "tal" else node.left, m.Number):
+                continue  # a bare number takes the unit of the other side: "värde maxtaxa > 2000"
             ordering = node.op in ("<", "<=", ">", ">=")
-            if left != right or (ordering and left not in ("tal", "datum")):
+            if left != right or (ordering and left not in ("tal", "datum", "kronor")):
                 self.add("regel.typfel", node.pos, left=_show(node.left), left_kind=left,
                          right=_show(node.right), right_kind=right, op=node.op)
 
@@ -326,7 +420,13 @@ class _Checker:
         def compared(field: m.Expr, other: m.Expr, op: str) -> None:
             if not isinstance(field, m.Field_) or op not in ("=", "!="):
                 return
-            if field.name in _INSATS_FIELDS and isinstance(other, m.Text):
+            if field.name == "lagrum" and isinstance(other, m.Text):
+                try:
+                    parse_lagrum(other.value)
+                except LagrumError as error:  # it would equal no decision's reference
+                    self.add("varde.ogiltigt", other.pos, len(other.value) + 2,
+                             what=Text("ogiltigt lagrum", "invalid law reference"), reason=error.message)
+            elif field.name in _INSATS_FIELDS and isinstance(other, m.Text):
                 insats_text(field, other, op)
             elif field.name in FIELDS and FIELDS[field.name].values:
                 self.closed_value(field, other, op, symbols)
@@ -384,6 +484,14 @@ class _Checker:
             self.add("riktlinje.huvud_saknas", m.Pos(file=table.path, line=1, column=1), block="schablon")
         seen: dict[str, m.Pos] = {}
         vocabulary = self.book.activities
+        categories = sorted({a.category for a in vocabulary.values() if a.category})
+        for rate in table.meta.rates if table.meta else []:
+            if categories and rate.category not in categories:
+                self.unknown(Text("kategori", "category"), rate.category, rate.pos, categories)
+            if rate.money.per != "timme":
+                self.add("belopp.enhet", rate.pos, len(rate.written) + 2, written=rate.written,
+                         statement="ersättning", found=Text.same(f"'{rate.money.unit()}'"),
+                         expected=Text.same("'kr per timme'"))
         for activity in table.activities:
             if activity.id in seen:
                 self.add("namn.dubblett", activity.pos, kind=Text("aktivitet", "activity"), name=activity.id,
@@ -404,6 +512,14 @@ class _Checker:
                     self.unknown(Text("aktivitet", "activity"), name, activity.pos, vocabulary)
             if activity.normal is not None and activity.maximum is not None:
                 self.bounds(m.Bounds(normal=activity.normal, maximum=activity.maximum), activity.pos)
+
+
+_DAYS = {"dag": Fraction(1), "vecka": Fraction(7), "månad": Fraction(365, 12), "år": Fraction(365)}
+
+
+def _days(span: m.Span) -> Fraction:
+    """A span in days under the calendar convention (a month is 365/12 days)."""
+    return span.amount * _DAYS[span.unit]
 
 
 def _expressions(condition: m.Condition) -> Iterator[m.Expr]:
@@ -447,7 +563,9 @@ def _kind(expr: m.Expr, values: dict[str, m.DatedValue], symbols: AbstractSet[st
         if expr.name not in symbols:
             return None
         return "ja/nej" if expr.name in ("ja", "nej") else "text"
-    if isinstance(expr, m.Number | m.Arith):
+    if isinstance(expr, m.Arith):
+        return _arith_kind(expr, values, symbols)
+    if isinstance(expr, m.Number):
         return "tal"
     if isinstance(expr, m.DateLit):
         return "datum"
@@ -456,7 +574,35 @@ def _kind(expr: m.Expr, values: dict[str, m.DatedValue], symbols: AbstractSet[st
     value = values.get(expr.name)
     if value is None or not value.entries:
         return None
+    if value.kronor:
+        return "kronor"
     return "text" if isinstance(value.entries[0].value, str) else "tal"
+
+
+def _mixed_money(node: m.Compare, values: dict[str, m.DatedValue], symbols: AbstractSet[str]) -> Iterator[m.Arith]:
+    """Sums and differences of kronor and another kind of number (hours) within a comparison."""
+    stack: list[m.Expr] = [node.left, node.right]
+    while stack:
+        expr = stack.pop()
+        if isinstance(expr, m.Arith):
+            kinds = (_kind(expr.left, values, symbols), _kind(expr.right, values, symbols))
+            if "kronor" in kinds and None not in kinds and _arith_kind(expr, values, symbols) is None:
+                yield expr
+            stack.extend([expr.left, expr.right])
+
+
+def _arith_kind(expr: m.Arith, values: dict[str, m.DatedValue], symbols: AbstractSet[str]) -> str | None:
+    """Arithmetic is on numbers; with an amount in kronor the result is kronor: hours × kr per hour,
+    an amount ± an amount or a bare number. Kronor ± hours has no kind (the check says so)."""
+    left, right = _kind(expr.left, values, symbols), _kind(expr.right, values, symbols)
+    if "kronor" not in (left, right):
+        return "tal"
+    if expr.op in ("*", "/"):
+        return "kronor"
+    other = expr.right if left == "kronor" else expr.left
+    if left == right or isinstance(other, m.Number):
+        return "kronor"
+    return None
 
 
 def _date_arithmetic(exprs: Iterable[m.Expr], values: dict[str, m.DatedValue],

@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict
 from bistandsregler.language import model as m
 from bistandsregler.language.errors import InputError
 from bistandsregler.language.messages import EMPTY, Text, decimal
-from bistandsregler.language.units import exact_json, round_minutes
+from bistandsregler.language.units import exact_json, format_hours, format_kronor, round_minutes
 from bistandsregler.standard_times.pricing import CONVENTION, Estimate, Vignette, estimate
 
 KINDS = ("bedömning", "normaltid", "ersättning", "okänt")
@@ -547,6 +547,8 @@ _LINE_STATUS = {"omatchad": Text("omatchad", "unmatched"), "ej_prissatt": Text("
 _INCLUDED = Text(" (ingår)", " (included)")
 _MINUTES_PER_MONTH = Text("= min/mån", "= min/mo")
 _HOURS_PER_MONTH = Text("= tim/mån", "= h/mo")
+_CATEGORY_HOURS = Text("  {category} tim/mån", "  {category} h/mo")
+_REIMBURSED = Text("ersättning kr/mån", "reimbursement SEK/mo")
 _INCOMPLETE = Text(" (ofullst.)", " (incomplete)")
 _BAND = Text("nivå {id}", "band {id}")
 _REIMBURSEMENT = Text("ersättningstider (vad utföraren får betalt), inte bedömning",
@@ -650,6 +652,17 @@ def _vignette_text(comparison: VignetteComparison, lang: str) -> list[str | Grid
     rows.append([_MINUTES_PER_MONTH.render(lang)]
                 + [str(e.total_minutes_rounded) + ("" if e.complete else _INCOMPLETE.render(lang)) for e in comparison.estimates])
     rows.append([_HOURS_PER_MONTH.render(lang)] + [e.total_hours_text for e in comparison.estimates])
+    # Care apart from service, and what each table's rates pay for them.
+    categories = sorted({c.category for e in comparison.estimates for c in e.categories if c.category})
+    if len(categories) > 1:
+        for category in categories:
+            hours = [next((c.hours for c in e.categories if c.category == category), Fraction(0))
+                     for e in comparison.estimates]
+            rows.append([_CATEGORY_HOURS.render(lang, {"category": category})]
+                        + [format_hours(h * 60, lang) for h in hours])
+    if any(e.reimbursement is not None for e in comparison.estimates):
+        rows.append([_REIMBURSED.render(lang)] + [format_kronor(e.reimbursement, lang) if e.reimbursement is not None
+                                                  else "–" for e in comparison.estimates])
     band_ids = list(dict.fromkeys(b.bands for e in comparison.estimates for b in e.bands))
     for band_id in band_ids:
         line = [_BAND.render(lang, {"id": band_id})]

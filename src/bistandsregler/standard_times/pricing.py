@@ -33,6 +33,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -49,6 +50,7 @@ from bistandsregler.language.units import (
     Quantity,
     exact_json,
     format_hours,
+    format_kronor,
     parse_quantity,
     round_minutes,
     split_activity,
@@ -151,6 +153,36 @@ class BandResult(_Model):
     step: Fraction = Fraction(0)
 
 
+class FeeResult(_Model):
+    """What the person pays a month under a guideline's ``avgift``: min(hours × timtaxa, ceiling)."""
+
+    fee: str
+    fee_name: str | None = None
+    on: date
+    hours: Fraction  # the case's hours per month, exact
+    hourly: Fraction | None = None  # timtaxa, kronor per hour
+    hourly_written: str | None = None
+    by_hours: Fraction | None = None  # hours × timtaxa
+    ceiling: Fraction | None = None  # kronor per month
+    ceiling_written: str | None = None
+    band: str | None = None  # the band that chose the ceiling
+    kronor: Fraction | None = None  # the fee a month; None when an amount is unknown on the day
+    kronor_text: str | None = None
+    reason: str
+    notes: list[str] = []
+
+
+class CategoryHours(_Model):
+    """Hours a month of one national category (omvårdnad, service), and what the provider is paid."""
+
+    category: str | None  # None: activities without a category
+    hours: Fraction
+    hours_text: str
+    rate: Fraction | None = None  # kronor per hour (the table's ersättning)
+    kronor: Fraction | None = None
+    kronor_text: str | None = None
+
+
 class Estimate(_Model):
     table: str
     municipality: str | None = None
@@ -166,6 +198,9 @@ class Estimate(_Model):
     complete: bool
     not_priced: list[str] = []
     bands: list[BandResult] = []
+    categories: list[CategoryHours] = []  # care apart from service, with the table's rates
+    reimbursement: Fraction | None = None  # kronor a month, when every category has a rate
+    fee: FeeResult | None = None
     convention: str
     rounding: str
     lang: str = "sv"
@@ -403,6 +438,10 @@ def estimate(
     bands: m.Bands | Sequence[m.Bands] | None = None,
     *,
     household: int = 1,
+    fee: m.Fee | None = None,
+    values: Mapping[str, m.DatedValue] | None = None,
+    fee_bands: Mapping[str, m.Bands] | None = None,
+    on: date | None = None,
     lang: str = "sv",
 ) -> Estimate:
     """Price the activities of a case under ``table``. See the module docstring for the rules.
@@ -440,8 +479,17 @@ def estimate(
                             present, household, lang))
 
     total = sum((line.minutes_per_month or Fraction(0) for line in lines if line.counted), Fraction(0))
-    band_results = [_band(b, total / 60) for b in _band_list(bands)]
+    band_list = _band_list(bands)
+    band_results = [_band(b, total / 60) for b in band_list]
     meta = table.meta
+    categories = _categories(lines, meta.rates if meta else [], lang)
+    rated = [c.kronor for c in categories if c.kronor is not None]
+    fee_result = None
+    if fee is not None:
+        if on is None:
+            raise ValueError("en avgift räknas på en dag: ange on")
+        known = fee_bands if fee_bands is not None else {b.id: b for b in band_list}
+        fee_result = price_fee(fee, total / 60, on, values or {}, known, lang)
     return Estimate(
         table=meta.id if meta else Path(table.path).stem,
         municipality=meta.municipality if meta else None,
@@ -457,10 +505,93 @@ def estimate(
         complete=all(line.status not in ("omatchad", "ej_prissatt") for line in lines),
         not_priced=[line.written for line in lines if line.status in ("omatchad", "ej_prissatt")],
         bands=band_results,
+        categories=categories,
+        reimbursement=sum(rated, Fraction(0)) if meta and meta.rates and len(rated) == len(categories) else None,
+        fee=fee_result,
         convention=CONVENTION.render(lang),
         rounding=ROUNDING.render(lang),
         lang=lang,
     )
+
+
+def _categories(lines: Sequence[Line], rates: Sequence[m.Rate], lang: str) -> list[CategoryHours]:
+    """Counted hours by national category (omvårdnad apart from service), each with its rate."""
+    minutes: dict[str | None, Fraction] = {}
+    for line in lines:
+        if line.counted and line.minutes_per_month:
+            minutes[line.category] = minutes.get(line.category, Fraction(0)) + line.minutes_per_month
+    by_category = {r.category: r.money.kronor for r in rates}
+    out = []
+    for category in sorted(minutes, key=lambda c: (c is None, c or "")):
+        hours = minutes[category] / 60
+        rate = by_category.get(category) if category else None
+        kronor = hours * rate if rate is not None else None
+        out.append(CategoryHours(category=category, hours=hours, hours_text=format_hours(minutes[category], lang),
+                                 rate=rate, kronor=kronor,
+                                 kronor_text=format_kronor(kronor, lang) if kronor is not None else None))
+    return out
+
+
+def price_fee(fee: m.Fee, hours: Fraction, on: date, values: Mapping[str, m.DatedValue],
+              bands: Mapping[str, m.Bands], lang: str = "sv") -> FeeResult:
+    """The fee a month for ``hours`` a month on the day ``on``: min(hours × timtaxa, ceiling).
+
+    The ceiling is the fee's ``högst`` for the band the hours fall in (``vid nivå``), else its
+    plain ``högst``. An amount a value does not have on the day leaves the fee unknown (``None``),
+    said in the reason; nothing is guessed.
+    """
+    t = lambda sv, en: Text(sv, en).render(lang)  # noqa: E731
+    notes: list[str] = []
+    band = None
+    ceiling_amount = None
+    chosen = bands.get(fee.bands) if fee.bands else None
+    if fee.bands and chosen is not None:
+        found = chosen.band_for(hours)
+        band = found.name if found else None
+        ceiling_amount = next((c.amount for c in fee.ceilings if c.band == band), None) if band else None
+        if band is None:
+            notes.append(t(f"ingen nivå i {fee.bands} täcker {_number(hours, lang)} tim/mån",
+                           f"no band of {fee.bands} covers {_number(hours, lang)} h/month"))
+    elif fee.bands:
+        notes.append(t(f"nivåerna {fee.bands} är inte inlästa (ange riktlinjen som har dem)",
+                       f"the bands {fee.bands} are not read (give the guideline that has them)"))
+    if ceiling_amount is None:
+        ceiling_amount = next((c.amount for c in fee.ceilings if c.band is None), None)
+    hourly = fee.hourly.at(on, values) if fee.hourly else None
+    ceiling = ceiling_amount.at(on, values) if ceiling_amount else None
+    unknown = [a.written for a, v in ((fee.hourly, hourly), (ceiling_amount, ceiling)) if a is not None and v is None]
+    fields: dict[str, Any] = {
+        "fee": fee.id, "fee_name": fee.name, "on": on, "hours": hours, "hourly": hourly,
+        "hourly_written": fee.hourly.written if fee.hourly else None, "ceiling": ceiling,
+        "ceiling_written": ceiling_amount.written if ceiling_amount else None, "band": band, "notes": notes,
+    }
+    if unknown:
+        return FeeResult(**fields, reason=t(f"avgiften kan inte räknas: {', '.join(unknown)} har inget belopp {on}",
+                                            f"the fee cannot be computed: {', '.join(unknown)} has no amount on {on}"))
+    if fee.hourly is None and ceiling_amount is None:
+        return FeeResult(**fields, reason=t("avgiften har inget tak för nivån och ingen timtaxa",
+                                            "the fee has no ceiling for the band and no timtaxa"))
+    by_hours = hours * hourly if hourly is not None else None
+    amounts = [a for a in (by_hours, ceiling) if a is not None]
+    kronor = min(amounts)
+    where = t(f" (nivå {band})", f" (band {band})") if band else ""
+    if by_hours is None:
+        reason = t(f"högsta avgift{where}: {format_kronor(kronor, lang)} per månad; den faktiska avgiften beror också "
+                   "på avgiftsutrymmet (inkomst och förbehållsbelopp), som verktyget inte räknar",
+                   f"highest fee{where}: {format_kronor(kronor, lang)} a month; the actual fee also depends on the "
+                   "person's margin (income and reserved amount), which the tool does not compute")
+    else:
+        assert hourly is not None
+        product = t(f"{_number(hours, lang)} tim × {format_kronor(hourly, lang)}/tim = {format_kronor(by_hours, lang)}",
+                    f"{_number(hours, lang)} h × {format_kronor(hourly, lang)}/h = {format_kronor(by_hours, lang)}")
+        if ceiling is not None and ceiling < by_hours:
+            reason = t(f"{product}, högst {format_kronor(ceiling, lang)}{where} per månad: "
+                       f"{format_kronor(kronor, lang)}",
+                       f"{product}, at most {format_kronor(ceiling, lang)}{where} a month: {format_kronor(kronor, lang)}")
+        else:
+            reason = product
+    return FeeResult(**fields, by_hours=by_hours, kronor=kronor, kronor_text=format_kronor(kronor, lang),
+                     reason=reason)
 
 
 def _band_list(bands: m.Bands | Sequence[m.Bands] | None) -> list[m.Bands]:
@@ -725,6 +856,24 @@ def render_text(result: Estimate) -> str:
                      f"{_number(band.value, lang)} h after rounding to step {_number(band.step, lang)}") if band.step else ""
             used = f" ({used})" if used else ""
             out.append(t(f"Nivå ({name}): nivå {band.band}{label}{used}", f"Band ({name}): band {band.band}{label}{used}"))
+    for group in result.categories if len(result.categories) > 1 or result.reimbursement is not None else []:
+        name = group.category or t("utan kategori", "no category")
+        paid = t(f", ersättning {group.kronor_text}/mån", f", reimbursement {group.kronor_text}/month") \
+            if group.kronor_text else ""
+        out.append(t(f"  {name}: {group.hours_text}/mån{paid}", f"  {name}: {group.hours_text}/month{paid}"))
+    if result.reimbursement is not None:
+        out.append(t(f"Ersättning till utföraren: {format_kronor(result.reimbursement, lang)}/mån",
+                     f"Reimbursement to the provider: {format_kronor(result.reimbursement, lang)}/month"))
+    if result.fee is not None:
+        fee = result.fee
+        name = fee.fee_name or fee.fee
+        if fee.kronor_text is not None:
+            out.append(t(f"Avgift ({name}, {fee.on}): {fee.kronor_text}/mån", f"Fee ({name}, {fee.on}): {fee.kronor_text}/month"))
+        else:
+            out.append(t(f"Avgift ({name}, {fee.on}): okänd", f"Fee ({name}, {fee.on}): unknown"))
+        out.append(f"  {fee.reason}")
+        for note in fee.notes:
+            out.append(f"  ! {note}")
     out.append(result.convention)
     out.append(result.rounding)
     return "\n".join(out)
