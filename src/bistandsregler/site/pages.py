@@ -44,9 +44,11 @@ def _within(validity: m.Validity, outer: m.Validity) -> m.Validity:
                       valid_until=validity.valid_until or outer.valid_until)
 
 
-def _number(value: Fraction | str, lang: str) -> str:
+def _number(value: Fraction | str | m.Share, lang: str) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, m.Share):  # a share of another value (the maxtaxa of prisbasbeloppet): as written
+        return value.written
     if value.denominator == 1:
         return str(value.numerator)
     return decimal(f"{float(value):.4g}", lang)
