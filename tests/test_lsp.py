@@ -23,7 +23,6 @@ BOTKYRKA = ROOT / "guidelines" / "botkyrka" / "botkyrka-2025.riktlinje"
 KRISTIANSTAD = ROOT / "guidelines" / "kristianstad" / "kristianstad.schablon"
 PUBLISH = t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 
-pytestmark = [pytest.mark.slow, pytest.mark.asyncio]  # each test reads a folder with the national layer in a fresh process
 
 
 def recording_client() -> LanguageClient:
@@ -91,6 +90,8 @@ def position_of(text: str, needle: str, offset: int = 0) -> t.Position:
     raise AssertionError(needle)
 
 
+@pytest.mark.slow
+@pytest.mark.asyncio
 async def test_a_shipped_guideline_has_no_diagnostics_and_a_break_is_located(client: LanguageClient) -> None:
     text = LOMMA.read_text(encoding="utf-8")
     assert await open_file(client, LOMMA) == []
@@ -108,6 +109,8 @@ async def test_a_shipped_guideline_has_no_diagnostics_and_a_break_is_located(cli
     assert await change(client, LOMMA, text, 3) == []
 
 
+@pytest.mark.slow
+@pytest.mark.asyncio
 async def test_meaning_checks_read_the_folder_and_the_unsaved_text(client: LanguageClient, tmp_path: Path) -> None:
     head = 'riktlinje prov "Prov"\n  kommun "Prov"\n  gäller från 2025-07-01\n  bygger på bas\nslut\n\n'
     path = tmp_path / "prov.riktlinje"
@@ -141,6 +144,8 @@ async def test_meaning_checks_read_the_folder_and_the_unsaved_text(client: Langu
     assert await change(client, path, fixed, 3) == []
 
 
+@pytest.mark.slow
+@pytest.mark.asyncio
 async def test_hover_shows_paragraph_insats_activity_and_value(client: LanguageClient) -> None:
     text = BOTKYRKA.read_text(encoding="utf-8")
     await open_file(client, BOTKYRKA)
@@ -165,6 +170,8 @@ async def test_hover_shows_paragraph_insats_activity_and_value(client: LanguageC
     assert "1,44 tillfällen per månad" in frequency
 
 
+@pytest.mark.slow
+@pytest.mark.asyncio
 async def test_hover_on_a_value_and_a_standard_time(client: LanguageClient, tmp_path: Path) -> None:
     text = ('riktlinje prov "Prov"\n  kommun "Prov"\n  gäller från 2025-07-01\n  bygger på nationell\nslut\n\n'
             'värde gräns "Gräns"\n  enhet "år"\n  65 till 2022-12-31\n  66 från 2023-01-01\nslut\n\n'
@@ -186,6 +193,8 @@ async def test_hover_on_a_value_and_a_standard_time(client: LanguageClient, tmp_
     assert '- Kristianstad: tid "40 minuter"' in result.contents.value
 
 
+@pytest.mark.slow
+@pytest.mark.asyncio
 async def test_completion_offers_what_the_grammar_allows(client: LanguageClient, tmp_path: Path) -> None:
     head = 'riktlinje prov "Prov"\n  kommun "Prov"\n  gäller från 2025-07-01\n  bygger på nationell\nslut\n\n'
     path = tmp_path / "prov.riktlinje"
@@ -211,6 +220,8 @@ async def test_completion_offers_what_the_grammar_allows(client: LanguageClient,
     assert {"ålder", "timmar_per_månad", "utfall", "inte"} <= fields
 
 
+@pytest.mark.slow
+@pytest.mark.asyncio
 async def test_definition_symbols_and_formatting(client: LanguageClient, tmp_path: Path) -> None:
     text = BOTKYRKA.read_text(encoding="utf-8")
     await open_file(client, BOTKYRKA)
@@ -248,3 +259,60 @@ async def test_definition_symbols_and_formatting(client: LanguageClient, tmp_pat
     assert edits is not None and len(edits) == 1
     assert edits[0].new_text == ('riktlinje prov "Prov"\n  kommun "Prov"\n  gäller från 2025-07-01\nslut\n\n'
                                  "insats hemtjänst\nslut\n")
+
+
+# ---- the server's parts, in this process ------------------------------------------------------
+
+SHIPPED = sorted(p for p in (ROOT / "guidelines").rglob("*") if p.suffix in (".riktlinje", ".schablon"))
+EXAMPLES = sorted((ROOT / "docs" / "exempel").glob("*-fel.*"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_the_outline_has_every_block_the_parser_builds(path: Path) -> None:
+    from bistandsregler.language.parsing import KINDS, parse_text
+    from bistandsregler.lsp.outline import blocks
+
+    kind = KINDS[path.suffix]
+    text = path.read_text(encoding="utf-8")
+    document, _ = parse_text(text, str(path), kind)
+    assert document is not None
+    found = blocks(text, kind)
+    lines = text.split("\n")
+    named = [(b.line, b.name) for b in found if b.keyword != "förval"]
+    if kind == "riktlinje":
+        parts = [document.meta, *document.laws, *document.insatser, *document.activities, *document.values,
+                 *document.bands, *document.rules, *document.delegations, *document.word_lists]
+    else:
+        parts = [document.meta, *document.activities]
+    assert sorted(named) == sorted((x.pos.line, x.id) for x in parts if x is not None)
+    for block in found:
+        assert lines[block.end_line - 1] == "slut", (path, block)
+        assert lines[block.line - 1][block.name_column:].startswith(block.name if block.keyword != "förval" else "förval")
+    laws = document.laws if kind == "riktlinje" else []
+    for law, block in zip(laws, [b for b in found if b.keyword == "lag"], strict=True):
+        assert [c.name for c in block.children] == [p.written for p in law.paragraphs]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_a_quick_fix_removes_the_diagnostic_it_fixes(path: Path, tmp_path: Path) -> None:
+    from bistandsregler.lsp.fixes import fix_for, suggestion
+    from bistandsregler.rules.loading import read
+
+    book = read([path])
+    shown = next(s for s, real in book.files.items() if real == path.resolve())
+    lines = book.sources[shown]
+    for diagnostic in [d for d in book.diagnostics if d.path == shown]:
+        fix = fix_for(diagnostic, lines)
+        if suggestion(diagnostic) is None:
+            assert fix is None
+            continue
+        assert fix is not None, diagnostic.render()
+        changed = list(lines)
+        line = changed[fix.line - 1]
+        changed[fix.line - 1] = line[: fix.column - 1] + fix.new_text + line[fix.column - 1 + fix.length:]
+        copy = tmp_path / path.name
+        copy.write_text("\n".join(changed), encoding="utf-8")
+        after = read([copy])
+        same = [d for d in after.diagnostics if d.code == diagnostic.code and d.line == diagnostic.line
+                and d.args == diagnostic.args]
+        assert same == [], (diagnostic.render(), fix)
