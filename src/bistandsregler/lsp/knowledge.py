@@ -16,7 +16,7 @@ from datetime import date
 from bistandsregler.language import model as m
 from bistandsregler.language.facts import FIELDS
 from bistandsregler.language.lagrum import LagrumError, LawRef, parse_lagrum
-from bistandsregler.language.messages import Text
+from bistandsregler.language.messages import Text, decimal
 from bistandsregler.language.units import FrequencyError, format_hours, parse_quantity
 from bistandsregler.rules.rulebook import RuleBook
 
@@ -246,7 +246,7 @@ class Knowledge:
         info = FIELDS.get(name)
         if info is None:
             return None
-        return f"**{name}** ({info.kind}): {info.sv if self.lang == 'sv' else info.en}"
+        return f"**{name}** ({info.kind}): {Text(info.sv, info.en).render(self.lang)}"
 
     def amount_hover(self, written: str) -> str | None:
         try:
@@ -254,9 +254,8 @@ class Knowledge:
         except FrequencyError as error:
             return error.message.render(self.lang)
         if quantity.kind == "tillfällen":
-            per_month = float(quantity.per_month())
-            return self.t(f'"{written}": {per_month:.2f} tillfällen per månad'.replace(".", ",", 1),
-                          f'"{written}": {per_month:.2f} occasions a month')
+            per_month = decimal(f"{float(quantity.per_month()):.2f}", self.lang)
+            return self.t(f'"{written}": {per_month} tillfällen per månad', f'"{written}": {per_month} occasions a month')
         if quantity.kind == "tid":
             return f'"{written}": {format_hours(quantity.per_month(), self.lang)} ' + self.t("per månad", "a month")
         return f'"{written}": {quantity.amount} ' + self.t("minuter per tillfälle", "minutes per occasion")
