@@ -144,19 +144,25 @@ def zen_runner():
     return lambda r: [codes[k] for k, v in decision.evaluate(r)["result"].items() if v is True]
 
 
+def thousand_rules(offset: int = 0) -> str:
+    """A generated guideline of 1,000 rules, clean; ``offset`` changes every limit (a new text)."""
+    lines = ['riktlinje stor "1 000 regler"', "  gäller från 2025-01-01", "  bygger på nationell", "slut", ""]
+    for i in range(1000):
+        lines += [f'regel r{i} "Regel {i}"',
+                  f"  när insats = hemtjänst och timmar_per_månad > {i + offset} och ålder >= 65",
+                  f'  då varning "Regel {i}"', "slut", ""]
+    return "\n".join(lines)
+
+
 def parse_thousand_rules() -> float:
     """Milliseconds to parse and check a generated guideline of 1,000 rules."""
     import tempfile
 
     from bistandsregler.rules.loading import read
 
-    lines = ['riktlinje stor "1 000 regler"', "  gäller från 2025-01-01", "  bygger på nationell", "slut", ""]
-    for i in range(1000):
-        lines += [f'regel r{i} "Regel {i}"', f"  när insats = hemtjänst och timmar_per_månad > {i} och ålder >= 65",
-                  f'  då varning "Regel {i}"', "slut", ""]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "stor.riktlinje"
-        path.write_text("\n".join(lines), encoding="utf-8")
+        path.write_text(thousand_rules(), encoding="utf-8")
         read([])  # the national layer once, so the timing is of the 1,000 rules
         start = time.perf_counter()
         book = read([path])

@@ -222,23 +222,6 @@ LAGRUM_SPELLINGS = [
     "51 kap. 3 § SFB",
     "9 § 10",
 ]
-FREQUENCY_SPELLINGS = [
-    "2 gg/v",
-    "1gg/3:e v",
-    "1 ggr/v.",
-    "var 14:e dag",
-    "varannan vecka",
-    "en gång var tredje vecka",
-    "sju besök per dag",
-    "dagligen",
-    "upp till 2 gånger per vecka",
-    "20 tim/v",
-    "15 tim/mån",
-    "3 timmar/år",
-    "2 tim och 15 min per vecka",
-    "högst 15 timmar per månad",
-    "45 min per tillfälle",
-]
 
 
 def lagrum_fragment() -> str:
@@ -265,10 +248,10 @@ def _fraction(value) -> str:
 
 
 def frequency_fragment() -> str:
-    from bistandsregler.language.units import parse_quantity
+    from bistandsregler.language.units import FREQUENCY_EXAMPLES, parse_quantity
 
     rows = []
-    for written in FREQUENCY_SPELLINGS:
+    for written in FREQUENCY_EXAMPLES:
         quantity = parse_quantity(written)
         bound = f" ({quantity.bound})" if quantity.bound else ""
         if quantity.kind == "tillfällen":
@@ -279,7 +262,6 @@ def frequency_fragment() -> str:
             per_month = f"– ({_fraction(quantity.amount)} minuter per tillfälle)"
         rows.append(f"| `{cell(written)}` | {quantity.kind}{bound} | {per_month} |")
     return table("| Skrivet | Slag | Per månad, exakt |", rows)
-
 
 
 def pages() -> dict[Path, str]:

@@ -60,6 +60,12 @@ def _fmt(args: argparse.Namespace) -> int:
     return run_fmt(args.paths, check=args.check, lang=args.lang)
 
 
+def _lsp(args: argparse.Namespace) -> int:
+    from bistandsregler.lsp.server import serve
+
+    return serve()
+
+
 def _export(args: argparse.Namespace) -> int:
     import json
 
@@ -278,6 +284,11 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
                             "change nothing; exit with 1 if a file would change"))
     common(fmt)
     fmt.set_defaults(handler=_fmt)
+
+    lsp = commands.add_parser("lsp", help=t("starta språkservern (LSP över standard in och ut) för redigerare",
+                                            "start the language server (LSP over standard input and output) for editors"))
+    common(lsp)
+    lsp.set_defaults(handler=_lsp)
 
     export = commands.add_parser("export", help=t("skriv regelobjekten som JSON (med källpositioner)",
                                                   "write the rule objects as JSON (with source positions)"))

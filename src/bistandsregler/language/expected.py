@@ -7,8 +7,11 @@ words, in a stable order, and ``one_of`` joins them ("'a', 'b' eller 'c'").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+
+from lark.lexer import TerminalDef
 
 from bistandsregler.language.messages import Text
 
@@ -82,3 +85,18 @@ def one_of(items: list[Text], commas: bool = False) -> Text:
     if not commas or len(items) < 2:
         return OR.join(items)
     return Text.same(", ").join(items[:-1]) + OR + items[-1]
+
+
+_ALTERNATIVES = re.compile(r"\(\?:[^\W\d|]+(\|[^\W\d|]+)*\)")
+
+
+def terminal_words(terminal: TerminalDef) -> list[str]:
+    """The keywords a lark terminal stands for: "slut" for a keyword, every word of a choice
+    such as ``SEVERITY: "fel" | "varning" | "info"``; none for a name, a number or punctuation.
+    What an editor completes and a syntax highlighter colours."""
+    value = terminal.pattern.value
+    if terminal.pattern.type == "str":
+        return [value] if value.isalpha() else []
+    if _ALTERNATIVES.fullmatch(value):
+        return value[3:-1].split("|")
+    return []

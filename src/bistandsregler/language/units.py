@@ -48,6 +48,26 @@ PER_MONTH: dict[Period, Fraction] = {
 }
 
 Kind = Literal["tillfällen", "tid", "varaktighet"]
+
+# Spellings as real decisions and guidelines write them: the frequency page of the guide shows
+# how each reads, and the language server offers them where a frequency is written.
+FREQUENCY_EXAMPLES = (
+    "2 gg/v",
+    "1gg/3:e v",
+    "1 ggr/v.",
+    "var 14:e dag",
+    "varannan vecka",
+    "en gång var tredje vecka",
+    "sju besök per dag",
+    "dagligen",
+    "upp till 2 gånger per vecka",
+    "20 tim/v",
+    "15 tim/mån",
+    "3 timmar/år",
+    "2 tim och 15 min per vecka",
+    "högst 15 timmar per månad",
+    "45 min per tillfälle",
+)
 BOUNDS = ("högst", "minst", "cirka")
 
 

@@ -7,7 +7,7 @@ leaves every problem in the book's diagnostics.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bistandsregler.language.diagnostics import GuidelineError, has_errors
@@ -16,14 +16,17 @@ from bistandsregler.rules.rulebook import RuleBook
 from bistandsregler.rules.validation import validate
 
 
-def read(paths: Iterable[str | Path], national: bool = True, encoding: str = "utf-8") -> RuleBook:
+def read(paths: Iterable[str | Path], national: bool = True, encoding: str = "utf-8",
+         texts: Mapping[Path, str] | None = None) -> RuleBook:
     """Parse and check files; never raises for bad input: problems are in ``diagnostics``.
+
+    ``texts``: the text of some files by resolved path, in place of the disk (unsaved edits).
 
     ``encoding`` is the files' character encoding (the shipped national layer is UTF-8); a
     UTF-8 byte order mark is dropped, and a file in another encoding is one diagnostic,
     ``fil.teckenkodning``, naming the encoding it likely has.
     """
-    book = parse_files(paths, national, encoding)
+    book = parse_files(paths, national, encoding, texts)
     book.diagnostics.extend(validate(book))
     return book
 

@@ -7,7 +7,7 @@ default abbreviations) does not depend on the checks, which themselves resolve i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bistandsregler.language import encodings
@@ -20,9 +20,13 @@ from bistandsregler.language.resources import guidelines_dir
 from bistandsregler.rules.rulebook import NATIONAL, RuleBook
 
 
-def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: str = "utf-8") -> RuleBook:
+def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: str = "utf-8",
+                texts: Mapping[Path, str] | None = None) -> RuleBook:
     """Parse files into a rule book, without the meaning checks; never raises for bad input:
     problems are in ``diagnostics``.
+
+    ``texts`` gives the text of some files (by resolved path) in place of what is on disk: an
+    editor's unsaved buffers, read by the language server as ``validate`` reads the files.
 
     ``encoding`` is the files' character encoding (the shipped national layer is UTF-8); a
     UTF-8 byte order mark is dropped, and a file in another encoding is one diagnostic,
@@ -39,10 +43,12 @@ def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: st
         national_set = {p.resolve() for p in national_files}
         files = [p for p in national_files if p.resolve() not in named and _shown(p, shipped) not in named] + files
     book = RuleBook()
+    texts = texts or {}
     for path in files:
         shown = _shown(path, shipped)
         kind = KINDS.get(path.suffix)
-        if not path.exists():
+        text = texts.get(path.resolve())
+        if text is None and not path.exists():
             book.diagnostics.append(Diagnostic("fil.oläslig", Severity.ERROR, shown, 1, 1, {"reason": Text("finns inte", "does not exist")}))
             continue
         if kind is None:
@@ -52,7 +58,7 @@ def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: st
             continue
         try:
             lines, document, diagnostics, digest = _parse_file(path, shown, kind, encoding if path.resolve() not in
-                                                       national_set else "utf-8")
+                                                       national_set else "utf-8", text)
         except encodings.NotDecodable as error:
             book.diagnostics.append(_not_decodable(error, shown))
             continue
@@ -94,15 +100,16 @@ def _not_decodable(error: encodings.NotDecodable, shown: str) -> Diagnostic:
     return Diagnostic("fil.teckenkodning", Severity.ERROR, shown, error.line, error.column, args)
 
 
-def _parse_file(path: Path, shown: str, kind: str,
-                encoding: str = "utf-8") -> tuple[list[str], m.Document | None, list[Diagnostic], str]:
-    """Parse a file, reusing the result while its content is unchanged (rule objects are
-    immutable): the national layer is read by every ``read()``. The last item is its hash."""
-    data = path.read_bytes()
+def _parse_file(path: Path, shown: str, kind: str, encoding: str = "utf-8",
+                given: str | None = None) -> tuple[list[str], m.Document | None, list[Diagnostic], str]:
+    """Parse a file (or ``given``, its text as an editor holds it), reusing the result while its
+    content is unchanged (rule objects are immutable): the national layer is read by every
+    ``read()``. The last item is its hash."""
+    data = path.read_bytes() if given is None else given.encode("utf-8", "surrogatepass")
     digest = content_hash(data)
-    key = (digest, shown, kind, encoding)
+    key = (digest, shown, kind, encoding if given is None else "text")
     if key not in _PARSED:
-        text = encodings.text_of(data, path, encoding)
+        text = encodings.text_of(data, path, encoding) if given is None else given
         document, diagnostics = parse_text(text, shown, kind)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
