@@ -26,10 +26,10 @@ from bistandsregler.language.messages import Text
 def _validate(args: argparse.Namespace) -> int:
     from bistandsregler.language.diagnostics import Severity, render_all
     from bistandsregler.language.messages import Text
-    from bistandsregler.rules.loading import read
+    from bistandsregler.rules.loading import diagnose
 
-    book = read(args.paths, national=not args.utan_nationellt, encoding=args.encoding)
-    shown = [d for d in book.diagnostics if args.all or not d.path.startswith(_national_prefix())]
+    diagnostics, files = diagnose(args.paths, national=not args.utan_nationellt, encoding=args.encoding)
+    shown = [d for d in diagnostics if args.all or not d.path.startswith(_national_prefix())]
     if args.format == "json":
         print(render_all(shown, args.lang, "json"))
     else:
@@ -39,13 +39,12 @@ def _validate(args: argparse.Namespace) -> int:
             print_diagnostics(render_all(shown, args.lang))
         errors = sum(d.severity is Severity.ERROR for d in shown)
         warnings = sum(d.severity is Severity.WARNING for d in shown)
-        files = len(book.sources)
         summary = Text(f"{files} {'fil läst' if files == 1 else 'filer lästa'}: {errors} fel, "
                        f"{warnings} {'varning' if warnings == 1 else 'varningar'}",
                        f"{files} file{'s' * (files != 1)} read: {errors} error{'s' * (errors != 1)}, "
                        f"{warnings} warning{'s' * (warnings != 1)}")
         print(summary.render(args.lang), file=sys.stderr)
-    return 1 if any(d.severity is Severity.ERROR for d in book.diagnostics) else 0
+    return 1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0
 
 
 def _national_prefix() -> str:

@@ -23,20 +23,12 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterable
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
-from rich import box
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:  # rich is imported where it is used: plain output (a file, a pipe) needs none of it
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.text import Text
 
 from bistandsregler.language.messages import Text as Message
 
@@ -74,6 +66,8 @@ def colour_for(stream: IO[str]) -> bool:
 
 def console(stream: IO[str] | None = None) -> Console:
     """A rich console for ``stream`` (looked up when called: a caller may have replaced sys.stdout)."""
+    from rich.console import Console
+
     stream = stream if stream is not None else sys.stdout
     colour = colour_for(stream)
     return Console(
@@ -123,6 +117,8 @@ SEVERITY_AT = re.compile(
 
 def styled(line: str) -> Text:
     """A line of a report with its severities coloured (fel red, varning yellow, info cyan, ok green)."""
+    from rich.text import Text
+
     text = Text(line)
     for match in SEVERITY_AT.finditer(line):
         for group in "abcd":
@@ -143,6 +139,10 @@ class TableLike(Protocol):
 
 def print_blocks(blocks: Iterable[str | TableLike], stream: IO[str] | None = None) -> None:
     """Lines and tables, each fitted to the width: tables shrink and wrap their cells."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     out = console(stream)
     width = width_of(out.file)
     for block in blocks:
@@ -188,6 +188,14 @@ class Progressbar:
         self._task: TaskID | None = None
 
     def _start(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
         left = _LEFT.render(self.lang)
         self._progress = Progress(
             TextColumn("{task.description}"),
@@ -222,13 +230,24 @@ class Progressbar:
 
 _CARET = re.compile(r"^(?P<pad> +)\^+$")
 _LOCATED = re.compile(r"^\S.*?\.(?P<kind>riktlinje|schablon):\d+:\d+: ")  # "fil.riktlinje:3:5: fel[...]"
+# What rich's Text changes on the way out (it drops these controls and expands tabs by cell width).
+_RICH_CHANGES = re.compile("[\t\x07\x08\x0b\x0c\r]")
 
 
 def print_diagnostics(text: str, stream: IO[str] | None = None) -> None:
     """Diagnostics as ``render_all`` writes them, fitted to the width: the message wraps, and a
     quoted source line wider than the terminal is cut to the part around its caret."""
-    out = console(stream)
-    width = width_of(out.file)
+    stream = stream if stream is not None else sys.stdout
+    width = width_of(stream)
+    if colour_for(stream) or _RICH_CHANGES.search(text):
+        out = console(stream)
+
+        def write(piece: str, how: str) -> None:  # how: "styled", "plain", or "source" (highlighted)
+            shown = styled(piece) if how == "styled" else _highlighted(piece, kind) if how == "source" else _plain(piece)
+            out.print(shown, soft_wrap=True)
+    else:  # nothing to colour or to clean: the same lines rich would write, without starting it
+        def write(piece: str, how: str) -> None:
+            stream.write(piece + "\n")
     lines = text.split("\n")
     index, kind = 0, None
     while index < len(lines):
@@ -239,17 +258,19 @@ def print_diagnostics(text: str, stream: IO[str] | None = None) -> None:
         caret = _CARET.match(lines[index + 1]) if index + 1 < len(lines) and line.startswith("    ") else None
         if caret is not None and width is not None:
             source, under = _window(line, lines[index + 1], width)
-            out.print(_highlighted(source, kind), soft_wrap=True)
-            out.print(Text(under), soft_wrap=True)
+            write(source, "source")
+            write(under, "plain")
             index += 2
             continue
         for piece in wrap(line, width, extra_indent=4):
-            out.print(styled(piece), soft_wrap=True)
+            write(piece, "styled")
         index += 1
 
 
 def _highlighted(source: str, kind: str | None) -> Text:
     """A quoted source line coloured by the language's lexer (only a terminal shows colour)."""
+    from rich.text import Text
+
     text = Text(source)
     if kind is None:
         return text
@@ -264,6 +285,12 @@ def _highlighted(source: str, kind: str | None) -> Text:
         if style is not None:
             text.stylize(style, start, start + len(value))
     return text
+
+
+def _plain(piece: str) -> Text:
+    from rich.text import Text
+
+    return Text(piece)
 
 
 def _window(source: str, caret: str, width: int) -> list[str]:

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from bistandsregler.language.parsing import KINDS
+# The file kinds by suffix: which language a file is written in.
+KINDS = {".riktlinje": "riktlinje", ".schablon": "schablon"}
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:

@@ -18,6 +18,7 @@ from typing import Annotated, Literal, get_args
 import pydantic
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from bistandsregler.language.caching import lark_cache_file
 from bistandsregler.language.expected import Group, Vocabulary, describe, one_of
 from bistandsregler.language.messages import Text
 from bistandsregler.language.resources import grammar_text
@@ -38,7 +39,7 @@ ORDINALS = ("första", "andra", "tredje", "fjärde", "femte",
 Number = Annotated[int, pydantic.Field(ge=1)]
 
 
-class LawRef(pydantic.BaseModel, frozen=True):
+class LawRef(pydantic.BaseModel, frozen=True, defer_build=True):
     """One law reference, e.g. 4 kap. 2 a § SoL or 9 § 10 LSS."""
 
     law: Law | None = None  # as written; an SFS number alone leaves it to the rule book
@@ -175,7 +176,7 @@ class _ToFields(Transformer):
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(grammar_text("lagrum.lark"), parser="lalr", transformer=_ToFields())
+    return Lark(grammar_text("lagrum.lark"), parser="lalr", transformer=_ToFields(), cache=lark_cache_file("lagrum"))
 
 
 # What the parser expected, in words. Groups first, so that "NUMBER or PARA" reads as one

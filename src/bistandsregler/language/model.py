@@ -26,7 +26,7 @@ SpanUnit = Literal["dag", "vecka", "månad", "år"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Pos(_Model):
@@ -568,5 +568,5 @@ class StandardTimeTable(_Model):
 
 Document = Guideline | StandardTimeTable
 
-for _model in (Arith, Compare, InList, Present, Not, AllOf, AnyOf):
-    _model.model_rebuild()
+# The recursive condition models resolve their forward references when first built
+# (``defer_build``): building here would cost every process that only unpickles a cached file.

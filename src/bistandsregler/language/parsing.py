@@ -19,8 +19,10 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from bistandsregler.language import model as m
+from bistandsregler.language.caching import lark_cache_file
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
 from bistandsregler.language.expected import Vocabulary, describe, one_of
+from bistandsregler.language.files import KINDS
 from bistandsregler.language.lagrum import SFS_PATTERN, LagrumError, LawRef, parse_lagrum
 from bistandsregler.language.messages import EMPTY, Text
 from bistandsregler.language.resources import grammar_dir
@@ -34,7 +36,7 @@ from bistandsregler.language.units import (
 MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 60  # condition nesting; deeper input is refused with a message, not a crash
 
-KINDS = {".riktlinje": "riktlinje", ".schablon": "schablon"}
+__all__ = ["KINDS", "MAX_DEPTH", "MAX_FILE_BYTES", "parse_text", "parser"]
 
 
 @cache
@@ -45,6 +47,7 @@ def parser(kind: str) -> Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         import_paths=[str(grammar_dir())],
+        cache=lark_cache_file(kind),
     )
 
 

@@ -6,18 +6,19 @@ default abbreviations) does not depend on the checks, which themselves resolve i
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bistandsregler.language import encodings
+from bistandsregler.language import caching, encodings
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic, Severity
-from bistandsregler.language.files import expand
 from bistandsregler.language.messages import Text
 from bistandsregler.language.parsing import KINDS, parse_text
 from bistandsregler.language.resources import guidelines_dir
-from bistandsregler.rules.rulebook import NATIONAL, RuleBook
+from bistandsregler.rules.rulebook import RuleBook
+from bistandsregler.rules.sources import content_hash, shown_name, source_files
+
+__all__ = ["content_hash", "parse_files"]
 
 
 def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: str = "utf-8",
@@ -32,20 +33,12 @@ def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: st
     UTF-8 byte order mark is dropped, and a file in another encoding is one diagnostic,
     ``fil.teckenkodning``, naming the encoding it likely has.
     """
-    files = expand(paths)
+    files, national_set = source_files(paths, national)
     shipped = guidelines_dir().parent
-    national_set: set[Path] = set()
-    if national:
-        # The shipped national layer, unless the files named include it (by path, or by name:
-        # a source checkout's guidelines/nationell beside an installed package is the same layer).
-        named = {p.resolve() for p in files} | {_shown(p, shipped) for p in files}
-        national_files = expand([guidelines_dir() / NATIONAL])
-        national_set = {p.resolve() for p in national_files}
-        files = [p for p in national_files if p.resolve() not in named and _shown(p, shipped) not in named] + files
     book = RuleBook()
     texts = texts or {}
     for path in files:
-        shown = _shown(path, shipped)
+        shown = shown_name(path, shipped)
         kind = KINDS.get(path.suffix)
         text = texts.get(path.resolve())
         if text is None and not path.exists():
@@ -77,14 +70,6 @@ def parse_files(paths: Iterable[str | Path], national: bool = True, encoding: st
     return book
 
 
-def _shown(path: Path, shipped: Path) -> str:
-    """How a file is named in messages: shipped files the same on every machine."""
-    resolved = path.resolve()
-    if resolved.is_relative_to(guidelines_dir().resolve()):
-        return str(resolved.relative_to(shipped.resolve()))
-    return str(path)
-
-
 _PARSED: dict[tuple, tuple] = {}
 _PARSED_MAX = 64
 
@@ -103,21 +88,24 @@ def _not_decodable(error: encodings.NotDecodable, shown: str) -> Diagnostic:
 def _parse_file(path: Path, shown: str, kind: str, encoding: str = "utf-8",
                 given: str | None = None) -> tuple[list[str], m.Document | None, list[Diagnostic], str]:
     """Parse a file (or ``given``, its text as an editor holds it), reusing the result while its
-    content is unchanged (rule objects are immutable): the national layer is read by every
-    ``read()``. The last item is its hash."""
+    content is unchanged (rule objects are immutable): in memory, as the national layer is read
+    by every ``read()``, and for files read from disk also on disk (``language.caching``) for
+    the next process; an editor's buffer changes with every keystroke and stays in memory.
+    The last item is its hash."""
     data = path.read_bytes() if given is None else given.encode("utf-8", "surrogatepass")
     digest = content_hash(data)
     key = (digest, shown, kind, encoding if given is None else "text")
     if key not in _PARSED:
-        text = encodings.text_of(data, path, encoding) if given is None else given
-        document, diagnostics = parse_text(text, shown, kind)
+        entry = caching.key(*key) if given is None else None
+        parsed = caching.load("parsed", entry) if entry is not None else None
+        if parsed is None:
+            text = encodings.text_of(data, path, encoding) if given is None else given
+            document, diagnostics = parse_text(text, shown, kind)
+            # Lines end at "\n" only, as lark counts them (splitlines() also breaks at a form feed).
+            parsed = (text.replace("\r\n", "\n").split("\n"), document, diagnostics)
+            if entry is not None:
+                caching.store("parsed", entry, parsed)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
-        # Lines end at "\n" only, as lark counts them (splitlines() also breaks at a form feed).
-        _PARSED[key] = (text.replace("\r\n", "\n").split("\n"), document, diagnostics)
+        _PARSED[key] = parsed
     return (*_PARSED[key], digest)
-
-
-def content_hash(data: bytes) -> str:
-    """What a file's receipt and every cache of it are keyed by: its bytes, not its name or time."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()

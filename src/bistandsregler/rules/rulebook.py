@@ -17,8 +17,9 @@ from pathlib import Path
 from bistandsregler.language import model as m
 from bistandsregler.language.diagnostics import Diagnostic
 from bistandsregler.language.lagrum import LAWS, LawRef
+from bistandsregler.rules.sources import NATIONAL
 
-NATIONAL = "nationell"
+__all__ = ["NATIONAL", "RuleBook"]
 
 
 @dataclass
