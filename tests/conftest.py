@@ -10,9 +10,12 @@ that Python (but not the language) treats as line breaks (form feed, U+2028, U+0
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +32,13 @@ settings.register_profile("bistandsregler", deadline=None)
 settings.load_profile("bistandsregler")
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The disk caches (language/caching.py) of a test run are its own, in a folder that starts
+# empty: never the user's cache, and every worker process and CLI subprocess shares it.
+if "BISTANDSREGLER_TEST_CACHE" not in os.environ:
+    os.environ["BISTANDSREGLER_TEST_CACHE"] = tempfile.mkdtemp(prefix="bistandsregler-cache-")
+    atexit.register(shutil.rmtree, os.environ["BISTANDSREGLER_TEST_CACHE"], True)
+os.environ["XDG_CACHE_HOME"] = os.environ["BISTANDSREGLER_TEST_CACHE"]
 # The documentation generator (tools/docgen) reads the finding examples the tests run, and
 # tests/test_docs.py checks its pages; tools/ is not a package, so it goes on the path.
 sys.path.insert(0, str(REPO / "tools"))

@@ -73,6 +73,11 @@ CASES = [
          "tecknet '@' kan inte stå här", "the character '@' cannot stand here"),
     Case("syntax.slut_saknas", {"a.riktlinje": HEADER + 'insats a\n  lagrum "4 kap. 1 § SoL"\n'},
          "a.riktlinje", 5, 1, "insats", "filen tar slut inne i blocket 'insats'", "the file ends inside the block 'insats'"),
+    Case("syntax.slut_fore", {"a.riktlinje": HEADER + 'insats a\n  lagrum "4 kap. 1 § SoL"\ninsats b\nslut\n'},
+         "a.riktlinje", 7, 1, "insats", "'slut' saknas: blocket 'insats a' på rad 5",
+         "'slut' is missing: the block 'insats a' on line 5"),
+    Case("syntax.fler_fel", {"a.riktlinje": "".join(f"regel r{i}\n  qqq\nslut\n" for i in range(105))},
+         "a.riktlinje", 301, 1, "regel", "fler än 100 syntaxfel", "more than 100 syntax errors"),
     Case("syntax.ocr_tolkat", {"a.riktlinje": 'riktlinje t\n  giller från 2025-07-01\nslut\n'}, "a.riktlinje", 2, 3,
          "giller", "tolkade 'giller' som 'gäller' (trolig OCR-skada)", "read 'giller' as 'gäller' (probably OCR damage)"),
     Case("syntax.for_djup", {"a.riktlinje": 'regel r\n  när ' + "inte " * (MAX_DEPTH + 5) + 'ålder > 1\n  då fel "x"\nslut\n'},
@@ -452,8 +457,9 @@ def test_misspelled_name_gets_a_suggestion(tmp_path, line: int, name: str, sugge
     path.write_text(NAMES, encoding="utf-8")
     diagnostics = [d for d in read([path], national=False).diagnostics if d.code == "namn.okant"]
     (d,) = [d for d in diagnostics if d.line == line]
-    assert f"'{name}'" in d.message() and d.message().endswith(f"(menade du '{suggestion}'?)")
-    assert d.message("en").endswith(f"(did you mean '{suggestion}'?)")
+    # An activity's message goes on to say how to define one (tests/test_recovery.py).
+    assert f"'{name}'" in d.message() and f"'{name}' (menade du '{suggestion}'?)" in d.message()
+    assert f"'{name}' (did you mean '{suggestion}'?)" in d.message("en")
     assert len(diagnostics) == 4
 
 

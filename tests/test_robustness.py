@@ -342,9 +342,10 @@ def test_quote_removed(path: Path, data) -> None:
 @MUTATIONS
 @given(data=st.data())
 def test_slut_removed(path: Path, data) -> None:
-    # Rule: the block runs on into the next block, whose first line is then unexpected: the
-    # error is on the next line with code. When the last block loses its 'slut', the file
-    # ends inside it: 'syntax.slut_saknas' on the line that opened that block.
+    # Rule: the block runs on into the next block, whose first line is then where its 'slut'
+    # was due: 'syntax.slut_fore' on the next line with code, and nothing else (reading goes
+    # on there). When the last block loses its 'slut', the file ends inside it:
+    # 'syntax.slut_saknas' on the line that opened that block.
     text, _, tokens = lexed(path)
     ends = [t for t in tokens if t.type == "SLUT"]
     token = data.draw(st.sampled_from(ends), label="slut")
@@ -356,7 +357,7 @@ def test_slut_removed(path: Path, data) -> None:
     (d,) = diagnostics
     following = next_code_line(tokens, token.line)
     if following is not None:
-        assert (d.code, d.line) == ("syntax.ovantat", following - 1), d.render()
+        assert (d.code, d.line) == ("syntax.slut_fore", following - 1), d.render()
     else:
         openers = [t for t in tokens if t.line < token.line and t.column == 1 and t.type != "_NL"]
         assert (d.code, d.line) == ("syntax.slut_saknas", openers[-1].line), d.render()

@@ -48,6 +48,22 @@ CATALOGUE: dict[str, Entry] = {
         ),
         "Ett block saknar sitt avslutande 'slut'.",
     ),
+    "syntax.slut_fore": Entry(
+        Severity.ERROR,
+        Text(
+            "'slut' saknas: blocket '{block}' på rad {opened} måste sluta med 'slut' före nästa block",
+            "'slut' is missing: the block '{block}' on line {opened} must end with 'slut' before the next block",
+        ),
+        "Ett block saknar sitt avslutande 'slut' och nästa block börjar; läsningen fortsätter där.",
+    ),
+    "syntax.fler_fel": Entry(
+        Severity.INFO,
+        Text(
+            "fler än {count} syntaxfel: resten av filen från den här raden lästes inte",
+            "more than {count} syntax errors: the rest of the file from this line was not read",
+        ),
+        "Filen har så många syntaxfel att läsningen slutade; rätta de visade först.",
+    ),
     "syntax.ocr_tolkat": Entry(
         Severity.INFO,
         Text(

@@ -7,9 +7,12 @@ in it is ever executed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import re
 import textwrap
+from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
 from functools import cache
@@ -174,9 +177,10 @@ def parse_text(text: str, path: str, kind: str) -> tuple[m.Document | None, list
         return False
 
     try:
-        tree = parser(kind).parse(text, on_error=on_error)
+        with _collector_paused():
+            tree = parser(kind).parse(text, on_error=on_error)
     except UnexpectedInput as error:
-        diagnostics.append(_syntax_diagnostic(error, kind, path, text, line_of))
+        diagnostics.extend(_recover(error, kind, path, lines, on_error, line_of))
         return None, diagnostics
 
     depth_problem = _too_deep(tree)
@@ -193,7 +197,83 @@ def parse_text(text: str, path: str, kind: str) -> tuple[m.Document | None, list
     return document, diagnostics
 
 
-def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, line_of) -> Diagnostic:
+MAX_SYNTAX_ERRORS = 100  # then one more diagnostic says where reading stopped
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a file is parsed: lark and the tree builder make
+    many small objects and no cycles to free, and the collector's passes over a growing heap
+    made the time to parse grow faster than the file."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _block_starts(lines: list[str], kind: str) -> list[int]:
+    """The lines (1-based) where a top-level block begins, outside triple-quoted prose.
+
+    Indentation is free, but a block's word indented deeper than the file's blocks ("  lag x"
+    among statements) is a damaged statement, not a new block: only openers at the margin (the
+    least indented of them) count.
+    """
+    opener = _BLOCK_OPENERS[kind]
+    found, in_prose = [], False
+    for number, line in enumerate(lines, start=1):
+        if not in_prose and opener.match(line):
+            found.append((number, len(line) - len(line.lstrip(" \t"))))
+        code = line if in_prose else line.split("#", 1)[0]
+        if code.count('"""') % 2:
+            in_prose = not in_prose
+    margin = min((indent for _, indent in found), default=0)
+    return [number for number, indent in found if indent == margin]
+
+
+def _recover(first: UnexpectedInput, kind: str, path: str, lines: list[str], on_error,
+             line_of) -> list[Diagnostic]:
+    """Every syntax error of a file, not just the first: after an error, reading goes on at the
+    next line that begins a top-level block, one block at a time, so that one mistake is one
+    diagnostic (the rest of its block is skipped, not reported again)."""
+    whole = "\n".join(lines) + ("" if lines and lines[-1] == "" else "\n")
+    starts = _block_starts(lines, kind)
+    found = [_syntax_diagnostic(first, kind, path, whole, line_of, starts, len(lines))]
+    at = _error_line(first, len(lines))
+    # A block opener where a statement was expected (a missing "slut") starts the next block.
+    resume = [s for s in starts if s > at or (s == at and found[0].code == "syntax.slut_fore")]
+    for index, start in enumerate(resume):
+        if len(found) >= MAX_SYNTAX_ERRORS:
+            here = line_of(start) or ""
+            found.append(Diagnostic("syntax.fler_fel", Severity.INFO, path, start, len(here) - len(here.lstrip()) + 1,
+                                    {"count": MAX_SYNTAX_ERRORS}, here, max(1, len((here.split() or [""])[0]))))
+            break
+        end = resume[index + 1] if index + 1 < len(resume) else len(lines) + 1
+        # Blank lines before the block keep lark's line numbers those of the file.
+        segment = "\n" * (start - 1) + "\n".join(lines[start - 1 : end - 1]) + "\n"
+        try:
+            with _collector_paused():
+                parser(kind).parse(segment, on_error=on_error)
+        except UnexpectedInput as error:
+            next_block = end if end <= len(lines) else None
+            found.append(_syntax_diagnostic(error, kind, path, segment, line_of, starts, len(lines), next_block))
+    return found
+
+
+def _error_line(error: UnexpectedInput, last: int) -> int:
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END"):
+        return last
+    return error.line if isinstance(error.line, int) and error.line > 0 else last
+
+
+def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, line_of,
+                       starts: list[int] | None = None, last: int = 0,
+                       next_block: int | None = None) -> Diagnostic:
+    """One syntax error as a diagnostic. ``next_block``: the text was one block cut off before
+    the block beginning on that line, so that its end means a missing "slut" before it."""
     if isinstance(error, UnexpectedCharacters):
         at = error.pos_in_stream if error.pos_in_stream is not None else len(text)
         char = text[at] if at < len(text) else ""
@@ -204,7 +284,9 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
         return Diagnostic("syntax.tecken", Severity.ERROR, path, error.line, error.column, args, line_of(error.line))
     token = getattr(error, "token", None)
     if isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END"):
-        block, line = _open_block(text)
+        block, line = _open_block(text, kind)
+        if next_block is not None and block != "?":
+            return _missing_slut(kind, path, line_of, line, next_block)
         return Diagnostic(
             "syntax.slut_saknas", Severity.ERROR, path, line, 1, {"block": block}, line_of(line)
         )
@@ -212,6 +294,13 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
     token = error.token
     expected = set(error.expected)
     found = str(token)
+    if starts and token.line in starts and "slut" in {_keyword(kind, n) for n in expected}:
+        # A block's first word where its "slut" was due: name "slut", not every statement.
+        source = line_of(token.line) or ""
+        if not source[: token.column - 1].strip():
+            opened = max((s for s in starts if s < token.line), default=None)
+            if opened is not None:
+                return _missing_slut(kind, path, line_of, opened, token.line)
     keywords = [w for w in (_keyword(kind, n) for n in expected) if w]
     suggest = token.type == "NAME"
     if token.type == "_NL":
@@ -235,22 +324,35 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
     return Diagnostic("syntax.ovantat", Severity.ERROR, path, line, column, args, line_of(line), width)
 
 
-_BLOCK_OPENERS = re.compile(
-    r"^\s*(riktlinje|lag|insats|aktivitet|värde|nivåer|regel|förval|delegation|ordlista|avgift|schablon)\b"
-)
+_OPENERS = {
+    "riktlinje": "riktlinje|lag|insats|aktivitet|värde|nivåer|regel|förval|delegation|ordlista|avgift",
+    "schablon": "schablon|aktivitet",
+}
+_BLOCK_OPENERS = {kind: re.compile(rf"^[ \t]*({words})(?![\w])") for kind, words in _OPENERS.items()}
 
 
-def _open_block(text: str) -> tuple[str, int]:
-    """The innermost block still open at the end of the file, for the 'slut saknas' message."""
+def _open_block(text: str, kind: str) -> tuple[str, int]:
+    """The block still open at the end of ``text``, for the 'slut saknas' message."""
     open_blocks: list[tuple[str, int]] = []
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
-        opener = _BLOCK_OPENERS.match(line)
+        opener = _BLOCK_OPENERS[kind].match(line)
         if opener and not open_blocks:
             open_blocks.append((opener.group(1), number))
         elif line.split("#", 1)[0].strip() == "slut" and open_blocks:
             open_blocks.pop()
     return open_blocks[-1] if open_blocks else ("?", max(1, len(lines) - 1))
+
+
+def _missing_slut(kind: str, path: str, line_of, opened: int, before: int) -> Diagnostic:
+    """The block opened on line ``opened`` has no "slut" before the block on line ``before``."""
+    header = (line_of(opened) or "").split("#", 1)[0].strip()
+    words = header.split()
+    block = " ".join(words[:2]) if len(words) > 1 and words[0] != "förval" else (words[0] if words else "?")
+    here = line_of(before) or ""
+    word = here.split()[0] if here.split() else ""
+    return Diagnostic("syntax.slut_fore", Severity.ERROR, path, before, len(here) - len(here.lstrip(" \t")) + 1,
+                      {"block": block, "opened": opened}, here, max(1, len(word)))
 
 
 def _too_deep(tree: Tree) -> tuple[int, int] | None:

@@ -441,9 +441,20 @@ def _expected_message(expected: set[str]) -> Text:
     return _EXPECTED + OR.join(g.text + " (" + _EG + (g.example or EMPTY) + ")" for g in found)
 
 
+_PERIOD_TERMINALS = {"DAY", "WEEK", "MONTH", "YEAR"}
+
+
 def _error(text: str, error: UnexpectedInput) -> FrequencyError:
     if isinstance(error, UnexpectedToken):
         expected = set(error.accepts or error.expected)
+        if error.token.type in _PERIOD_TERMINALS and "OCCASION" in expected:
+            # "två veckor varannan vecka": a length of time where a unit was due.
+            word = str(error.token)
+            message = Text(f"'{word}' är en period, inte en enhet: efter antalet väntade 'gånger' eller en tid "
+                           "('tim', 'min'), t.ex. '2 gånger varannan vecka' eller '3 tim per vecka'",
+                           f"'{word}' is a period, not a unit: after the number, expected 'gånger' or a time "
+                           "('tim', 'min'), e.g. '2 gånger varannan vecka' or '3 tim per vecka'")
+            return FrequencyError(text, error.token.start_pos + 1, message)
         if error.token.type == "$END":
             column = len(text.rstrip()) + 1
         else:

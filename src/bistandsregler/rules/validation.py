@@ -14,7 +14,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from bistandsregler.language import model as m
-from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
+from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean, suggest
 from bistandsregler.language.facts import FIELDS, SYMBOLS
 from bistandsregler.language.lagrum import LagrumError, parse_lagrum
 from bistandsregler.language.messages import EMPTY, Text
@@ -51,6 +51,22 @@ class _Checker:
     def unknown(self, kind: Text, name: str, pos: m.Pos, candidates) -> None:
         candidates = list(candidates)
         self.add("namn.okant", pos, len(name), kind=kind, name=name, suggestion=did_you_mean(name, candidates))
+
+    def unknown_activity(self, name: str, pos: m.Pos) -> None:
+        """An activity no file defines: the likely one if any (by id, or by a name it is called),
+        and how the author defines one of their own."""
+        activities = self.book.activities
+        best = suggest(name, activities)
+        if best is None:  # "fotvard" for an activity called "Fotvård": by the names it is called
+            called = {spelling.lower(): id_ for id_, activity in activities.items()
+                      for spelling in (activity.name or "", *activity.aliases) if spelling}
+            spelled = suggest(name.replace("_", " ").lower(), called)
+            best = called[spelled] if spelled is not None else None
+        suggestion = Text(f" (menade du '{best}'?)", f" (did you mean '{best}'?)") if best else EMPTY
+        hint = Text(f"; en egen aktivitet definieras med ett block i riktlinjen: aktivitet {name} \"Namn\" … slut",
+                    f"; define one of your own with a block in the guideline: aktivitet {name} \"Name\" … slut")
+        self.add("namn.okant", pos, len(name), kind=Text("aktivitet", "activity"), name=name,
+                 suggestion=suggestion + hint)
 
     # ---- guideline files ----
     def guideline(self, g: m.Guideline) -> None:
@@ -207,10 +223,10 @@ class _Checker:
             self.unknown(Text("insats", "service"), insats.lss_counterpart, insats.pos, insatser)
         for name in insats.standard_activities:
             if name not in self.book.activities:
-                self.unknown(Text("aktivitet", "activity"), name, insats.pos, self.book.activities)
+                self.unknown_activity(name, insats.pos)
         for norm in insats.norms:
             if norm.activity not in self.book.activities:
-                self.unknown(Text("aktivitet", "activity"), norm.activity, norm.pos, self.book.activities)
+                self.unknown_activity(norm.activity, norm.pos)
             self.bounds(norm.bounds, norm.pos)
         if insats.scope is not None:
             self.bounds(insats.scope, insats.pos)
