@@ -110,18 +110,33 @@ def thousand_rules(rounds: int) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def cpu_reference(rounds: int) -> float:
+    """A fixed pure-Python loop, in ms, measured before and after the rest: how slow this
+    machine is right now, to set the other figures against when comparing runs or machines."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args(argv)
+    before = cpu_reference(args.rounds)
     cold = cold_validate(args.rounds)
     big = thousand_rules(args.rounds)
+    reference = statistics.median([before, cpu_reference(args.rounds)])
     print(f"validate guidelines/ från en ny process (median av {args.rounds}, ms):")
     print(f"  python -c pass {cold['python']:.0f}; med fylld cache {cold['warm']:.0f}; "
           f"bara tabellerna cachade {cold['tables']:.0f}; utan cache {cold['uncached']:.0f}")
     print(f"1 000 regler läses och kontrolleras på {big['paused']:.0f} ms "
           f"(med skräpsamlaren igång {big['collecting']:.0f} ms; lark {big['lark']:.0f} ms)")
+    print(f"referensslingan (1 000 000 kvadrater i ren Python) {reference:.0f} ms")
     summary = {
+        "cpu_reference_ms": round(reference, 1),
         "validate_cold_warm_cache_ms": round(cold["warm"], 1),
         "validate_cold_warm_cache_min_ms": round(cold["warm_min"], 1),
         "validate_cold_tables_only_ms": round(cold["tables"], 1),

@@ -7,6 +7,7 @@ in it is ever executed.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime
 import gc
@@ -236,30 +237,38 @@ def _block_starts(lines: list[str], kind: str) -> list[int]:
 def _recover(first: UnexpectedInput, kind: str, path: str, lines: list[str], on_error,
              line_of) -> list[Diagnostic]:
     """Every syntax error of a file, not just the first: after an error, reading goes on at the
-    next line that begins a top-level block, one block at a time, so that one mistake is one
-    diagnostic (the rest of its block is skipped, not reported again)."""
-    whole = "\n".join(lines) + ("" if lines and lines[-1] == "" else "\n")
+    next line that begins a top-level block, so that one mistake is one diagnostic (the rest
+    of its block is skipped, not reported again). Each resumed parse runs to the next error
+    or the end: at most MAX_SYNTAX_ERRORS parses of the file."""
+    ending = "" if lines and lines[-1] == "" else "\n"
     starts = _block_starts(lines, kind)
-    found = [_syntax_diagnostic(first, kind, path, whole, line_of, starts, len(lines))]
-    at = _error_line(first, len(lines))
-    # A block opener where a statement was expected (a missing "slut") starts the next block.
-    resume = [s for s in starts if s > at or (s == at and found[0].code == "syntax.slut_fore")]
-    for index, start in enumerate(resume):
+    found: list[Diagnostic] = []
+    error, text, start = first, "\n".join(lines) + ending, 1
+    while True:
+        diagnostic = _syntax_diagnostic(error, kind, path, text, line_of, starts)
+        found.append(diagnostic)
+        at = _error_line(error, len(lines))
+        # A block's first word where "slut" was due (syntax.slut_fore) begins the next block.
+        index = bisect.bisect_left(starts, at) if diagnostic.code == "syntax.slut_fore" else bisect.bisect_right(starts, at)
+        while index < len(starts) and starts[index] <= start:
+            index += 1  # always forward
+        if index == len(starts):
+            return found
+        start = starts[index]
         if len(found) >= MAX_SYNTAX_ERRORS:
             here = line_of(start) or ""
             found.append(Diagnostic("syntax.fler_fel", Severity.INFO, path, start, len(here) - len(here.lstrip()) + 1,
                                     {"count": MAX_SYNTAX_ERRORS}, here, max(1, len((here.split() or [""])[0]))))
-            break
-        end = resume[index + 1] if index + 1 < len(resume) else len(lines) + 1
+            return found
         # Blank lines before the block keep lark's line numbers those of the file.
-        segment = "\n" * (start - 1) + "\n".join(lines[start - 1 : end - 1]) + "\n"
+        text = "\n" * (start - 1) + "\n".join(lines[start - 1 :]) + ending
         try:
             with _collector_paused():
-                parser(kind).parse(segment, on_error=on_error)
-        except UnexpectedInput as error:
-            next_block = end if end <= len(lines) else None
-            found.append(_syntax_diagnostic(error, kind, path, segment, line_of, starts, len(lines), next_block))
-    return found
+                parser(kind).parse(text, on_error=on_error)
+        except UnexpectedInput as later:
+            error = later
+        else:
+            return found
 
 
 def _error_line(error: UnexpectedInput, last: int) -> int:
@@ -270,10 +279,8 @@ def _error_line(error: UnexpectedInput, last: int) -> int:
 
 
 def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, line_of,
-                       starts: list[int] | None = None, last: int = 0,
-                       next_block: int | None = None) -> Diagnostic:
-    """One syntax error as a diagnostic. ``next_block``: the text was one block cut off before
-    the block beginning on that line, so that its end means a missing "slut" before it."""
+                       starts: list[int] | None = None) -> Diagnostic:
+    """One syntax error as a diagnostic; ``starts``: the lines where top-level blocks begin."""
     if isinstance(error, UnexpectedCharacters):
         at = error.pos_in_stream if error.pos_in_stream is not None else len(text)
         char = text[at] if at < len(text) else ""
@@ -285,8 +292,6 @@ def _syntax_diagnostic(error: UnexpectedInput, kind: str, path: str, text: str, 
     token = getattr(error, "token", None)
     if isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END"):
         block, line = _open_block(text, kind)
-        if next_block is not None and block != "?":
-            return _missing_slut(kind, path, line_of, line, next_block)
         return Diagnostic(
             "syntax.slut_saknas", Severity.ERROR, path, line, 1, {"block": block}, line_of(line)
         )
