@@ -145,7 +145,7 @@ def test_the_cache_is_off_when_asked(tmp_path: Path, cache_home: Path, parses, m
     parsed_once(path)
     assert len(parses) == 2
     assert not cache_home.exists()
-    assert caching.lark_cache_file("riktlinje") is False
+    assert caching.lark_cache("riktlinje") == {}
 
 
 def test_diagnose_serves_validate_and_never_stale(tmp_path: Path, cache_home: Path, parses) -> None:
@@ -207,3 +207,16 @@ def test_a_corrupt_lark_cache_is_rebuilt(tmp_path: Path) -> None:
     again = run_validate([str(path)], env)
     assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
     assert all(table.read_bytes() != b"garbage" for table in tables)
+
+
+def test_a_parser_loaded_from_the_cache_is_whole(cache_home: Path) -> None:
+    """The grammar comes back with the tables: hypothesis' from_lark (and any caller) reads it."""
+    from lark import Lark
+
+    from bistandsregler.language.resources import grammar_text
+
+    built = [Lark(grammar_text("frekvens.lark"), parser="lalr", lexer="contextual", **caching.lark_cache("test"))
+             for _ in range(2)]
+    assert list(cache_home.rglob("lark/test-*.pickle"))
+    assert built[1].grammar is not None
+    assert built[1].parse("2 gg/v") == built[0].parse("2 gg/v")

@@ -81,12 +81,15 @@ def _version_of(package: str) -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in parts if p.is_file())).hexdigest()[:16]
 
 
-def lark_cache_file(name: str) -> str | bool:
-    """The ``cache=`` argument for a lark parser: a file under the cache folder, or False."""
+def lark_cache(name: str) -> dict[str, Any]:
+    """Options for a lark parser: its tables in a file under the cache folder, or nothing.
+
+    The grammar is kept with the tables (``cache_grammar``), so a parser loaded from the
+    cache is the whole parser (``Lark.grammar``: hypothesis' ``from_lark`` reads it)."""
     root = folder()
     if root is None or not _writable(root / "lark"):
-        return False
-    return str(root / "lark" / f"{name}-{fingerprint()}.pickle")
+        return {}
+    return {"cache": str(root / "lark" / f"{name}-{fingerprint()}.pickle"), "cache_grammar": True}
 
 
 def key(*parts: str) -> str:

@@ -18,7 +18,7 @@ from typing import Annotated, Literal, get_args
 import pydantic
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from bistandsregler.language.caching import lark_cache_file
+from bistandsregler.language.caching import lark_cache
 from bistandsregler.language.expected import Group, Vocabulary, describe, one_of
 from bistandsregler.language.messages import Text
 from bistandsregler.language.resources import grammar_text
@@ -176,7 +176,7 @@ class _ToFields(Transformer):
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(grammar_text("lagrum.lark"), parser="lalr", transformer=_ToFields(), cache=lark_cache_file("lagrum"))
+    return Lark(grammar_text("lagrum.lark"), parser="lalr", transformer=_ToFields(), **lark_cache("lagrum"))
 
 
 # What the parser expected, in words. Groups first, so that "NUMBER or PARA" reads as one

@@ -23,7 +23,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from bistandsregler.language import model as m
-from bistandsregler.language.caching import lark_cache_file
+from bistandsregler.language.caching import lark_cache
 from bistandsregler.language.diagnostics import Diagnostic, Severity, did_you_mean
 from bistandsregler.language.expected import Vocabulary, describe, one_of
 from bistandsregler.language.files import KINDS
@@ -51,7 +51,7 @@ def parser(kind: str) -> Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         import_paths=[str(grammar_dir())],
-        cache=lark_cache_file(kind),
+        **lark_cache(kind),
     )
 
 

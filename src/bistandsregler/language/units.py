@@ -25,7 +25,7 @@ from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken, VisitError
 from pydantic import BaseModel
 
-from bistandsregler.language.caching import lark_cache_file
+from bistandsregler.language.caching import lark_cache
 from bistandsregler.language.expected import OR, Group, Vocabulary, matches
 from bistandsregler.language.messages import EMPTY, Text, decimal
 from bistandsregler.language.resources import grammar_text
@@ -408,7 +408,7 @@ class _ToQuantity(Transformer):
 
 @cache
 def _parser() -> Lark:
-    return Lark(grammar_text("frekvens.lark"), parser="lalr", lexer="contextual", cache=lark_cache_file("frekvens"))
+    return Lark(grammar_text("frekvens.lark"), parser="lalr", lexer="contextual", **lark_cache("frekvens"))
 
 
 # What the parser may expect next, as a reader thinks of it: (terminals, noun, examples).
