@@ -205,7 +205,7 @@ MAX_SYNTAX_ERRORS = 100  # then one more diagnostic says where reading stopped
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off while a file is parsed: lark and the tree builder make
     many small objects and no cycles to free, and the collector's passes over a growing heap
-    made the time to parse grow faster than the file."""
+    can make the time to parse grow faster than the file (benchmarks/parsing.py measures it)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
