@@ -41,6 +41,7 @@ class Lookups:
         self._activity_index = activity_index
         self._requirements: dict[str | None, m.Requirements] = {}
         self._phrases: dict[str, tuple[str, ...]] = {}
+        self._alternatives: dict[str | None, re.Pattern[str] | None] = {}
 
     @cached_property
     def insatser(self) -> dict[str, m.Insats]:
@@ -71,6 +72,18 @@ class Lookups:
         as whole words in a row: "själv" is in "handlar själv", not in "självständigt"."""
         padded = f" {normal} "
         return next((p for p in self.phrases(kind) if f" {p} " in padded), None)
+
+    def alternatives(self, insats_id: str | None) -> re.Pattern[str] | None:
+        """Any name of another insats, or of an activity, as the start of a word in lower-case
+        text (names of four letters or more); None when there is none. Naming the insats
+        refused ("Avslag på ansökan om korttidsboende.") names no alternative. Built once per insats."""
+        if insats_id not in self._alternatives:
+            names = {n.lower() for i in self.insatser.values() if i.id != insats_id
+                     for n in [i.id.replace("_", " "), i.name or "", *i.aliases] if n}
+            names |= {n.lower() for a in self.book.activities.values() for n in [a.id, a.name or "", *a.aliases] if n}
+            long = sorted(n for n in names if len(n) > 3)
+            self._alternatives[insats_id] = re.compile("|".join(rf"\b{re.escape(n)}" for n in long)) if long else None
+        return self._alternatives[insats_id]
 
     def law_ref(self, text: str | None) -> LawRef | None:
         """A decision's law reference, read, with the law its SFS number names filled in."""

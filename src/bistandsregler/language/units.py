@@ -532,8 +532,20 @@ def _prefix_ends(text: str) -> list[int]:
 _WINDOW = 2 * MAX_LENGTH
 
 
+@cache
+def _can_start() -> re.Pattern[str]:
+    """What a quantity can begin with: the terminals the grammar accepts first (a bound, a
+    number, "x2", varje/var/varannan, dagligen ...), taken from the parser itself so the two
+    cannot drift. A word that matches none of them starts no quantity: the parser is not asked."""
+    parser = _parser()
+    first = sorted(parser.parse_interactive("").accepts() - {"$END"})
+    return re.compile("|".join(parser.get_terminal(name).pattern.to_regexp() for name in first))
+
+
 def _quantity_at(text: str, start: int) -> tuple[int, Quantity] | None:
     """The longest quantity that begins at ``start``: (end offset, quantity)."""
+    if _can_start().match(text, start) is None:
+        return None
     window = text[start : start + _WINDOW]
     for end in reversed(_prefix_ends(window)):
         if end > MAX_LENGTH:
@@ -544,8 +556,21 @@ def _quantity_at(text: str, start: int) -> tuple[int, Quantity] | None:
     return None
 
 
-def _quantities(text: str) -> list[tuple[int, int, Quantity]]:
+# Activity texts and goals repeat across a year of decisions ("dusch 2 gg/v"): where the
+# quantities stand in a text is a pure function of the text, so it is remembered, for texts
+# up to MEMO_LENGTH characters (a long reasons text is read afresh) and MEMO_SIZE of them.
+MEMO_LENGTH = 1_000
+MEMO_SIZE = 8_192
+
+
+def _quantities(text: str) -> tuple[tuple[int, int, Quantity], ...]:
     """Every quantity in ``text``, left to right, each starting at a word: (start, end, quantity)."""
+    if len(text) <= MEMO_LENGTH:
+        return _remembered_quantities(text)
+    return _read_quantities(text)
+
+
+def _read_quantities(text: str) -> tuple[tuple[int, int, Quantity], ...]:
     found: list[tuple[int, int, Quantity]] = []
     position = 0
     for word in _WORD.finditer(text):
@@ -555,7 +580,10 @@ def _quantities(text: str) -> list[tuple[int, int, Quantity]]:
         if match is not None:
             found.append((word.start(), match[0], match[1]))
             position = match[0]
-    return found
+    return tuple(found)
+
+
+_remembered_quantities = lru_cache(maxsize=MEMO_SIZE)(_read_quantities)
 
 
 def _clean(text: str) -> str:

@@ -142,12 +142,19 @@ class RuleBook:
     def report_duty(self, law: m.Law, ref: LawRef, on: date | None) -> m.Paragraph | None:
         """The paragraph of ``law`` ("rapportplikt för") under which a grant under ``ref``, not
         carried out in time, is reported (SoL 2025:400 34 kap. 1 § for 11 kap. 1 §); else None."""
-        for paragraph in law.paragraphs:
-            if on is not None and not paragraph.validity.covers(on):
-                continue
-            if any(r.key() == ref.key() for r in paragraph.reports):
+        by_key = self._reporting.get(id(law))
+        if by_key is None:  # a law from elsewhere than this book
+            by_key = _reported(law)
+        for paragraph in by_key.get(ref.key(), ()):
+            if on is None or paragraph.validity.covers(on):
                 return paragraph
         return None
+
+    @cached_property
+    def _reporting(self) -> dict[int, dict[str, list[m.Paragraph]]]:
+        """Each law of the book (by identity: the laws are held by ``laws``) -> ``_reported``;
+        asked once per granted decision, where a scan of the whole law each time was a hot spot."""
+        return {id(law): _reported(law) for law in self.laws}
 
     # ---- guidelines ----
     def guideline(self, guideline_id: str) -> m.Guideline | None:
@@ -251,6 +258,15 @@ class RuleBook:
     def source_line(self, pos: m.Pos) -> str | None:
         lines = self.sources.get(pos.file, [])
         return lines[pos.line - 1] if 0 < pos.line <= len(lines) else None
+
+
+def _reported(law: m.Law) -> dict[str, list[m.Paragraph]]:
+    """Reported paragraph's key -> the paragraphs of ``law`` that name it, in the law's order."""
+    by_key: dict[str, list[m.Paragraph]] = {}
+    for paragraph in law.paragraphs:
+        for key in dict.fromkeys(r.key() for r in paragraph.reports):
+            by_key.setdefault(key, []).append(paragraph)
+    return by_key
 
 
 def merge_insats(base: m.Insats, local: m.Insats) -> m.Insats:

@@ -406,6 +406,25 @@ class _Index:
         return [a.id + (f" ({a.name})" if a.name and _norm(a.name) != _norm(a.id) else "") for a in shown]
 
 
+# The index of a table under a vocabulary is built once, not per estimate (a year of decisions
+# prices each against the same table). Keyed by identity, holding both, so a key is never reused
+# by another object; a handful are kept (a comparison reads a few tables).
+_INDEXES: dict[tuple[int, int], tuple[m.StandardTimeTable, Mapping[str, m.Activity], _Index]] = {}
+INDEXES_KEPT = 16
+
+
+def _index(table: m.StandardTimeTable, vocabulary: Mapping[str, m.Activity]) -> _Index:
+    key = (id(table), id(vocabulary))
+    kept = _INDEXES.get(key)
+    if kept is not None and kept[0] is table and kept[1] is vocabulary:
+        return kept[2]
+    index = _Index(table, vocabulary)
+    if len(_INDEXES) >= INDEXES_KEPT:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[key] = (table, vocabulary, index)
+    return index
+
+
 # ---- pricing -------------------------------------------------------------------------------
 
 
@@ -453,7 +472,7 @@ def estimate(
     if household < 1:
         raise ValueError("hushåll måste vara minst 1")
     vocab = _vocabulary(vocabulary)
-    index = _Index(table, vocab)
+    index = _index(table, vocab)
     parsed = [(text, *read_activity(text)) for text in activities]
     matches = [index.match(name, lang) for _, name, _ in parsed]
 
