@@ -120,7 +120,7 @@ class Checker:
             return
         facts = case.facts
         row = rules.static.get(facts.get("insats"), _EMPTY)
-        fired = rules.evaluate(facts, row, lambda name, f: case.value(name))
+        fired = rules.fire(facts, lambda name, f: case.value(name))
         case.findings.extend(fired)
         unknown = {name for name, value in facts.items() if value is None}
         if unknown:
@@ -147,10 +147,14 @@ class Checker:
         fast = self._fast
         if fast is None:
             rules = self.lookups(self.guideline).rules
-            fast = self._fast = (rules.evaluate, rules.static.get, self._value_in_facts)
-        evaluate, static_of, value_at = fast
+            fast = self._fast = (rules.by_insats.get, rules.evaluate, rules.static.get, self._value_in_facts)
+        specialised, evaluate, static_of, value_at = fast
         try:
-            return evaluate(facts, static_of(facts.get("insats"), _EMPTY), value_at)
+            insats = facts.get("insats")
+            by_insats = specialised(insats)
+            if by_insats is not None:  # the rules compiled for this insats
+                return by_insats(facts, value_at)
+            return evaluate(facts, static_of(insats, _EMPTY), value_at)
         except TypeError:  # a value of the wrong kind in the caller's facts: say which
             raise ValueError(_wrong_kinds(facts)) from None
 

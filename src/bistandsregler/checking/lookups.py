@@ -8,7 +8,7 @@ is checked under. The checks ask it, never the checker, so checking has no way b
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -16,11 +16,12 @@ from typing import Any
 from bistandsregler.checking.compiler import (
     CompiledRules,
     RuleOutput,
+    Specialised,
     compile_rules,
     exact,
     referenced_fields,
 )
-from bistandsregler.checking.findings import CODES, Finding
+from bistandsregler.checking.findings import CODES
 from bistandsregler.language import model as m
 from bistandsregler.language.lagrum import LawRef, try_parse_lagrum
 from bistandsregler.language.messages import Severity, Text
@@ -122,9 +123,10 @@ class Lookups:
         rules = self.book.rules(self.guideline)
         outputs = [rule_output(r) for r in rules]
         compiled = compile_rules(rules, outputs)
-        static = compiled.static_table({i: static_facts(insats) for i, insats in self.insatser.items()})
+        facts = {i: static_facts(insats) for i, insats in self.insatser.items()}
+        static = compiled.static_table(facts)
         reads = [(r.id, out.where, frozenset(out.fields), r.when) for r, out in zip(rules, outputs, strict=True)]
-        return GeneralRules(reads, compiled, static)
+        return GeneralRules(reads, compiled, static, compiled.specialise(facts) if rules else {})
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -140,10 +142,23 @@ class GeneralRules:
     the evaluator, and the facts that depend on the insats alone."""
 
     def __init__(self, reads: list[tuple[str, str, frozenset[str], m.Condition | None]], compiled: CompiledRules,
-                 static: dict[str | None, dict[str, Any]]):
+                 static: dict[str | None, dict[str, Any]], by_insats: dict[str, Specialised] | None = None):
         self.reads = reads
         self.evaluate = compiled.evaluate
         self.static = static
+        # insats id -> the rules compiled for it (``CompiledRules.specialise``)
+        self.by_insats: dict[Any, Specialised] = dict(by_insats or {})
+
+    def fire(self, facts: Mapping[str, Any], value_at: Callable) -> list:
+        """The findings of the rules that fire for ``facts``; ``value_at(name, facts)`` gives dated values."""
+        insats = facts.get("insats")
+        specialised = self.by_insats.get(insats)
+        if specialised is not None:
+            return specialised(facts, value_at)
+        return self.evaluate(facts, self.static.get(insats, _NOTHING), value_at)
+
+
+_NOTHING: dict = {}
 
 
 def static_facts(insats: m.Insats) -> dict[str, Any]:
@@ -165,7 +180,7 @@ def rule_output(rule: m.Rule) -> RuleOutput:
     if code in CODES and CODES[code].text.sv == "{text}":  # a code whose text the guideline writes
         args = {"text": Text(rule.message or "", rule.english or rule.message or "")}
     return RuleOutput(
-        finding_type=Finding, code=code, severity=rule.severity or Severity.WARNING, args=args,
+        code=code, severity=rule.severity or Severity.WARNING, args=args,
         field=rule.field or (CODES[code].field if code in CODES else None),
         where=f"{rule.pos.file}:{rule.pos.line}", section=rule.section,
         lagrum=rule.citation.ref.canonical() if rule.citation else None,
