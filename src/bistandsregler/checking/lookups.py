@@ -126,7 +126,7 @@ class Lookups:
         facts = {i: static_facts(insats) for i, insats in self.insatser.items()}
         static = compiled.static_table(facts)
         reads = [(r.id, out.where, frozenset(out.fields), r.when) for r, out in zip(rules, outputs, strict=True)]
-        return GeneralRules(reads, compiled, static, compiled.specialise(facts) if rules else {})
+        return GeneralRules(reads, compiled, static, facts if rules else {})
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -142,17 +142,26 @@ class GeneralRules:
     the evaluator, and the facts that depend on the insats alone."""
 
     def __init__(self, reads: list[tuple[str, str, frozenset[str], m.Condition | None]], compiled: CompiledRules,
-                 static: dict[str | None, dict[str, Any]], by_insats: dict[str, Specialised] | None = None):
+                 static: dict[str | None, dict[str, Any]], facts_by_insats: dict[str, dict[str, Any]] | None = None):
         self.reads = reads
         self.evaluate = compiled.evaluate
         self.static = static
-        # insats id -> the rules compiled for it (``CompiledRules.specialise``)
-        self.by_insats: dict[Any, Specialised] = dict(by_insats or {})
+        self._compiled = compiled
+        self._facts = facts_by_insats or {}
+        # insats id -> the rules compiled for it (``CompiledRules.specialise``), made when first met
+        self.by_insats: dict[Any, Specialised] = {}
+
+    def specialised(self, insats: Any) -> Specialised | None:
+        """The rules compiled for ``insats``, compiled on first use; None for an insats the layer lacks."""
+        found = self.by_insats.get(insats)
+        if found is None and insats in self._facts:
+            found = self.by_insats[insats] = self._compiled.specialise({insats: self._facts[insats]})[insats]
+        return found
 
     def fire(self, facts: Mapping[str, Any], value_at: Callable) -> list:
         """The findings of the rules that fire for ``facts``; ``value_at(name, facts)`` gives dated values."""
         insats = facts.get("insats")
-        specialised = self.by_insats.get(insats)
+        specialised = self.by_insats.get(insats) or self.specialised(insats)
         if specialised is not None:
             return specialised(facts, value_at)
         return self.evaluate(facts, self.static.get(insats, _NOTHING), value_at)

@@ -1,4 +1,4 @@
-"""Reading decisions from files: JSON, JSON Lines, YAML, CSV/TSV.
+"""Reading decisions from files: JSON, JSON Lines, YAML, CSV/TSV, Parquet.
 
     >>> for result in read_decisions("beslut.jsonl"):            # doctest: +SKIP
     ...     if isinstance(result, InputError):

@@ -10,7 +10,6 @@ convention: a month is 1/12 of a year, so a month holds 365/12 days, 52/12 = 13/
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -185,7 +184,8 @@ def round_minutes(minutes: Fraction) -> int:
 
 
 def _half_up(value: Fraction) -> int:
-    return math.floor(value + Fraction(1, 2))
+    # floor(n/d + 1/2) in integers (d > 0): the same number, without making Fractions
+    return (2 * value.numerator + value.denominator) // (2 * value.denominator)
 
 
 def round_to_step(value: Fraction, step: Fraction) -> Fraction:
@@ -219,15 +219,19 @@ JSON_DECIMALS = 2  # numbers in JSON output; the exact value sits beside them as
 def json_number(value: Fraction) -> int | float:
     """An exact value as a JSON number: whole numbers as integers, others rounded half up to
     ``JSON_DECIMALS`` decimals (346.67 for 1040/3)."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return value.numerator
+    if not isinstance(value, (int, Fraction)):
+        value = Fraction(value)
+    numerator, denominator = value.numerator, value.denominator
+    if denominator == 1:
+        return numerator
     scale = 10**JSON_DECIMALS
-    return float(Fraction(_half_up(value * scale), scale))
+    # half up at JSON_DECIMALS, in integers; int / int is correctly rounded, as float(Fraction) is
+    return (2 * numerator * scale + denominator) // (2 * denominator) / scale
 
 
 def _is_exact_number(value: Fraction) -> bool:
-    return (Fraction(value) * 10**JSON_DECIMALS).denominator == 1
+    # n/d in lowest terms times 10**k is whole exactly when d divides 10**k
+    return 10**JSON_DECIMALS % Fraction(value).denominator == 0
 
 
 def _numbers(value: object) -> tuple[object, object, bool]:
