@@ -142,19 +142,21 @@ class RuleBook:
     def report_duty(self, law: m.Law, ref: LawRef, on: date | None) -> m.Paragraph | None:
         """The paragraph of ``law`` ("rapportplikt för") under which a grant under ``ref``, not
         carried out in time, is reported (SoL 2025:400 34 kap. 1 § for 11 kap. 1 §); else None."""
-        by_key = self._reporting.get(id(law))
-        if by_key is None:  # a law from elsewhere than this book
-            by_key = _reported(law)
+        kept = self._reporting.get(law.id)
+        by_key = kept[1] if kept is not None and kept[0] is law else _reported(law)  # else: a law from elsewhere
         for paragraph in by_key.get(ref.key(), ()):
             if on is None or paragraph.validity.covers(on):
                 return paragraph
         return None
 
     @cached_property
-    def _reporting(self) -> dict[int, dict[str, list[m.Paragraph]]]:
-        """Each law of the book (by identity: the laws are held by ``laws``) -> ``_reported``;
-        asked once per granted decision, where a scan of the whole law each time was a hot spot."""
-        return {id(law): _reported(law) for law in self.laws}
+    def _reporting(self) -> dict[str, tuple[m.Law, dict[str, list[m.Paragraph]]]]:
+        """law id -> (the law, ``_reported``): asked once per granted decision, where a scan of the
+        whole law each time was a hot spot. The first law of an id is kept, the way ``laws`` orders them."""
+        index: dict[str, tuple[m.Law, dict[str, list[m.Paragraph]]]] = {}
+        for law in self.laws:
+            index.setdefault(law.id, (law, _reported(law)))
+        return index
 
     # ---- guidelines ----
     def guideline(self, guideline_id: str) -> m.Guideline | None:

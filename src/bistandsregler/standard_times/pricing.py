@@ -407,21 +407,20 @@ class _Index:
 
 
 # The index of a table under a vocabulary is built once, not per estimate (a year of decisions
-# prices each against the same table). Keyed by identity, holding both, so a key is never reused
-# by another object; a handful are kept (a comparison reads a few tables).
-_INDEXES: dict[tuple[int, int], tuple[m.StandardTimeTable, Mapping[str, m.Activity], _Index]] = {}
+# prices each against the same table). Found by identity among the few kept, which are held, so
+# none can be mistaken for a new object; a handful are kept (a comparison reads a few tables).
+_INDEXES: list[tuple[m.StandardTimeTable, Mapping[str, m.Activity], _Index]] = []
 INDEXES_KEPT = 16
 
 
 def _index(table: m.StandardTimeTable, vocabulary: Mapping[str, m.Activity]) -> _Index:
-    key = (id(table), id(vocabulary))
-    kept = _INDEXES.get(key)
-    if kept is not None and kept[0] is table and kept[1] is vocabulary:
-        return kept[2]
+    for kept_table, kept_vocabulary, index in _INDEXES:
+        if kept_table is table and kept_vocabulary is vocabulary:
+            return index
     index = _Index(table, vocabulary)
     if len(_INDEXES) >= INDEXES_KEPT:
-        _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[key] = (table, vocabulary, index)
+        _INDEXES.pop(0)
+    _INDEXES.append((table, vocabulary, index))
     return index
 
 
