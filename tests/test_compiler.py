@@ -206,6 +206,11 @@ def check_agreement(rules, fact_list):
         got = fired_lines(result.evaluate, static_row, decision)
         want = reference_lines(rules, ChainMap(decision, insats))
         assert got == want, (fact, [r.when for r in rules if r.pos.line in got ^ want])
+        if isinstance(decision.get("insats"), str):  # the rules compiled for the decision's insats
+            specialised = result.specialise({decision["insats"]: insats})[decision["insats"]]
+            for facts in (decision, {k: v for k, v in decision.items() if v is not None}, ChainMap(decision)):
+                lines = {int(f.guideline.rsplit(":", 1)[1]) for f in specialised(facts, value_at)}
+                assert lines == want, (fact, [r.when for r in rules if r.pos.line in lines ^ want])
 
 
 # ---- the property -------------------------------------------------------------------------------
@@ -323,17 +328,20 @@ def _global_names(function) -> set[str]:
 @given(st.lists(conditions, min_size=1, max_size=4))
 def test_generated_code_uses_only_the_names_it_is_given(conds):
     rules = rules_of(conds)
-    evaluate = compiled(rules).evaluate
-    namespace = evaluate.__globals__
-    assert namespace["__builtins__"] == {}
-    assert _global_names(evaluate) <= set(namespace) - {"__builtins__"}
-    assert set(namespace) - {"__builtins__", "evaluate"} <= set(_RUNTIME) | {
-        n for n in namespace if n.startswith("_c")}
-    # The attributes the code reads, from its instructions: co_names also keeps the names of
-    # code CPython dropped as unreachable (a condition that is constant, "inte (... eller 0 = 0)").
-    attributes = {i.argval for i in dis.get_instructions(evaluate.__code__)
-                  if i.opname in ("LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR", "DELETE_ATTR")}
-    assert attributes <= {"get", "append", "__class__"}
+    result = compiled(rules)
+    specialised = result.specialise({"hemtjänst": {"normal_minuter_per_månad": 60, "tillåtna_lagar": ["SoL"]}})
+    for evaluate, own in ((result.evaluate, set()), (specialised["hemtjänst"], {"static"})):
+        namespace = evaluate.__globals__
+        assert namespace["__builtins__"] == {}
+        functions = [evaluate, namespace["_general"]]  # the usual path and the one for missing keys
+        assert set().union(*map(_global_names, functions)) <= set(namespace) - {"__builtins__"}
+        assert set(namespace) - {"__builtins__", "evaluate", "_general"} - own <= set(_RUNTIME) | {
+            n for n in namespace if n.startswith("_c")}
+        # The attributes the code reads, from its instructions: co_names also keeps the names of
+        # code CPython dropped as unreachable (a condition that is constant, "inte (... eller 0 = 0)").
+        attributes = {i.argval for function in functions for i in dis.get_instructions(function.__code__)
+                      if i.opname in ("LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR", "DELETE_ATTR")}
+        assert attributes <= {"get", "append", "__class__"}
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
@@ -397,3 +405,35 @@ def test_referenced_fields_are_the_fields_compared():
     assert referenced_fields(cond) == {"ålder", "insats"}
     assert isinstance(compiled(rules_of([cond])).evaluate({"ålder": 70, "insats": "hemtjänst"}, {}, value_at)[0],
                       Finding)
+
+
+def test_a_compiled_finding_reads_as_the_full_finding_it_stands_for():
+    import pickle
+
+    checker = bistandsregler.compile(book=bistandsregler.load(Path("benchmarks/nio-regler.riktlinje"), national=False))
+    facts = {"insats": "hemtjanst", "lag": "LSS", "ålder": 70, "utfall": "bifall", "minuter_per_månad": 8000,
+             "antal_mål": 0, "motivering": "", "nybeviljad": True, "personkrets": [], "grundbehov_timmar_per_vecka": 0}
+    fired = checker.check_facts(facts)
+    assert {f.code for f in fired} == {"bench.law_mismatch", "bench.over_standard", "bench.missing_goal",
+                                       "bench.lss_after_65", "bench.large_homecare"}
+    for finding in fired:
+        full = finding.full()
+        assert type(full) is Finding and isinstance(finding, Finding)
+        assert finding == full and full == finding and not finding != full
+        assert tuple(finding) == tuple(full) and len(finding) == 9 and finding[0] == finding.code
+        assert finding.to_json() == full.to_json() and finding.message("en") == full.message("en")
+        assert finding._asdict() == full._asdict() and finding._replace(code="x").code == "x"
+        assert pickle.loads(pickle.dumps(finding)) == full
+        assert set(finding.values) == set(rule_output_fields(checker, finding.code))
+    large = next(f for f in fired if f.code == "bench.large_homecare")
+    assert large.values == {"insats": "hemtjanst", "minuter_per_månad": 8000}
+    # a justified warning is an info that says so; the values are the ones compared
+    justified = {f.code: f for f in checker.check_facts({**facts, "motivering": "Skäl."})}
+    assert justified["bench.large_homecare"].severity == "info" and justified["bench.large_homecare"].args["motiverad"]
+    assert justified["bench.lss_after_65"].values["nybeviljad"] is True
+
+
+def rule_output_fields(checker, code: str) -> tuple[str, ...]:
+    rules = checker.book.rules(checker.guideline)
+    [rule] = [r for r in rules if r.finding_code == code]
+    return rule_output(rule).fields

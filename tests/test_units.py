@@ -395,3 +395,8 @@ def test_grammar_sentences_parse(text: str) -> None:
 def test_grammar_keywords_need_a_word_boundary() -> None:
     assert try_parse_quantity("2 gg/vid") is None
     assert re.search("vecka", parse_quantity("2 gg/v").canonical())
+
+
+def test_a_count_written_with_any_space_after_x_reads_as_the_count() -> None:
+    # The grammar's \s takes the unit separator (\x1f); int() alone refused it with a crash.
+    assert parse_quantity("x\x1f2 / v") == parse_quantity("x2/v") == parse_quantity("x 2 per vecka")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from bistandsregler.checking.findings import RuleFinding, RuleKind
 from bistandsregler.language import model as m
 from bistandsregler.language.facts import ABSENT, FIELDS
 from bistandsregler.language.messages import Severity, Text
@@ -175,13 +176,25 @@ def _call(function: str, *args: ast.expr) -> ast.Call:
 
 
 def _and(*parts: ast.expr) -> ast.expr:
+    if any(isinstance(p, ast.Constant) and p.value is False for p in parts):
+        return ast.Constant(False)
+    parts = tuple(p for p in parts if not (isinstance(p, ast.Constant) and p.value is True))
+    parts = tuple({ast.dump(p): p for p in parts}.values())  # "x is not None" once
+    if not parts:
+        return ast.Constant(True)
     return parts[0] if len(parts) == 1 else ast.BoolOp(ast.And(), list(parts))
 
 
 def _is_not_none(value: ast.expr) -> ast.expr:
     if isinstance(value, ast.Constant):  # a literal: decided now ("is" with a literal is a warning)
         return ast.Constant(value.value is not None)
+    if isinstance(value, ast.Name) and _is_constant_name(value.id):  # a named constant is never None
+        return ast.Constant(True)
     return ast.Compare(value, [ast.IsNot()], [ast.Constant(None)])
+
+
+def _is_constant_name(name: str) -> bool:
+    return name.startswith("_c") and name[2:].isdigit()  # see _Codegen.const
 
 
 class _Codegen:
@@ -192,10 +205,12 @@ class _Codegen:
     comparisons are written inline rather than as helper calls.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, known: Mapping[str, Any] | None = None) -> None:
+        self.known = known  # an insats and its facts, when compiling for one insats: constants
         self.locals: dict[str, str] = {}  # field name -> local variable
         self.constants: dict[str, Any] = {}  # name -> value, passed in as globals
-        self.prologue: list[ast.stmt] = []
+        self.loads: list[tuple[str, str, str]] = []  # (local, "f" or "static", key), see _build
+        self.prologue: list[ast.stmt] = []  # after the loads
         self.static_exprs: dict[str, m.Expr] = {}  # key in the static table -> expression
 
     def const(self, value: Any) -> ast.expr:
@@ -206,11 +221,21 @@ class _Codegen:
         return _name(name)
 
     def _load(self, var: str, source: str, key: str) -> None:
-        # var = source.get(key)
-        self.prologue.append(ast.Assign(
-            [ast.Name(var, ast.Store())],
-            ast.Call(ast.Attribute(_name(source), "get", ast.Load()), [ast.Constant(key)], []),
-        ))
+        self.loads.append((var, source, key))
+
+    def load_statements(self, subscript: bool) -> list[ast.stmt]:
+        """var = f[key] (``subscript``: every key is there), else var = f.get(key) through a local
+        ``get``; the insats's facts always var = static.get(key) (an unknown insats has none)."""
+        out: list[ast.stmt] = []
+        for var, source, key in self.loads:
+            value: ast.expr
+            if source == "f" and subscript:
+                value = ast.Subscript(_name("f"), ast.Constant(key), ast.Load())
+            else:
+                getter = _name("get") if source == "f" else ast.Attribute(_name(source), "get", ast.Load())
+                value = ast.Call(getter, [ast.Constant(key)], [])
+            out.append(ast.Assign([ast.Name(var, ast.Store())], value))
+        return out
 
     def field(self, name: str) -> ast.Name:
         if name not in self.locals:
@@ -230,10 +255,15 @@ class _Codegen:
         return _name(self.locals[name])
 
     def expr(self, expr: m.Expr) -> ast.expr:
+        known = self.known
         if isinstance(expr, m.Field_):
+            if known is not None and expr.name in STATIC_FIELDS:
+                return self.const(exact(known.get(expr.name)))
             if expr.name in FIELDS or expr.name in STATIC_FIELDS:
                 return self.field(expr.name)
             return self.const(symbol_value(expr.name))
+        if known is not None and not isinstance(expr, m.ValueRef) and _static_only(expr):
+            return self.const(_eval(expr, known, lambda name: None))
         if isinstance(expr, m.Number):
             return self.const(exact(expr.value))
         if isinstance(expr, (m.DateLit, m.Text)):
@@ -251,6 +281,8 @@ class _Codegen:
 
     def condition(self, node) -> ast.expr:
         kind = node[0]
+        if kind == "const":
+            return ast.Constant(node[1])
         if kind in ("and", "or"):
             op = ast.And() if kind == "and" else ast.Or()
             return ast.BoolOp(op, [self.condition(child) for child in node[1]])
@@ -352,6 +384,9 @@ class _Codegen:
         if not item_is_list and isinstance(single, ast.Name) and isinstance(condition.options[0], m.Field_) \
                 and condition.options[0].name in LIST_FIELDS:
             # item in a list-valued fact ("lag i (tillåtna_lagar)"): both must be known
+            listed = self.constants.get(single.id) if _is_constant_name(single.id) else None
+            if isinstance(listed, list) and all(isinstance(x, (str, int)) for x in listed):
+                single = self.const(frozenset(listed))  # the insats's own list, known: a set
             test = ast.Compare(item, [ast.NotIn() if negated else ast.In()], [single])
             return _and(_is_not_none(item), _is_not_none(single), test)
         return _call("_in", item, ast.List(options, ast.Load()), ast.Constant(negated))
@@ -405,7 +440,8 @@ def _arith(op: str, left, right):
 
 
 _RUNTIME = {"_present": _present, "_absent": _absent, "_in": _in,
-            "_any_cmp": _any_cmp, "_arith": _arith, "_ABSENT": ABSENT, "tuple": tuple, "_new": tuple.__new__,
+            "_any_cmp": _any_cmp, "_arith": _arith, "_ABSENT": ABSENT, "tuple": tuple, "dict": dict, "KeyError": KeyError,
+            "_new": tuple.__new__,
             "max": max, "min": min}
 
 
@@ -413,7 +449,6 @@ _RUNTIME = {"_present": _present, "_absent": _absent, "_in": _in,
 class RuleOutput:
     """What a rule's finding says that does not depend on the decision (see evaluation)."""
 
-    finding_type: type  # findings.Finding
     code: str
     severity: Severity
     args: dict
@@ -424,61 +459,148 @@ class RuleOutput:
     text: Text | None  # the guideline's own message
     fields: tuple[str, ...]  # the values compared, by field name
 
+    def kind(self, justified: bool = False) -> RuleKind:
+        """The constant part of its findings; ``justified``: the info a justified warning becomes."""
+        severity, args = self.severity, self.args
+        if justified:
+            severity, args = Severity.INFO, {**args, "motiverad": True}
+        return RuleKind(self.code, severity, args, self.field, self.where, self.section, self.lagrum, self.text,
+                        self.fields)
+
+
+Evaluate = Callable[[Mapping[str, Any], Mapping[str, Any], Callable], list]
+Specialised = Callable[[Mapping[str, Any], Callable], list]
+
 
 @dataclass(frozen=True)
 class CompiledRules:
     """``evaluate(facts, static, value_at) -> [Finding]`` and the insats-only expressions it needs
-    in its per-insats ``static`` table (``static_table``)."""
+    in its per-insats ``static`` table (``static_table``); ``specialise`` makes one function per
+    insats with what depends on the insats alone decided at compile time."""
 
-    evaluate: Callable[[Mapping[str, Any], Mapping[str, Any], Callable], list]
+    evaluate: Evaluate
     static_exprs: dict[str, m.Expr]
+    rules: tuple[m.Rule, ...] = ()
+    outputs: tuple[RuleOutput, ...] = ()
 
     def static_table(self, facts_by_insats: Mapping[str, dict[str, Any]]) -> dict[str | None, dict[str, Any]]:
         table: dict[str | None, dict[str, Any]] = {}  # looked up with the decision's insats, maybe None
         for insats, facts in facts_by_insats.items():
-            row = dict(facts)
-            for key, expr in self.static_exprs.items():
-                row[key] = _eval(expr, facts, lambda name: None)
-            table[insats] = row
+            table[insats] = _static_row(self.static_exprs, facts)
         return table
+
+    def specialise(self, facts_by_insats: Mapping[str, dict[str, Any]]) -> dict[str, Specialised]:
+        """insats id -> ``evaluate(facts, value_at)`` for decisions whose ``insats`` is that id.
+
+        Each is compiled with the insats and its facts (``STATIC_FIELDS``) known: a comparison
+        that reads only those is decided now (by ``interpret``, the reference), so a rule that
+        cannot fire for the insats is left out, and only the fields the rest read are loaded.
+        They fire exactly when ``evaluate`` with the insats's ``static_table`` row fires."""
+        return {insats: _build(list(self.rules), list(self.outputs), {"insats": insats, **facts})[0]
+                for insats, facts in facts_by_insats.items()}
+
+
+def _static_row(static_exprs: Mapping[str, m.Expr], facts: Mapping[str, Any]) -> dict[str, Any]:
+    row = dict(facts)
+    for key, expr in static_exprs.items():
+        row[key] = _eval(expr, facts, lambda name: None)
+    return row
 
 
 def compile_rules(rules: list[m.Rule], outputs: list[RuleOutput]) -> CompiledRules:
     """One function that returns the findings of the rules that fire, built as a syntax tree."""
-    gen = _Codegen()
-    tests = [gen.condition(_nnf(rule.when)) if rule.when is not None else ast.Constant(False) for rule in rules]
-    justified = None
-    if any(out.severity is Severity.WARNING for out in outputs):
-        # A warning becomes an info when the decision carries a justification.
-        justified = gen.presence(m.Field_(name="motivering", pos=rules[0].pos), want_present=True)
-    value_names = {name for out in outputs for name in out.fields}
-    values = {name: gen.field(name) for name in sorted(value_names)}
+    evaluate, static_exprs = _build(rules, outputs, None)
+    return CompiledRules(evaluate, static_exprs, tuple(rules), tuple(outputs))
+
+
+def _fold(node, known: Mapping[str, Any]):
+    """The NNF tree with every comparison that reads only ``known`` fields decided: True or False
+    (unknown is not definitely true, as in the compiled code); ("const", bool) when all is decided."""
+    kind = node[0]
+    if kind == "leaf":
+        condition, negated = node[1], node[2]
+        names, dated = _reads(condition)
+        if dated or not names <= known.keys():
+            return node
+        result = interpret(condition, known, lambda name: None)
+        if negated and result is not None:
+            result = not result
+        return ("const", result is True)
+    children = [_fold(child, known) for child in node[1]]
+    decided = {child[1] for child in children if child[0] == "const"}
+    stop = kind == "or"  # True decides an "or", False an "and"
+    if stop in decided:
+        return ("const", stop)
+    rest = [child for child in children if child[0] != "const"]
+    if not rest:
+        return ("const", not stop)
+    return rest[0] if len(rest) == 1 else (kind, rest)
+
+
+def _reads(condition: m.Condition) -> tuple[set[str], bool]:
+    """The fields a comparison reads, and whether it reads a dated value (known only per decision)."""
+    from bistandsregler.rules.validation import _expressions
+
+    expressions = list(_expressions(condition))
+    names = {e.name for e in expressions if isinstance(e, m.Field_) and (e.name in FIELDS or e.name in STATIC_FIELDS)}
+    return names, any(isinstance(e, m.ValueRef) for e in expressions)
+
+
+def _build(rules: list[m.Rule], outputs: list[RuleOutput], known: dict[str, Any] | None) -> tuple[Any, dict[str, m.Expr]]:
+    """The function for ``rules``: ``evaluate(f, static, value_at)``, or with ``known`` (an insats
+    and its facts) ``evaluate(f, value_at)`` with its own static row bound inside."""
+    gen = _Codegen(known)
+    trees = [_nnf(rule.when) if rule.when is not None else ("const", False) for rule in rules]
+    if known is not None:
+        trees = [_fold(tree, known) for tree in trees]
+    kept = [(tree, out) for tree, out in zip(trees, outputs, strict=True) if tree != ("const", False)]
+    tests = [gen.condition(tree) for tree, _ in kept]
+    justified: ast.expr | None = None
+    if any(out.severity is Severity.WARNING for _, out in kept):
+        # A warning becomes an info when the decision carries a justification: asked once.
+        presence = gen.presence(m.Field_(name="motivering", pos=rules[0].pos), want_present=True)
+        gen.prologue.append(ast.Assign([ast.Name("justified", ast.Store())], presence))
+        justified = _name("justified")
+
+    def value(name: str) -> ast.expr:
+        if known is not None and name in known:
+            return gen.const(exact(known[name]))
+        return gen.field(name)
+
     fired = _name("fired")
-    body: list[ast.stmt] = [ast.Assign([ast.Name("fired", ast.Store())], ast.List([], ast.Load()))]
-    body += gen.prologue
-    for test, out in zip(tests, outputs, strict=True):
-        severity: ast.expr = gen.const(out.severity)
-        args: ast.expr = gen.const(out.args)
+    body: list[ast.stmt] = []
+    for test, (_, out) in zip(tests, kept, strict=True):
+        kind: ast.expr = gen.const(out.kind())
         if out.severity is Severity.WARNING and justified is not None:
-            severity = ast.IfExp(justified, gen.const(Severity.INFO), gen.const(Severity.WARNING))
-            args = ast.IfExp(justified, gen.const({**out.args, "motiverad": True}), args)
-        compared = ast.Dict([ast.Constant(n) for n in out.fields], [values[n] for n in out.fields])
-        parts = [ast.Constant(out.code), severity, args, ast.Constant(out.field),
-                 ast.Constant(out.where), ast.Constant(out.section), ast.Constant(out.lagrum), compared,
-                 gen.const(out.text)]
-        # fired.append(tuple.__new__(Finding, (...))): a finding without a Python-level constructor call
-        finding = ast.Call(_name("_new"), [gen.const(out.finding_type), ast.Tuple(parts, ast.Load())], [])
+            kind = ast.IfExp(justified, gen.const(out.kind(justified=True)), kind)
+        # fired.append(tuple.__new__(RuleFinding, (kind, *values))): no Python-level constructor call
+        finding = ast.Call(_name("_new"), [gen.const(RuleFinding),
+                                           ast.Tuple([kind, *(value(n) for n in out.fields)], ast.Load())], [])
         body.append(ast.If(test, [ast.Expr(ast.Call(ast.Attribute(fired, "append", ast.Load()), [finding], []))], []))
-    body.append(ast.Return(fired))
-    signature = ast.arguments(posonlyargs=[], args=[ast.arg("f"), ast.arg("static"), ast.arg("value_at")],
-                              kwonlyargs=[], kw_defaults=[], defaults=[])
+    names = ["f", "value_at"] if known is not None else ["f", "static", "value_at"]
+    start = ast.Assign([ast.Name("fired", ast.Store())], ast.List([], ast.Load()))
+    get = ast.Assign([ast.Name("get", ast.Store())], ast.Attribute(_name("f"), "get", ast.Load()))
+    # Two versions: the general one reads fields with get (a missing key is unknown); the usual one,
+    # for a plain dict holding every field read, subscripts, and hands anything else to the first.
+    general = [start, get, *gen.load_statements(subscript=False), *gen.prologue, *body, ast.Return(fired)]
+    to_general = ast.Return(ast.Call(_name("_general"), [_name(n) for n in names], []))
+    not_dict = ast.If(ast.Compare(ast.Attribute(_name("f"), "__class__", ast.Load()), [ast.IsNot()], [_name("dict")]),
+                      [to_general], [])
+    missing = ast.ExceptHandler(_name("KeyError"), None, [to_general])
+    usual = [not_dict, ast.Try(gen.load_statements(subscript=True), [missing], [], []), start, *gen.prologue, *body,
+             ast.Return(fired)] if gen.loads else general
+    signature = ast.arguments(posonlyargs=[], args=[ast.arg(n) for n in names], kwonlyargs=[], kw_defaults=[],
+                              defaults=[])
     extra: dict[str, Any] = {"type_params": []} if "type_params" in ast.FunctionDef._fields else {}
-    function = ast.FunctionDef("evaluate", signature, body, [], None, **extra)
-    module = ast.Module([function], type_ignores=[])
+    functions: list[ast.stmt] = [ast.FunctionDef("_general", signature, general, [], None, **extra),
+                 ast.FunctionDef("evaluate", signature, usual, [], None, **extra)]
+    module = ast.Module(functions, type_ignores=[])
     ast.fix_missing_locations(module)
     namespace: dict[str, Any] = {"__builtins__": {}, **_RUNTIME, **gen.constants}
+    if known is not None:  # the insats's own row: its facts and the insats-only arithmetic
+        namespace["static"] = _static_row(gen.static_exprs, known)
     exec(compile(module, "<bistandsregler-regler>", "exec"), namespace)  # noqa: S102 - built from the AST above
-    return CompiledRules(namespace["evaluate"], dict(gen.static_exprs))
+    return namespace["evaluate"], dict(gen.static_exprs)
 
 
 def referenced_fields(condition: m.Condition | None) -> set[str]:

@@ -120,7 +120,7 @@ class Checker:
             return
         facts = case.facts
         row = rules.static.get(facts.get("insats"), _EMPTY)
-        fired = rules.evaluate(facts, row, lambda name, f: case.value(name))
+        fired = rules.fire(facts, lambda name, f: case.value(name))
         case.findings.extend(fired)
         unknown = {name for name, value in facts.items() if value is None}
         if unknown:
@@ -147,10 +147,15 @@ class Checker:
         fast = self._fast
         if fast is None:
             rules = self.lookups(self.guideline).rules
-            fast = self._fast = (rules.evaluate, rules.static.get, self._value_in_facts)
-        evaluate, static_of, value_at = fast
+            fast = self._fast = (rules.by_insats.get, rules.specialised, rules.evaluate, rules.static.get,
+                                 self._value_in_facts)
+        compiled_for, specialise, evaluate, static_of, value_at = fast
         try:
-            return evaluate(facts, static_of(facts.get("insats"), _EMPTY), value_at)
+            insats = facts.get("insats")
+            by_insats = compiled_for(insats) or specialise(insats)
+            if by_insats is not None:  # the rules compiled for this insats
+                return by_insats(facts, value_at)
+            return evaluate(facts, static_of(insats, _EMPTY), value_at)
         except TypeError:  # a value of the wrong kind in the caller's facts: say which
             raise ValueError(_wrong_kinds(facts)) from None
 
@@ -182,6 +187,12 @@ def _wrong_kinds(facts: Mapping[str, Any]) -> str:
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:
+    if len(findings) < 2:
+        return list(findings)
+    # The message is the last key: rendered only when the others tie (rarely), the order the same.
+    keys = [(f.severity.rank, f.code, f.field or "") for f in findings]
+    if len(set(keys)) == len(keys):
+        return [finding for _, finding in sorted(zip(keys, findings, strict=True), key=lambda pair: pair[0])]
     return sorted(findings, key=Finding.sort_key)
 
 

@@ -394,6 +394,103 @@ class Finding(NamedTuple):
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class RuleKind:
+    """What a general rule's finding says that does not depend on the decision: one per rule,
+    and a second for a warning the decision justifies (an info, ``motiverad``)."""
+
+    code: str
+    severity: Severity
+    args: dict
+    field: str | None
+    guideline: str | None
+    section: str | None
+    lagrum: str | None
+    text: Text | None
+    fields: tuple[str, ...]  # the names of the values compared, in the order they are kept
+
+
+_VALUES = slice(1, None)
+
+
+def _kind(finding: Any) -> RuleKind:
+    return tuple.__getitem__(finding, 0)
+
+
+class RuleFinding(Finding):
+    """A general rule's finding as the compiled rules make it: a tuple (``RuleKind``, then the
+    values compared), one allocation where a full ``Finding`` needs a 9-tuple and a dict.
+
+    It reads as the ``Finding`` it stands for: the same attributes, ``message``, ``to_json``,
+    equality, iteration, ``_replace`` and pickling (which gives the full ``Finding``). What it
+    reports cannot change after the rule fired: the kind is constant and the values are the
+    ones the rule compared. ``values`` is built on each access.
+    """
+
+    __slots__ = ()
+
+    code = property(lambda self: _kind(self).code)
+    severity = property(lambda self: _kind(self).severity)
+    args = property(lambda self: _kind(self).args)
+    field = property(lambda self: _kind(self).field)
+    guideline = property(lambda self: _kind(self).guideline)
+    section = property(lambda self: _kind(self).section)
+    lagrum = property(lambda self: _kind(self).lagrum)
+    text = property(lambda self: _kind(self).text)
+
+    @property
+    def values(self) -> dict:
+        return dict(zip(_kind(self).fields, tuple.__getitem__(self, _VALUES), strict=True))
+
+    def full(self) -> Finding:
+        """The same finding as a plain ``Finding``."""
+        kind = _kind(self)
+        return Finding(kind.code, kind.severity, kind.args, kind.field, kind.guideline, kind.section, kind.lagrum,
+                       self.values, kind.text)
+
+    def __iter__(self):
+        return iter(self.full())
+
+    def __len__(self) -> int:
+        return len(Finding._fields)
+
+    def __getitem__(self, index):
+        return self.full()[index]
+
+    def __eq__(self, other: object) -> bool:
+        return self.full() == (other.full() if isinstance(other, RuleFinding) else other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self.full())  # as a Finding's: a TypeError, since its args are a dict
+
+    def __lt__(self, other: Any) -> bool:
+        return self.full() < other
+
+    def __le__(self, other: Any) -> bool:
+        return self.full() <= other
+
+    def __gt__(self, other: Any) -> bool:
+        return self.full() > other
+
+    def __ge__(self, other: Any) -> bool:
+        return self.full() >= other
+
+    def __repr__(self) -> str:
+        return repr(self.full())
+
+    def __reduce__(self):
+        return Finding, tuple(self.full())
+
+    def _replace(self, **changes: Any) -> Finding:  # type: ignore[override]
+        return self.full()._replace(**changes)
+
+    def _asdict(self) -> dict[str, Any]:
+        return self.full()._asdict()
+
+
 def _jsonable(value):
     if value is ABSENT:
         return None

@@ -8,7 +8,7 @@ is checked under. The checks ask it, never the checker, so checking has no way b
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -16,11 +16,12 @@ from typing import Any
 from bistandsregler.checking.compiler import (
     CompiledRules,
     RuleOutput,
+    Specialised,
     compile_rules,
     exact,
     referenced_fields,
 )
-from bistandsregler.checking.findings import CODES, Finding
+from bistandsregler.checking.findings import CODES
 from bistandsregler.language import model as m
 from bistandsregler.language.lagrum import LawRef, try_parse_lagrum
 from bistandsregler.language.messages import Severity, Text
@@ -41,6 +42,7 @@ class Lookups:
         self._activity_index = activity_index
         self._requirements: dict[str | None, m.Requirements] = {}
         self._phrases: dict[str, tuple[str, ...]] = {}
+        self._alternatives: dict[str | None, re.Pattern[str] | None] = {}
 
     @cached_property
     def insatser(self) -> dict[str, m.Insats]:
@@ -71,6 +73,18 @@ class Lookups:
         as whole words in a row: "själv" is in "handlar själv", not in "självständigt"."""
         padded = f" {normal} "
         return next((p for p in self.phrases(kind) if f" {p} " in padded), None)
+
+    def alternatives(self, insats_id: str | None) -> re.Pattern[str] | None:
+        """Any name of another insats, or of an activity, as the start of a word in lower-case
+        text (names of four letters or more); None when there is none. Naming the insats
+        refused ("Avslag på ansökan om korttidsboende.") names no alternative. Built once per insats."""
+        if insats_id not in self._alternatives:
+            names = {n.lower() for i in self.insatser.values() if i.id != insats_id
+                     for n in [i.id.replace("_", " "), i.name or "", *i.aliases] if n}
+            names |= {n.lower() for a in self.book.activities.values() for n in [a.id, a.name or "", *a.aliases] if n}
+            long = sorted(n for n in names if len(n) > 3)
+            self._alternatives[insats_id] = re.compile("|".join(rf"\b{re.escape(n)}" for n in long)) if long else None
+        return self._alternatives[insats_id]
 
     def law_ref(self, text: str | None) -> LawRef | None:
         """A decision's law reference, read, with the law its SFS number names filled in."""
@@ -109,9 +123,10 @@ class Lookups:
         rules = self.book.rules(self.guideline)
         outputs = [rule_output(r) for r in rules]
         compiled = compile_rules(rules, outputs)
-        static = compiled.static_table({i: static_facts(insats) for i, insats in self.insatser.items()})
+        facts = {i: static_facts(insats) for i, insats in self.insatser.items()}
+        static = compiled.static_table(facts)
         reads = [(r.id, out.where, frozenset(out.fields), r.when) for r, out in zip(rules, outputs, strict=True)]
-        return GeneralRules(reads, compiled, static)
+        return GeneralRules(reads, compiled, static, facts if rules else {})
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -127,10 +142,32 @@ class GeneralRules:
     the evaluator, and the facts that depend on the insats alone."""
 
     def __init__(self, reads: list[tuple[str, str, frozenset[str], m.Condition | None]], compiled: CompiledRules,
-                 static: dict[str | None, dict[str, Any]]):
+                 static: dict[str | None, dict[str, Any]], facts_by_insats: dict[str, dict[str, Any]] | None = None):
         self.reads = reads
         self.evaluate = compiled.evaluate
         self.static = static
+        self._compiled = compiled
+        self._facts = facts_by_insats or {}
+        # insats id -> the rules compiled for it (``CompiledRules.specialise``), made when first met
+        self.by_insats: dict[Any, Specialised] = {}
+
+    def specialised(self, insats: Any) -> Specialised | None:
+        """The rules compiled for ``insats``, compiled on first use; None for an insats the layer lacks."""
+        found = self.by_insats.get(insats)
+        if found is None and insats in self._facts:
+            found = self.by_insats[insats] = self._compiled.specialise({insats: self._facts[insats]})[insats]
+        return found
+
+    def fire(self, facts: Mapping[str, Any], value_at: Callable) -> list:
+        """The findings of the rules that fire for ``facts``; ``value_at(name, facts)`` gives dated values."""
+        insats = facts.get("insats")
+        specialised = self.by_insats.get(insats) or self.specialised(insats)
+        if specialised is not None:
+            return specialised(facts, value_at)
+        return self.evaluate(facts, self.static.get(insats, _NOTHING), value_at)
+
+
+_NOTHING: dict = {}
 
 
 def static_facts(insats: m.Insats) -> dict[str, Any]:
@@ -152,7 +189,7 @@ def rule_output(rule: m.Rule) -> RuleOutput:
     if code in CODES and CODES[code].text.sv == "{text}":  # a code whose text the guideline writes
         args = {"text": Text(rule.message or "", rule.english or rule.message or "")}
     return RuleOutput(
-        finding_type=Finding, code=code, severity=rule.severity or Severity.WARNING, args=args,
+        code=code, severity=rule.severity or Severity.WARNING, args=args,
         field=rule.field or (CODES[code].field if code in CODES else None),
         where=f"{rule.pos.file}:{rule.pos.line}", section=rule.section,
         lagrum=rule.citation.ref.canonical() if rule.citation else None,

@@ -1,4 +1,4 @@
-"""Reading decisions from files: JSON, JSON Lines, YAML, CSV/TSV.
+"""Reading decisions from files: JSON, JSON Lines, YAML, CSV/TSV, Parquet.
 
     >>> for result in read_decisions("beslut.jsonl"):            # doctest: +SKIP
     ...     if isinstance(result, InputError):
@@ -33,6 +33,12 @@ Formats (by suffix, or ``format=``):
   row that names no decision field is no header: one error for the file, quoting none of it.
   ``csv_table`` is the one header reader, for this form and for delegation lists.
 
+- ``parquet`` (``.parquet``): one decision a row, columns named as the fields, nested fields as
+  structs (``person`` with ``birth_year``) or dotted names (``person.birth_year``) as in CSV; a
+  null is unknown (absent), as an empty CSV cell is. Records are named ``fil.parquet[i]``,
+  counted from 0. Streamed by record batch (pyarrow), so memory stays flat. ``decision_data``
+  turns a row (or an Arrow record batch's row) into a decision's data the same way.
+
 ``Decision.source`` is set to "file:line" when the record does not carry one already (a
 decision imported from a delegation list keeps pointing at the list's line). A whole-number
 ``id`` or ``decided_by.id`` is read as text: case systems often export ids as numbers.
@@ -65,6 +71,8 @@ __all__ = [
     "PERSONNUMMER",
     "InputError",
     "ReadResult",
+    "decision_data",
+    "read_row",
     "detect_format",
     "mask_personnummer",
     "read_decisions",
@@ -72,7 +80,7 @@ __all__ = [
     "write_csv",
 ]
 
-Format = Literal["json", "jsonl", "yaml", "csv", "tsv"]
+Format = Literal["json", "jsonl", "yaml", "csv", "tsv", "parquet"]
 FORMATS: dict[str, Format] = {
     ".json": "json",
     ".jsonl": "jsonl",
@@ -83,6 +91,7 @@ FORMATS: dict[str, Format] = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".tab": "tsv",
+    ".parquet": "parquet",
 }
 
 # A cell may be long (a reason written out in full). The csv module's field limit is one
@@ -883,20 +892,79 @@ def _column_order() -> dict[str, int]:
     return order
 
 
+# ---- Parquet -------------------------------------------------------------------------------------
+
+PARQUET_BATCH_ROWS = 8_192
+
+
+def decision_data(row: dict[str, Any]) -> dict[str, Any]:
+    """A table row as a decision's data: nulls left out (unknown), dotted column names nested
+    ("person.birth_year" into "person"), structs kept as objects. Lists keep their items."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        value = _known(value)
+        if value is None:
+            continue
+        target = out
+        *parents, last = str(key).split(".")
+        for parent in parents:
+            inner = target.get(parent)
+            if not isinstance(inner, dict):
+                inner = target[parent] = {}
+            target = inner
+        target[last] = value
+    return out
+
+
+def read_row(row: dict[str, Any], record: str) -> ReadResult:
+    """A table row (of a Parquet file, an Arrow batch) as a decision, or an error naming ``record``."""
+    return _validate(decision_data(row), record, record, None)
+
+
+def _known(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: v for k, v in ((k, _known(v)) for k, v in value.items()) if v is not None}
+    if isinstance(value, list):
+        return [_known(v) for v in value]
+    return value
+
+
+def _read_parquet(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(stream)
+        batches = table.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+    except (pa.ArrowException, OSError) as error:
+        yield InputError(record=name, message=Text(f"filen är ingen läsbar Parquet-fil ({type(error).__name__})",
+                                                   f"the file is no readable Parquet file ({type(error).__name__})"))
+        return
+    index = 0
+    try:
+        for batch in batches:
+            for row in batch.to_pylist():
+                yield read_row(row, f"{name}[{index}]")
+                index += 1
+    except (pa.ArrowException, OSError) as error:
+        yield InputError(record=name, message=Text(f"resten av filen från post {index} kan inte läsas ({type(error).__name__})",
+                                                   f"the rest of the file from record {index} cannot be read ({type(error).__name__})"))
+
+
 # ---- entry -------------------------------------------------------------------------------------
 
-_READERS = {"json": _read_json, "jsonl": _read_jsonl, "yaml": _read_yaml}
+_READERS = {"json": _read_json, "jsonl": _read_jsonl, "yaml": _read_yaml, "parquet": _read_parquet}
 
 
 def read_decisions(source: str | os.PathLike | IO, format: Format | None = None, *,
                    encoding: str = "utf-8") -> Iterator[ReadResult]:  # fmt: skip
     """Decisions from a file or stream, one result per record, in order (see the module text).
 
-    ``format`` overrides the suffix ("json", "jsonl", "yaml", "csv", "tsv"); ``encoding``
+    ``format`` overrides the suffix ("json", "jsonl", "yaml", "csv", "tsv", "parquet"); ``encoding``
     applies to binary streams and files (text streams are already decoded).
     """
-    if format is not None and format not in ("json", "jsonl", "yaml", "csv", "tsv"):
-        raise ValueError(f"unknown format {format!r}; use json, jsonl, yaml, csv or tsv")
+    if format is not None and format not in ("json", "jsonl", "yaml", "csv", "tsv", "parquet"):
+        raise ValueError(f"unknown format {format!r}; use json, jsonl, yaml, csv, tsv or parquet")
     codecs.lookup(encoding)  # an unknown encoding is a usage error: LookupError now
     return _read(source, format, encoding)
 
@@ -910,7 +978,7 @@ def _read(source: str | os.PathLike | IO, format: Format | None, encoding: str) 
         yield InputError(record=name, message=Text(f"okänt filformat {suffix}; känner till {known} (eller ange formatet)", f"unknown file format {suffix}; known: {known} (or give the format)"))  # fmt: skip
         return
     try:
-        with _binary(source, encoding) as stream:
+        with _binary(source, encoding if chosen != "parquet" else None) as stream:
             if chosen in ("csv", "tsv"):
                 yield from _read_csv(stream, name, encoding, "\t" if chosen == "tsv" else None)
             else:

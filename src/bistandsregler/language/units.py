@@ -10,7 +10,6 @@ convention: a month is 1/12 of a year, so a month holds 365/12 days, 52/12 = 13/
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -186,7 +185,8 @@ def round_minutes(minutes: Fraction) -> int:
 
 
 def _half_up(value: Fraction) -> int:
-    return math.floor(value + Fraction(1, 2))
+    # floor(n/d + 1/2) in integers (d > 0): the same number, without making Fractions
+    return (2 * value.numerator + value.denominator) // (2 * value.denominator)
 
 
 def round_to_step(value: Fraction, step: Fraction) -> Fraction:
@@ -220,15 +220,19 @@ JSON_DECIMALS = 2  # numbers in JSON output; the exact value sits beside them as
 def json_number(value: Fraction) -> int | float:
     """An exact value as a JSON number: whole numbers as integers, others rounded half up to
     ``JSON_DECIMALS`` decimals (346.67 for 1040/3)."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return value.numerator
+    if not isinstance(value, (int, Fraction)):
+        value = Fraction(value)
+    numerator, denominator = value.numerator, value.denominator
+    if denominator == 1:
+        return numerator
     scale = 10**JSON_DECIMALS
-    return float(Fraction(_half_up(value * scale), scale))
+    # half up at JSON_DECIMALS, in integers; int / int is correctly rounded, as float(Fraction) is
+    return (2 * numerator * scale + denominator) // (2 * denominator) / scale
 
 
 def _is_exact_number(value: Fraction) -> bool:
-    return (Fraction(value) * 10**JSON_DECIMALS).denominator == 1
+    # n/d in lowest terms times 10**k is whole exactly when d divides 10**k
+    return 10**JSON_DECIMALS % Fraction(value).denominator == 0
 
 
 def _numbers(value: object) -> tuple[object, object, bool]:
@@ -331,7 +335,7 @@ def _number(token: Token) -> Fraction:
     if token.type == "NUMWORD":
         return Fraction(_NUMBER_WORDS[token.lower()])
     if token.type == "X_COUNT":
-        value = Fraction(int(token[1:]))
+        value = Fraction(int(token[1:].strip()))  # "x\x1f2": the grammar's \s is wider than int()'s spaces
     else:
         value = Fraction(token.replace(",", "."))
     if value <= 0:
@@ -544,8 +548,20 @@ def _prefix_ends(text: str) -> list[int]:
 _WINDOW = 2 * MAX_LENGTH
 
 
+@cache
+def _can_start() -> re.Pattern[str]:
+    """What a quantity can begin with: the terminals the grammar accepts first (a bound, a
+    number, "x2", varje/var/varannan, dagligen ...), taken from the parser itself so the two
+    cannot drift. A word that matches none of them starts no quantity: the parser is not asked."""
+    parser = _parser()
+    first = sorted(parser.parse_interactive("").accepts() - {"$END"})
+    return re.compile("|".join(parser.get_terminal(name).pattern.to_regexp() for name in first))
+
+
 def _quantity_at(text: str, start: int) -> tuple[int, Quantity] | None:
     """The longest quantity that begins at ``start``: (end offset, quantity)."""
+    if _can_start().match(text, start) is None:
+        return None
     window = text[start : start + _WINDOW]
     for end in reversed(_prefix_ends(window)):
         if end > MAX_LENGTH:
@@ -556,8 +572,21 @@ def _quantity_at(text: str, start: int) -> tuple[int, Quantity] | None:
     return None
 
 
-def _quantities(text: str) -> list[tuple[int, int, Quantity]]:
+# Activity texts and goals repeat across a year of decisions ("dusch 2 gg/v"): where the
+# quantities stand in a text is a pure function of the text, so it is remembered, for texts
+# up to MEMO_LENGTH characters (a long reasons text is read afresh) and MEMO_SIZE of them.
+MEMO_LENGTH = 1_000
+MEMO_SIZE = 8_192
+
+
+def _quantities(text: str) -> tuple[tuple[int, int, Quantity], ...]:
     """Every quantity in ``text``, left to right, each starting at a word: (start, end, quantity)."""
+    if len(text) <= MEMO_LENGTH:
+        return _remembered_quantities(text)
+    return _read_quantities(text)
+
+
+def _read_quantities(text: str) -> tuple[tuple[int, int, Quantity], ...]:
     found: list[tuple[int, int, Quantity]] = []
     position = 0
     for word in _WORD.finditer(text):
@@ -567,7 +596,10 @@ def _quantities(text: str) -> list[tuple[int, int, Quantity]]:
         if match is not None:
             found.append((word.start(), match[0], match[1]))
             position = match[0]
-    return found
+    return tuple(found)
+
+
+_remembered_quantities = lru_cache(maxsize=MEMO_SIZE)(_read_quantities)
 
 
 def _clean(text: str) -> str:

@@ -143,12 +143,21 @@ class RuleBook:
     def report_duty(self, law: m.Law, ref: LawRef, on: date | None) -> m.Paragraph | None:
         """The paragraph of ``law`` ("rapportplikt för") under which a grant under ``ref``, not
         carried out in time, is reported (SoL 2025:400 34 kap. 1 § for 11 kap. 1 §); else None."""
-        for paragraph in law.paragraphs:
-            if on is not None and not paragraph.validity.covers(on):
-                continue
-            if any(r.key() == ref.key() for r in paragraph.reports):
+        kept = self._reporting.get(law.id)
+        by_key = kept[1] if kept is not None and kept[0] is law else _reported(law)  # else: a law from elsewhere
+        for paragraph in by_key.get(ref.key(), ()):
+            if on is None or paragraph.validity.covers(on):
                 return paragraph
         return None
+
+    @cached_property
+    def _reporting(self) -> dict[str, tuple[m.Law, dict[str, list[m.Paragraph]]]]:
+        """law id -> (the law, ``_reported``): asked once per granted decision, where a scan of the
+        whole law each time was a hot spot. The first law of an id is kept, the way ``laws`` orders them."""
+        index: dict[str, tuple[m.Law, dict[str, list[m.Paragraph]]]] = {}
+        for law in self.laws:
+            index.setdefault(law.id, (law, _reported(law)))
+        return index
 
     # ---- guidelines ----
     def guideline(self, guideline_id: str) -> m.Guideline | None:
@@ -252,6 +261,15 @@ class RuleBook:
     def source_line(self, pos: m.Pos) -> str | None:
         lines = self.sources.get(pos.file, [])
         return lines[pos.line - 1] if 0 < pos.line <= len(lines) else None
+
+
+def _reported(law: m.Law) -> dict[str, list[m.Paragraph]]:
+    """Reported paragraph's key -> the paragraphs of ``law`` that name it, in the law's order."""
+    by_key: dict[str, list[m.Paragraph]] = {}
+    for paragraph in law.paragraphs:
+        for key in dict.fromkeys(r.key() for r in paragraph.reports):
+            by_key.setdefault(key, []).append(paragraph)
+    return by_key
 
 
 def merge_insats(base: m.Insats, local: m.Insats) -> m.Insats:

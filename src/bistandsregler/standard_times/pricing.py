@@ -406,6 +406,24 @@ class _Index:
         return [a.id + (f" ({a.name})" if a.name and _norm(a.name) != _norm(a.id) else "") for a in shown]
 
 
+# The index of a table under a vocabulary is built once, not per estimate (a year of decisions
+# prices each against the same table). Found by identity among the few kept, which are held, so
+# none can be mistaken for a new object; a handful are kept (a comparison reads a few tables).
+_INDEXES: list[tuple[m.StandardTimeTable, Mapping[str, m.Activity], _Index]] = []
+INDEXES_KEPT = 16
+
+
+def _index(table: m.StandardTimeTable, vocabulary: Mapping[str, m.Activity]) -> _Index:
+    for kept_table, kept_vocabulary, index in _INDEXES:
+        if kept_table is table and kept_vocabulary is vocabulary:
+            return index
+    index = _Index(table, vocabulary)
+    if len(_INDEXES) >= INDEXES_KEPT:
+        _INDEXES.pop(0)
+    _INDEXES.append((table, vocabulary, index))
+    return index
+
+
 # ---- pricing -------------------------------------------------------------------------------
 
 
@@ -453,7 +471,7 @@ def estimate(
     if household < 1:
         raise ValueError("hushåll måste vara minst 1")
     vocab = _vocabulary(vocabulary)
-    index = _Index(table, vocab)
+    index = _index(table, vocab)
     parsed = [(text, *read_activity(text)) for text in activities]
     matches = [index.match(name, lang) for _, name, _ in parsed]
 

@@ -87,13 +87,8 @@ def _label(case: Case, text: str, normal: str) -> str | None:
 
 
 def _names_an_alternative(case: Case, text: str) -> bool:
-    lowered = text.lower()
-    insatser = case.lookups.insatser
-    # Naming the insats refused ("Avslag på ansökan om korttidsboende.") names no alternative.
-    names = {n.lower() for i in insatser.values() if i.id != case.insats_id
-             for n in [i.id.replace("_", " "), i.name or "", *i.aliases] if n}
-    activities = {n.lower() for a in case.lookups.book.activities.values() for n in [a.id, a.name or "", *a.aliases] if n}
-    return any(re.search(rf"\b{re.escape(n)}", lowered) for n in names | activities if len(n) > 3)
+    pattern = case.lookups.alternatives(case.insats_id)
+    return pattern is not None and pattern.search(text.lower()) is not None
 
 
 def _applied_for(case: Case, text: str) -> list[Resolution]:
