@@ -81,3 +81,28 @@ def write_jsonl(records: list[dict], path: Path) -> Path:
 
 def log_odds(p: float) -> float:
     return math.log(p / (1 - p))
+
+
+def light_records(records: list[dict]):
+    """The generated decisions as audit records without running the checker: the statistics
+    read only insats, age band, sex, outcome, decision-maker and hours (the checker's part is
+    tested end to end elsewhere)."""
+    from fractions import Fraction
+
+    from bistandsregler.audit.records import Record, age_band
+    from bistandsregler.checking.decision import Decision
+    from bistandsregler.checking.evaluation import Result
+
+    ids = {"Hemtjänst": "hemtjänst", "Korttidsplats": "korttidsplats", "Hemvårdsbidrag": "hemvårdsbidrag"}
+    out = []
+    for index, data in enumerate(records):
+        decision = Decision.model_validate(data)
+        hours = (data.get("scope") or {}).get("hours_per_month")
+        out.append(Record(
+            index=index, file="år.jsonl", id=decision.id, source=f"år.jsonl:{index + 1}", decision=decision,
+            result=Result(decision.id, f"år.jsonl:{index + 1}"), insats=ids[data["insats"]], insats_name=data["insats"],
+            month=data["decided_on"][:7], decision_maker=data["decided_by"]["id"],
+            age_band=age_band(decision.person, decision.decided_on),
+            sex=data["person"].get("sex", "okänt"), outcome=data["outcome"],
+            hours=Fraction(hours) if hours is not None else None, hours_source="timmar_per_månad" if hours is not None else None))
+    return out

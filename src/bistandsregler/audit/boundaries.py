@@ -365,8 +365,9 @@ def section(data: Dataset, traces: TraceBook, lang: str = "sv") -> Section:
             _round(ci[0]) if ci else None, _round(ci[1]) if ci else None,
             _round(estimate.relative), _round(rci[0]) if rci else None, _round(rci[1]) if rci else None, verdict,
         ], trace=trace))
-        charts.append(Histogram(id=f"histogram-{index}", title=f"{boundary.label}: {_num(boundary.edge)} {unit} ({verdict})",
-                                unit=unit, edge=boundary.edge, bins=estimate.bins))
+        if estimate.decisions:  # an empty chart says nothing the table does not
+            charts.append(Histogram(id=f"histogram-{index}", title=f"{boundary.label}: {_num(boundary.edge)} {unit} ({verdict})",
+                                    unit=unit, edge=boundary.edge, bins=estimate.bins))
     table = Table(
         id="nivagranser", title=t("Nivågränser och anhopning", "Level boundaries and bunching"),
         note=t(f"Beviljade beslut i staplar om 1 timme, {BINS_EACH_SIDE} på var sida om gränsen. Överskottet är antalet "
