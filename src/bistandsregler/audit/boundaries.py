@@ -180,7 +180,7 @@ def _insatser(condition) -> frozenset[str] | None:
 def _rule_side(compare: m.Compare) -> tuple[Measure, Fraction, bool, Literal["under", "över"]] | None:
     """For ``hours OP number``: the measure, the number, whether the number itself is on the
     lower side, and the side where the rule does not fire (where bunching would be)."""
-    left, right, op = compare.left, compare.right, compare.op
+    left, right, op = compare.left, compare.right, str(compare.op)
     if isinstance(right, m.Field_) and isinstance(left, m.Number):
         left, right = right, left
         op = {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(op, op)

@@ -205,7 +205,7 @@ def _refusal_chart(rows: dict[str, dict], t) -> Funnel:
     limits = [FunnelLimit(x=round(e, 3), lower95=poisson_limit(0.025, e), upper95=poisson_limit(0.975, e),
                           lower998=poisson_limit(0.001, e), upper998=poisson_limit(0.999, e))
               for e in _grid(min(expected, default=1) * 0.8, max(expected, default=2) * 1.2)]
-    points = [FunnelPoint(label=m, x=round(r["expected"], 3), y=round(r["ratio"], 4), beyond=r["beyond"])  # type: ignore[arg-type]
+    points = [FunnelPoint(label=m, x=round(r["expected"], 3), y=round(r["ratio"], 4), beyond=r["beyond"])
               for m, r in sorted(rows.items()) if r["ratio"] is not None]
     return Funnel(id="tratt-avslag", title=t("Avslag: observerade/förväntade mot förväntade", "Refusals: observed/expected against expected"),
                   x_label=t("förväntade avslag", "expected refusals"), y_label=t("observerade/förväntade", "observed/expected"),
@@ -219,7 +219,7 @@ def _hours_chart(rows: dict[str, dict], sd: float, t) -> Funnel:
         se = sd / math.sqrt(n)
         limits.append(FunnelLimit(x=round(n, 3), lower95=-z_for(0.95) * se, upper95=z_for(0.95) * se,
                                   lower998=-z_for(0.998) * se, upper998=z_for(0.998) * se))
-    points = [FunnelPoint(label=m, x=r["n"], y=round(r["difference"], 3), beyond=r["beyond"])  # type: ignore[arg-type]
+    points = [FunnelPoint(label=m, x=r["n"], y=round(r["difference"], 3), beyond=r["beyond"])
               for m, r in sorted(rows.items())]
     return Funnel(id="tratt-timmar", title=t("Timmar: skillnad mot förväntat mot antal beslut", "Hours: difference from expected against decisions"),
                   x_label=t("beviljade beslut med timmar", "granted decisions with hours"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bistandsregler.audit.render_tables import number
 from bistandsregler.audit.report import Cell, Chart, Funnel, Histogram, Report, Table
 
 CSS = """
@@ -69,7 +70,7 @@ def render(report: Report) -> str:
         parts.append(f'<section id="{escape(section.id)}"><h2>{escape(section.title)}</h2>')
         parts += [f"<p>{escape(p)}</p>" for p in section.paragraphs]
         for table in section.tables:
-            parts.append(_table(table, t))
+            parts.append(_table(table, t, report.lang))
         if section.charts:
             parts.append('<div class="charts">' + "".join(_chart(c, t) for c in section.charts) + "</div>")
         parts.append("</section>")
@@ -90,24 +91,24 @@ def _anchor(trace_id: str) -> str:
     return "spar-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in trace_id)
 
 
-def _cell(value: Cell, kind: str) -> str:
+def _cell(value: Cell, kind: str, lang: str) -> str:
     if value is None:
         return "<td class=n>–</td>"
     if kind == "rate" and isinstance(value, (int, float)):
-        return f"<td class=n>{value * 100:.1f} %</td>"
+        return f"<td class=n>{number(f'{value * 100:.1f}', lang)} %</td>"
     if isinstance(value, (int, float)):
-        return f"<td class=n>{value}</td>"
+        return f"<td class=n>{number(str(value), lang)}</td>"
     return f"<td>{escape(str(value))}</td>"
 
 
-def _table(table: Table, t) -> str:
+def _table(table: Table, t, lang: str) -> str:
     out = [f'<h3 id="{escape(table.id)}">{escape(table.title)}</h3>']
     if table.note:
         out.append(f"<p class=note>{escape(table.note)}</p>")
     out.append('<div class="wide"><table><tr>' + "".join(f"<th>{escape(c.label)}</th>" for c in table.columns)
                + f"<th>{t('beslut', 'decisions')}</th></tr>")
     for row in table.rows:
-        cells = "".join(_cell(v, c.kind) for v, c in zip(row.cells, table.columns, strict=True))
+        cells = "".join(_cell(v, c.kind, lang) for v, c in zip(row.cells, table.columns, strict=True))
         link = f'<td><a href="#{escape(_anchor(row.trace))}">{t("lista", "list")}</a></td>' if row.trace else "<td></td>"
         out.append(f"<tr>{cells}{link}</tr>")
     out.append("</table></div>")

@@ -54,8 +54,8 @@ def _traces(report: Report) -> list[list[Cell]]:
 
 
 def xlsx_bytes(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
 
     book = Workbook()
     first = book.active
@@ -125,16 +125,23 @@ def render_text(report: Report, width_of=len) -> str:
             if table.note:
                 lines.append(table.note)
             header = [c.label for c in table.columns]
-            body = [[_text_cell(v, c.kind) for v, c in zip(r.cells, table.columns, strict=True)] for r in table.rows]
+            body = [[_text_cell(v, c.kind, report.lang) for v, c in zip(r.cells, table.columns, strict=True)] for r in table.rows]
             widths = [max([width_of(h)] + [width_of(row[i]) for row in body]) for i, h in enumerate(header)]
             for row in [header, *body]:
                 lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"
 
 
-def _text_cell(value: Cell, kind: str) -> str:
+def _text_cell(value: Cell, kind: str, lang: str = "sv") -> str:
     if value is None:
         return "–"
     if kind == "rate" and isinstance(value, (int, float)):
-        return f"{value * 100:.1f} %"
+        return number(f"{value * 100:.1f}", lang) + " %"
+    if isinstance(value, float):
+        return number(str(value), lang)
     return str(value)
+
+
+def number(text: str, lang: str) -> str:
+    """A number as written in the report's language: a decimal comma in Swedish."""
+    return text.replace(".", ",") if lang == "sv" else text

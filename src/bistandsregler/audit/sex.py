@@ -182,7 +182,7 @@ def section(data: Dataset, traces: TraceBook, lang: str = "sv") -> Section:
     hours_rows = [Row(cells=[s["key"][0], s["key"][1], s["n_w"], round(s["mean_w"], 2), s["n_m"], round(s["mean_m"], 2),
                              round(s["mean_w"] - s["mean_m"], 2), round(s["weight"], 2)])
                   for s in sorted(diff.strata, key=lambda s: -abs(s["weight"] * (s["mean_w"] - s["mean_m"])))]
-    hours = Table(
+    hours_table = Table(
         id="kon_timmar", title=t("Timmar per grupp", "Hours by stratum"),
         note=t("Beviljade beslut med timmar; grupper med minst två kvinnor och två män.",
                "Granted decisions with hours; strata with at least two women and two men."),
@@ -200,7 +200,7 @@ def section(data: Dataset, traces: TraceBook, lang: str = "sv") -> Section:
                                  "insatser de söker inte ser ut som olika behandling.",
                                  "Women and men are compared only within the same insats and age band, so that "
                                  "differences in what they apply for do not look like unequal treatment.")],
-                   tables=[counts, pooled, strata, hours])
+                   tables=[counts, pooled, strata, hours_table])
 
 
 def _verdict(low: float | None, high: float | None, equal: float, t) -> str:
