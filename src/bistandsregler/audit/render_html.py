@@ -105,12 +105,13 @@ def _table(table: Table, t, lang: str) -> str:
     out = [f'<h3 id="{escape(table.id)}">{escape(table.title)}</h3>']
     if table.note:
         out.append(f"<p class=note>{escape(table.note)}</p>")
+    traced = any(row.trace for row in table.rows)  # a column of links only where there are lists
     out.append('<div class="wide"><table><tr>' + "".join(f"<th>{escape(c.label)}</th>" for c in table.columns)
-               + f"<th>{t('beslut', 'decisions')}</th></tr>")
+               + (f"<th>{t('besluten', 'the decisions')}</th>" if traced else "") + "</tr>")
     for row in table.rows:
         cells = "".join(_cell(v, c.kind, lang) for v, c in zip(row.cells, table.columns, strict=True))
         link = f'<td><a href="#{escape(_anchor(row.trace))}">{t("lista", "list")}</a></td>' if row.trace else "<td></td>"
-        out.append(f"<tr>{cells}{link}</tr>")
+        out.append(f"<tr>{cells}{link if traced else ''}</tr>")
     out.append("</table></div>")
     return "\n".join(out)
 
