@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Literal
 
 from bistandsregler._version import __version__
 from bistandsregler.audit import boundaries, decision_makers, impact, overview, sex
@@ -25,6 +26,7 @@ from bistandsregler.audit.report import (
 from bistandsregler.checking.evaluation import Checker
 from bistandsregler.language.messages import Text
 
+_LANGS: dict[str, Literal["sv", "en"]] = {"sv": "sv", "en": "en"}
 SectionBuilder = Callable[[Dataset, TraceBook, str], Section]
 SECTIONS: tuple[SectionBuilder, ...] = (overview.overview, boundaries.section, decision_makers.section, sex.section)
 
@@ -38,7 +40,7 @@ def build_report(data: Dataset, *, lang: str = "sv", draft: Checker | None = Non
     checker = data.checker
     return Report(
         title=Text("Granskning av biståndsbeslut", "Audit of needs-assessed decisions").render(lang),
-        lang="en" if lang == "en" else "sv", version=__version__,
+        lang=_LANGS.get(lang, "sv"), version=__version__,
         period=_period(data.period),
         guideline=_source(checker, checker.guideline.path if checker.guideline else None),
         table=_source(checker, checker.table.path if checker.table else None),

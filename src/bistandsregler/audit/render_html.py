@@ -11,6 +11,7 @@ from html import escape
 
 from bistandsregler.audit.render_tables import number
 from bistandsregler.audit.report import Cell, Chart, Funnel, Histogram, Report, Table
+from bistandsregler.language.messages import Text
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
@@ -25,10 +26,8 @@ details{margin:.2rem 0}summary{cursor:pointer}.trace li{font-family:ui-monospace
 
 
 def render(report: Report) -> str:
-    sv = report.lang == "sv"
-
     def t(s: str, e: str) -> str:
-        return s if sv else e
+        return Text(s, e).render(report.lang)
 
     parts = [
         "<!DOCTYPE html>",

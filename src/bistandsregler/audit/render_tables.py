@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterator
 
 from bistandsregler.audit.report import Cell, Report, Table
+from bistandsregler.language.messages import Text, decimal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -111,11 +112,10 @@ def render_text(report: Report, width_of=len) -> str:
     """Every table as aligned text, for a terminal or a text file."""
     lines = [report.title, ""]
     t = report.totals
-    sv = report.lang == "sv"
-    lines.append((f"{t.records_in} poster in: {t.analysed} granskade, {t.outside_period} utanför perioden, "
-                  f"{t.unreadable} kunde inte läsas") if sv else
-                 (f"{t.records_in} records in: {t.analysed} audited, {t.outside_period} outside the period, "
-                  f"{t.unreadable} unreadable"))
+    lines.append(Text(f"{t.records_in} poster in: {t.analysed} granskade, {t.outside_period} utanför perioden, "
+                      f"{t.unreadable} kunde inte läsas",
+                      f"{t.records_in} records in: {t.analysed} audited, {t.outside_period} outside the period, "
+                      f"{t.unreadable} unreadable").render(report.lang))
     for u in report.unreadable:
         lines.append(f"  {u.where}: {u.message}")
     for section in report.sections:
@@ -144,4 +144,4 @@ def _text_cell(value: Cell, kind: str, lang: str = "sv") -> str:
 
 def number(text: str, lang: str) -> str:
     """A number as written in the report's language: a decimal comma in Swedish."""
-    return text.replace(".", ",") if lang == "sv" else text
+    return decimal(text, lang)
