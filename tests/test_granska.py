@@ -180,3 +180,16 @@ def test_html_in_a_browser(inputs, tmp_path, browser):
     assert page.locator("text=tillagg.jsonl:3").count() == 1  # an unreadable line, listed by file and line
     page.screenshot(path=str(tmp_path / "granskning.png"), full_page=False)
     page.close()
+
+
+def test_the_quarterly_report_is_a_section(tmp_path):
+    records = year(50, seed=4)
+    granted = next(r for r in records if r["outcome"] == "bifall")
+    granted.update({"decided_on": "2025-07-02", "executed_on": None, "new_grant": True})
+    path = write_jsonl(records, tmp_path / "kvartal.jsonl")
+    code, out, err = run("granska", "--riktlinje", "guidelines/botkyrka", "--kvartal", "2025Q4", "--format", "json", str(path))
+    assert code == 0, err
+    section = next(s for s in json.loads(out)["sections"] if s["id"] == "ej_verkstallda")
+    ids = {cell for t in section["tables"] for row in t["rows"] for cell in row["cells"]}
+    assert granted["id"] in ids  # not carried out three months after 2025-07-02: reported for Q4
+    assert run("granska", "--kvartal", "2025Q5", str(path))[0] == 2

@@ -64,3 +64,34 @@ def _source(checker: Checker | None, path: str | None) -> RuleSource | None:
     if checker is None or path is None:
         return None
     return RuleSource(path=path, sha256=checker.book.hashes.get(path))
+
+
+def quarterly_section(quarter: str) -> SectionBuilder:
+    """A section builder for the quarterly report of decisions not carried out
+    (``audit.unexecuted``) over the dataset's decisions, its three recipients' tables as tables
+    of this report. Raises ``unexecuted.QuarterError`` for a quarter that is no quarter."""
+    from bistandsregler.audit.unexecuted import Quarter, quarterly_report
+    from bistandsregler.audit.unexecuted_output import tables
+
+    period = Quarter.parse(quarter)
+
+    def build(data: Dataset, traces: TraceBook, lang: str) -> Section:
+        from bistandsregler.audit.report import Column, Row, Table
+
+        checker = data.checker
+        found = quarterly_report((r.decision for r in data.records), period, checker.book, checker.guideline)
+        out = []
+        for index, table in enumerate(tables(found, lang)):
+            out.append(Table(
+                id=f"kvartal_{index + 1}", title=f"{table.recipient}: {table.title}",
+                columns=[Column(key=f"k{i}", label=h) for i, h in enumerate(table.headers)],
+                rows=[Row(cells=[c if isinstance(c, (str, int, float)) or c is None else str(c) for c in row])
+                      for row in table.rows]))
+        text = Text(f"Rapporten om ej verkställda gynnande beslut för {period.label().sv} (34 kap. 1–3 §§ SoL, "
+                    "16 kap. 6 f–h §§ SoL 2001:453, 28 f–h §§ LSS), över de granskade besluten.",
+                    f"The report of favourable decisions not carried out for {period.label().en} (34 kap. 1–3 §§ SoL, "
+                    "16 kap. 6 f–h §§ SoL 2001:453, 28 f–h §§ LSS), over the decisions audited.")
+        return Section(id="ej_verkstallda", title=Text("Ej verkställda beslut", "Decisions not carried out").render(lang),
+                       paragraphs=[text.render(lang)], tables=out)
+
+    return build

@@ -35,9 +35,11 @@ def parse_period(text: str) -> tuple[date, date] | None:
 
 
 def run_granska(inputs: list[str], riktlinje: str | None, schablon: str | None, period: str | None,
-                utkast: str | None, fmt: str, output: str | None, lang: str, encoding: str = "utf-8") -> int:
-    from bistandsregler.audit.build import build_report
+                utkast: str | None, fmt: str, output: str | None, lang: str, encoding: str = "utf-8",
+                kvartal: str | None = None) -> int:
+    from bistandsregler.audit.build import build_report, quarterly_section
     from bistandsregler.audit.records import read_dataset
+    from bistandsregler.audit.unexecuted import QuarterError
     from bistandsregler.checking.evaluation import compile
     from bistandsregler.language.diagnostics import GuidelineError, render_all
 
@@ -54,6 +56,13 @@ def run_granska(inputs: list[str], riktlinje: str | None, schablon: str | None, 
     if fmt in ("xlsx", "csv") and not output:
         say(Text(f"--format {fmt} skrivs till en fil eller mapp: ange -o", f"--format {fmt} is written to a file or folder: give -o"))
         return 2
+    extra = []
+    if kvartal is not None:
+        try:
+            extra.append(quarterly_section(kvartal))
+        except QuarterError as error:
+            say(error.message)
+            return 2
     folders = [p for p in inputs if Path(p).is_dir()]
     for path in folders:
         say(Text(f"{terminal(path)}: är en mapp, inte en fil", f"{terminal(path)}: is a folder, not a file"))
@@ -71,7 +80,11 @@ def run_granska(inputs: list[str], riktlinje: str | None, schablon: str | None, 
         print(f"bistandsregler: {terminal(error)}", file=sys.stderr)
         return 1
     data = read_dataset(inputs, checker, span, encoding)
-    report = build_report(data, lang=lang, draft=draft)
+    try:
+        report = build_report(data, lang=lang, draft=draft, extra=extra)
+    except QuarterError as error:
+        say(error.message)
+        return 1
     try:
         _write(report, fmt, output)
     except OSError as error:

@@ -133,7 +133,7 @@ def _granska(args: argparse.Namespace) -> int:
     from bistandsregler.cli.granska import run_granska
 
     return run_granska(args.inputs, args.riktlinje, args.schablon, args.period, args.utkast, args.format,
-                       args.output, args.lang, args.encoding)
+                       args.output, args.lang, args.encoding, args.kvartal)
 
 
 # argparse's own words, in both languages.
@@ -369,6 +369,9 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
                                 "only decisions dated in the period (YYYY-MM-DD..YYYY-MM-DD); the others are counted apart"))
     granska.add_argument("--utkast", metavar=path, type=exists,
                          help=t("ett utkast till riktlinje att jämföra med den antagna", "a draft guideline to compare with the adopted one"))
+    granska.add_argument("--kvartal", metavar=t("KVARTAL", "QUARTER"),
+                         help=t("lägg till kvartalsrapporten om ej verkställda beslut för kvartalet (t.ex. 2025Q3)",
+                                "add the quarterly report of decisions not carried out for the quarter (e.g. 2025Q3)"))
     granska.add_argument("--format", choices=["text", "json", "html", "xlsx", "csv"], default="text",
                          help=t("text, json, html (en fristående sida), xlsx eller csv (en mapp) (text)",
                                 "text, json, html (one self-contained page), xlsx or csv (a folder) (text)"))
