@@ -18,6 +18,8 @@ page family, so that none can drift from the code:
   insatser with an LSS counterpart;
 - ``national``: the national layer's insatser, activities and dated values for the authors'
   page on what they build on (``nationella-*.md``);
+- ``granska``: the audit report's JSON Schema and what ``granska`` prints for the worked
+  example of ``docs/granskning.md``;
 - ``modules``: the module map of ``src/bistandsregler/`` (``moduler.md``).
 
 Pages include the fragments with the pymdown ``snippets`` extension. ``tests/test_docs.py``
@@ -30,10 +32,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import audit, cli, decisions, findings, language, modules, national
+from . import audit, cli, decisions, findings, granska, language, modules, national
 from .common import GENERATED, OUTPUT, ROOT, cached_parsing, checker
 
-FAMILIES = (language, national, modules, cli, findings, decisions, audit)
+FAMILIES = (language, national, modules, cli, findings, decisions, audit, granska)
 # Folders holding nothing but generated files: a file no longer generated is removed.
 GENERATED_FOLDERS = (OUTPUT, GENERATED / "cli")
 

@@ -10,72 +10,25 @@ and JSON Lines are for machines and hold every result in input order.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 from bistandsregler.checking.evaluation import Checker, Result
 from bistandsregler.checking.findings import Finding
 from bistandsregler.cli.output import Interrupted, terminal
 from bistandsregler.cli.terminal import Progressbar, is_terminal, print_lines
+from bistandsregler.input.sources import input_records
+from bistandsregler.input.sources import size as _size
 from bistandsregler.language.errors import mask_personnummer
 from bistandsregler.language.messages import Severity, Text
 
+__all__ = ["input_records", "render_result", "render_summary", "results", "run_evaluate"]
+
 FAIL_LEVELS = {"fel": {Severity.ERROR}, "varning": {Severity.ERROR, Severity.WARNING}, "aldrig": set()}
-
-
-def input_records(paths: Iterable[str], encoding: str = "utf-8",
-                  progress: Callable[[int], None] | None = None) -> Iterator:
-    """Decisions and input errors from every file, in order; the delegation list is detected.
-
-    ``progress`` is told, after each record, how many bytes of all the files have been read.
-    """
-    done = 0
-    for path in paths:
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 (the readers take a stream as well as a path)
-        except OSError:
-            yield from _records(path, encoding)  # the reader names the file and the reason
-            continue
-        with handle:
-            for record in _records(handle, encoding, path):
-                if progress is not None:
-                    progress(done + handle.tell())
-                yield record
-        done += _size(path)
-
-
-def _records(source: str | BinaryIO, encoding: str, path: str | None = None) -> Iterator:
-    from bistandsregler.input.readers import read_decisions
-
-    if _is_delegation_list(path or str(source), encoding):
-        from bistandsregler.input.delegationslista import import_delegationslista
-
-        yield from import_delegationslista(source, encoding=encoding)
-    else:
-        yield from read_decisions(source, encoding=encoding)
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
-
-
-def _is_delegation_list(path: str, encoding: str = "utf-8") -> bool:
-    if Path(path).suffix.lower() not in (".tsv", ".csv", ".txt"):
-        return False
-    try:
-        with open(path, "rb") as stream:
-            header = stream.readline(64 * 1024).decode(encoding, errors="replace")
-    except (OSError, LookupError):
-        return False
-    return "beslutsfattare" in header.lower() and "beslut" in header.lower()
 
 
 def results(checker: Checker, records: Iterable) -> Iterator[Result]:

@@ -128,6 +128,13 @@ def _evaluate(args: argparse.Namespace) -> int:
                         encoding=args.encoding, show_info=args.show_info)
 
 
+def _granska(args: argparse.Namespace) -> int:
+    from bistandsregler.cli.granska import run_granska
+
+    return run_granska(args.inputs, args.riktlinje, args.schablon, args.period, args.utkast, args.format,
+                       args.output, args.lang, args.encoding, args.kvartal)
+
+
 # argparse's own words, in both languages.
 _ARGUMENTS = Text("argument", "arguments")
 _OPTIONS = Text("flaggor", "options")
@@ -345,6 +352,34 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
                              "an older version of the guideline (file or folder): show what changed"))
     common(visa)
     visa.set_defaults(handler=_visa)
+
+    granska = commands.add_parser("granska", help=t("granska många beslut på en gång: statistik och rapport",
+                                                    "audit many decisions at once: statistics and a report"))
+    granska.add_argument("inputs", nargs="+", metavar=t("INDATA", "INPUT"), type=exists,
+                         help=t("delegationslistor, JSON Lines, JSON, YAML eller CSV; posterna hålls isär per fil",
+                                "delegation lists, JSON Lines, JSON, YAML or CSV; records are kept apart by file"))
+    granska.add_argument("--riktlinje", metavar=path, type=exists,
+                         help=t("kommunens riktlinje (fil eller mapp)", "the municipality's guideline (file or folder)"))
+    granska.add_argument("--schablon", metavar=path, type=exists,
+                         help=t("schablontabell: prissätter aktiviteter när timmar saknas",
+                                "standard-time table: prices activities where hours are missing"))
+    granska.add_argument("--period", metavar=t("FRÅN..TILL", "FROM..TO"),
+                         help=t("bara beslut med beslutsdatum i perioden (ÅÅÅÅ-MM-DD..ÅÅÅÅ-MM-DD); övriga räknas för sig",
+                                "only decisions dated in the period (YYYY-MM-DD..YYYY-MM-DD); the others are counted apart"))
+    granska.add_argument("--utkast", metavar=path, type=exists,
+                         help=t("ett utkast till riktlinje att jämföra med den antagna", "a draft guideline to compare with the adopted one"))
+    granska.add_argument("--kvartal", metavar=t("KVARTAL", "QUARTER"),
+                         help=t("lägg till kvartalsrapporten om ej verkställda beslut för kvartalet (t.ex. 2025Q3)",
+                                "add the quarterly report of decisions not carried out for the quarter (e.g. 2025Q3)"))
+    granska.add_argument("--format", choices=["text", "json", "html", "xlsx", "csv"], default="text",
+                         help=t("text, json, html (en fristående sida), xlsx eller csv (en mapp) (text)",
+                                "text, json, html (one self-contained page), xlsx or csv (a folder) (text)"))
+    granska.add_argument("-o", "--output", metavar=t("UT", "OUT"),
+                         help=t("skriv hit (standard ut); för csv en mapp", "write here (standard output); for csv a folder"))
+    granska.add_argument("--encoding", default="utf-8", metavar=t("KODNING", "ENCODING"), type=encoding,
+                         help=t("teckenkodning för indata (utf-8)", "character encoding of the input (utf-8)"))
+    common(granska)
+    granska.set_defaults(handler=_granska)
 
     # ---- standard times: estimate, compare, test ----
     estimate = commands.add_parser(
