@@ -18,8 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from bistandsregler.checking.evaluation import Checker, Result
-from bistandsregler.checking.findings import Finding
+from bistandsregler.checking.evaluation import Checker, Result, results  # noqa: F401 (results: the API the docs name)
 from bistandsregler.cli.output import Interrupted, terminal
 from bistandsregler.cli.terminal import Progressbar, is_terminal, print_lines
 from bistandsregler.language.errors import mask_personnummer
@@ -76,19 +75,6 @@ def _is_delegation_list(path: str, encoding: str = "utf-8") -> bool:
     except (OSError, LookupError):
         return False
     return "beslutsfattare" in header.lower() and "beslut" in header.lower()
-
-
-def results(checker: Checker, records: Iterable) -> Iterator[Result]:
-    """One result per record; an input error becomes a result with ``indata.ogiltig``."""
-    from bistandsregler.checking.decision import Decision
-
-    for record in records:
-        if isinstance(record, Decision):
-            yield checker.check(record)
-        else:  # an InputError
-            finding = Finding(code="indata.ogiltig", severity=Severity.ERROR,
-                              args={"meddelande": record.message})
-            yield Result(id=record.record, source=record.record, findings=[finding])
 
 
 def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str], fmt: str, fail_on: str,
