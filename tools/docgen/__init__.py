@@ -18,7 +18,8 @@ page family, so that none can drift from the code:
   insatser with an LSS counterpart;
 - ``national``: the national layer's insatser, activities and dated values for the authors'
   page on what they build on (``nationella-*.md``);
-- ``modules``: the module map of ``src/bistandsregler/`` (``moduler.md``).
+- ``modules``: the module map of ``src/bistandsregler/`` (``moduler.md``);
+- ``service``: the HTTP service's OpenAPI document (``developers/openapi.json``) and its error codes.
 
 Pages include the fragments with the pymdown ``snippets`` extension. ``tests/test_docs.py``
 fails when a committed file differs from what ``generate`` gives, and the mkdocs hook
@@ -30,10 +31,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import audit, cli, decisions, findings, language, modules, national
+from . import audit, cli, decisions, findings, language, modules, national, service
 from .common import GENERATED, OUTPUT, ROOT, cached_parsing, checker
 
-FAMILIES = (language, national, modules, cli, findings, decisions, audit)
+FAMILIES = (language, national, modules, cli, findings, decisions, audit, service)
 # Folders holding nothing but generated files: a file no longer generated is removed.
 GENERATED_FOLDERS = (OUTPUT, GENERATED / "cli")
 

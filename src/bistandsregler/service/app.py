@@ -71,8 +71,8 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 # ---- the guard: id, token, limits, errors, access log ------------------------------------------
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(ServiceError):
+    """Raised from inside the app's receive, so the app itself answers 413."""
 
 
 _REQUEST_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -154,7 +154,7 @@ class Guard:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise _TooLarge
+                raise _TooLarge("tjanst.for_stor", too_large.message, extra=too_large.extra)
             return message
 
         started = {"yes": False}
