@@ -83,9 +83,10 @@ class Server:
         self.stop()
         raise RuntimeError(f"serve did not answer in {seconds} s: {self.log.read_text(encoding='utf-8')}")
 
-    def client(self, **kwargs) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        return httpx.Client(base_url=self.base, headers=headers, timeout=30, **kwargs)
+    def client(self, headers: dict[str, str] | None = None, **kwargs) -> httpx.Client:
+        """A client of this server, with its token if it has one."""
+        auth = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return httpx.Client(base_url=self.base, headers={**auth, **(headers or {})}, timeout=30, **kwargs)
 
     def hangup(self) -> None:
         self.process.send_signal(signal.SIGHUP)

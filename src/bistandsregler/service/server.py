@@ -67,7 +67,10 @@ def run(settings: Settings, library: Library) -> int:
                               "access_log": False, "server_header": False, "timeout_graceful_shutdown": 30,
                               "lifespan": "on"}
     if settings.workers > 1:
-        uvicorn.run("bistandsregler.service.app:from_environment", factory=True, workers=settings.workers, **common)
+        # A new worker loads the files before it is ready: give it time on a busy machine, or the
+        # supervisor kills it and keeps the old one (uvicorn's default is 5 s).
+        uvicorn.run("bistandsregler.service.app:from_environment", factory=True, workers=settings.workers,
+                    timeout_worker_healthcheck=120, **common)
     else:
         app = create_app(settings, library)
         uvicorn.run(app, **common)
