@@ -281,7 +281,7 @@ def create_app(settings: Settings, library: Library | None = None, *, supervised
         checker = _checker(library, guideline, municipality, table, record.decided_on)
 
         def work() -> bytes:
-            return _line(library, checker, checker.check(record), record.decided_on, lang, {}).encode()
+            return _line(library, checker, checker.check(record), record.decided_on, lang).encode()
 
         body = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
         return Response(body, media_type=JSON_TYPE)
@@ -478,15 +478,10 @@ def _checker(library: Library, guideline: str | None, municipality: str | None, 
         raise ServiceError("tjanst.val", error.message, [error.field]) from None
 
 
-def _line(library: Library, checker: Checker, result: Result, day: date | None, lang: str,
-          receipts: dict[tuple[int, date | None], str]) -> str:
-    """A result with its receipt as one JSON text; ``receipts`` caches receipts by checker and day."""
-    key = (id(checker), day)
-    receipt = receipts.get(key)
-    if receipt is None:
-        receipt = receipts[key] = json.dumps(library.receipt(checker, day), ensure_ascii=False)
+def _line(library: Library, checker: Checker, result: Result, day: date | None, lang: str) -> str:
+    """A result with its receipt as one JSON text."""
     out = json.dumps(result.to_json(lang), ensure_ascii=False)
-    return f'{out[:-1]}, "receipt": {receipt}}}'
+    return f'{out[:-1]}, "receipt": {library.receipt_json(checker, day)}}}'
 
 
 # ---- the batch: NDJSON in and out ---------------------------------------------------------------
@@ -515,11 +510,10 @@ class _Batch(Response):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = _state(scope)
         queue: asyncio.Queue[bytes | Exception | None] = asyncio.Queue()  # unbounded: reading never waits on writing
-        receipts: dict[tuple[int, date | None], str] = {}
         limit = self.settings.max_body
 
         def check_group(group: list[tuple[int, bytes | None]]) -> bytes:
-            return ("\n".join(self._result_line(number, raw, receipts) for number, raw in group) + "\n").encode()
+            return ("\n".join(self._result_line(number, raw) for number, raw in group) + "\n").encode()
 
         async def read() -> None:
             pending = b""
@@ -591,7 +585,7 @@ class _Batch(Response):
                         "headers": [(b"content-type", NDJSON_TYPE.encode())]})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    def _result_line(self, number: int, raw: bytes | None, receipts: dict[tuple[int, date | None], str]) -> str:
+    def _result_line(self, number: int, raw: bytes | None) -> str:
         record_name = f"batch:{number}"
         record: Decision | InputError
         if raw is None:
@@ -607,9 +601,9 @@ class _Batch(Response):
                 record = decode_record(text.removeprefix("\ufeff"), record_name, number, source=record_name)
         if isinstance(record, InputError):
             checker = self.checker_for(None)
-            return _line(self.library, checker, unreadable(record), None, self.lang, receipts)
+            return _line(self.library, checker, unreadable(record), None, self.lang)
         checker = self.checker_for(record.decided_on)
-        return _line(self.library, checker, checker.check(record), record.decided_on, self.lang, receipts)
+        return _line(self.library, checker, checker.check(record), record.decided_on, self.lang)
 
 
 # ---- OpenAPI -------------------------------------------------------------------------------------

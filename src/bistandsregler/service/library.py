@@ -10,6 +10,7 @@ and a guideline with errors never gets there.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,8 +45,9 @@ class Library:
     tables: tuple[m.StandardTimeTable, ...]  # the tables given with --schablon
     loaded_at: str
     checkers: dict[tuple[str | None, str | None], Checker]
-    # Laws in force by date, for receipts; bounded (a client may send any date).
+    # Laws in force by date, and receipts as JSON by checker and date: bounded (a client may send any date).
     _laws: dict[date, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    _receipts: dict[tuple[int, date | None], str] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
@@ -119,6 +121,16 @@ class Library:
             "laws_in_force": self.laws_in_force(day),
             "files": {path: self.book.hashes[path] for path in files if path in self.book.hashes},
         }
+
+    def receipt_json(self, checker: Checker, day: date | None) -> str:
+        """``receipt`` as JSON text, made once per checker and day."""
+        key = (id(checker), day)
+        found = self._receipts.get(key)
+        if found is None:
+            if len(self._receipts) > 10_000:
+                self._receipts.clear()
+            found = self._receipts[key] = json.dumps(self.receipt(checker, day), ensure_ascii=False)
+        return found
 
     def laws_in_force(self, day: date | None) -> list[dict[str, Any]] | None:
         if day is None:
