@@ -406,7 +406,6 @@ def test_a_batch_whose_body_stops_coming_gets_503(hasty):
 def test_a_check_that_takes_too_long_gets_503_and_health_answers_meanwhile(hasty):
     import threading
 
-    import httpx
 
     heavy = dict(REPEALED, outcome="avslag", justification="ord " * 60_000,
                  goals=[{"text": "mål och delmål " * 15_000} for _ in range(80)])

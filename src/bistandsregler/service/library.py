@@ -47,7 +47,7 @@ class Library:
     checkers: dict[tuple[str | None, str | None], Checker]
     # Laws in force by date, and receipts as JSON by checker and date: bounded (a client may send any date).
     _laws: dict[date, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
-    _receipts: dict[tuple[int, date | None], str] = field(default_factory=dict, repr=False)
+    _receipts: dict[tuple[str | None, str | None, date | None], str] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
@@ -124,7 +124,7 @@ class Library:
 
     def receipt_json(self, checker: Checker, day: date | None) -> str:
         """``receipt`` as JSON text, made once per checker and day."""
-        key = (id(checker), day)
+        key = (checker.guideline.path if checker.guideline else None, checker.table.path if checker.table else None, day)
         found = self._receipts.get(key)
         if found is None:
             if len(self._receipts) > 10_000:
