@@ -119,9 +119,11 @@ class Guard:
 
         async def refuse(error: ServiceError) -> None:
             extra = [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
+            body = error.body(lang, request_id)
             await send_logged({"type": "http.response.start", "status": error.status,
-                               "headers": [(b"content-type", JSON_TYPE.encode()), *extra]})
-            await send_logged({"type": "http.response.body", "body": error.body(lang, request_id)})
+                               "headers": [(b"content-type", JSON_TYPE.encode()),
+                                           (b"content-length", str(len(body)).encode()), *extra]})
+            await send_logged({"type": "http.response.body", "body": body})
 
         try:
             if self.token is not None and path != HEALTH and not self._authorised(headers):
