@@ -49,11 +49,11 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
+    import httpx  # before the server starts: an import error must not leave it running
+
     process = subprocess.Popen([sys.executable, "-m", "bistandsregler", "serve", "--riktlinje", GUIDELINE,
                                 "--schablon", TABLE, "--port", str(port), "--workers", str(workers)],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    import httpx
-
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
