@@ -20,7 +20,8 @@ page family, so that none can drift from the code:
   page on what they build on (``nationella-*.md``);
 - ``granska``: the audit report's JSON Schema and what ``granska`` prints for the worked
   example of ``docs/granskning.md``;
-- ``modules``: the module map of ``src/bistandsregler/`` (``moduler.md``).
+- ``modules``: the module map of ``src/bistandsregler/`` (``moduler.md``);
+- ``service``: the HTTP service's OpenAPI document (``developers/openapi.json``) and its error codes.
 
 Pages include the fragments with the pymdown ``snippets`` extension. ``tests/test_docs.py``
 fails when a committed file differs from what ``generate`` gives, and the mkdocs hook
@@ -32,10 +33,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import audit, cli, decisions, findings, granska, language, modules, national
+from . import audit, cli, decisions, findings, granska, language, modules, national, service
 from .common import GENERATED, OUTPUT, ROOT, cached_parsing, checker
 
-FAMILIES = (language, national, modules, cli, findings, decisions, audit, granska)
+FAMILIES = (language, national, modules, cli, findings, decisions, audit, granska, service)
 # Folders holding nothing but generated files: a file no longer generated is removed.
 GENERATED_FOLDERS = (OUTPUT, GENERATED / "cli")
 

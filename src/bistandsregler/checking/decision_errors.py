@@ -107,10 +107,10 @@ def union_members(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _location(loc: tuple, extra: bool) -> tuple[str, type[BaseModel] | None]:
+def _location(loc: tuple, extra: bool, top: type[BaseModel] = Decision) -> tuple[str, type[BaseModel] | None]:
     """A pydantic error location as a field path, without union branch tags; and its model."""
     path = ""
-    model: type[BaseModel] | None = Decision
+    model: type[BaseModel] | None = top
     for index, item in enumerate(loc):
         if isinstance(item, int):
             path += f"[{item}]"
@@ -128,15 +128,20 @@ def _location(loc: tuple, extra: bool) -> tuple[str, type[BaseModel] | None]:
     return path, model
 
 
-def describe_validation(error: ValidationError) -> tuple[Text, tuple[str, ...]]:
-    """The message for a validation error, naming fields, never values; and the fields."""
+INVALID_DECISION = Text("ogiltigt beslut: ", "invalid decision: ")
+
+
+def describe_validation(error: ValidationError, model: type[BaseModel] = Decision,
+                        what: Text = INVALID_DECISION) -> tuple[Text, tuple[str, ...]]:
+    """The message for a validation error of ``model`` (a decision unless said), naming fields,
+    never values; and the fields. ``what`` starts the message."""
     by_path: dict[str, list[Text]] = {}
     for item in error.errors(include_url=False, include_input=False):
         extra = item["type"] == "extra_forbidden"
-        path, model = _location(tuple(item["loc"]), extra)
+        path, owner = _location(tuple(item["loc"]), extra, model)
         phrase = _phrase(item)
-        if extra and model is not None:
-            known = list(model.model_fields)
+        if extra and owner is not None:
+            known = list(owner.model_fields)
             close = difflib.get_close_matches(str(item["loc"][-1]), known, n=1, cutoff=0.6)
             if close:
                 phrase += Text(f"; menade du '{close[0]}'?", f"; did you mean '{close[0]}'?")
@@ -149,7 +154,7 @@ def describe_validation(error: ValidationError) -> tuple[Text, tuple[str, ...]]:
                      .replace("(okänt fält)", "(unknown field)"))
         parts.append(where + ": " + OR.join(_strip_verb(p, i) for i, p in enumerate(phrases)))
     return (
-        Text("ogiltigt beslut: ", "invalid decision: ") + Text.same("; ").join(parts),
+        what + Text.same("; ").join(parts),
         tuple(mask_personnummer(p) for p in by_path if p != "(posten)"),
     )
 

@@ -26,7 +26,7 @@ from bistandsregler.checking.decision_errors import InvalidDecision, describe_va
 from bistandsregler.checking.findings import Finding
 from bistandsregler.checking.lookups import Lookups
 from bistandsregler.language import model as m
-from bistandsregler.language.errors import mask_personnummer
+from bistandsregler.language.errors import InputError, mask_personnummer
 from bistandsregler.language.messages import Severity, Text
 from bistandsregler.rules.loading import load
 from bistandsregler.rules.rulebook import RuleBook
@@ -164,6 +164,19 @@ class Checker:
 
 
 _EMPTY: dict = {}
+
+
+def unreadable(error: InputError) -> Result:
+    """The result of a record that could not be read: one ``indata.ogiltig`` finding naming it."""
+    finding = Finding(code="indata.ogiltig", severity=Severity.ERROR, args={"meddelande": error.message})
+    return Result(id=error.record or "?", source=error.record, findings=[finding])
+
+
+def results(checker: Checker, records: Iterable[Decision | InputError]) -> Iterator[Result]:
+    """One result per record a reader yields, in order; an input error becomes a result with
+    ``indata.ogiltig`` (``evaluate`` and the HTTP service's batch both write these)."""
+    for record in records:
+        yield checker.check(record) if isinstance(record, Decision) else unreadable(record)
 
 
 def _validated(data: Mapping[str, Any]) -> Decision:

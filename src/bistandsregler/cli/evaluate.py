@@ -12,13 +12,11 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bistandsregler.checking.evaluation import Checker, Result
-from bistandsregler.checking.findings import Finding
+from bistandsregler.checking.evaluation import Checker, Result, results  # noqa: F401 (results: the API the docs name)
 from bistandsregler.cli.output import Interrupted, terminal
 from bistandsregler.cli.terminal import Progressbar, is_terminal, print_lines
 from bistandsregler.input.sources import input_records
@@ -31,17 +29,6 @@ __all__ = ["input_records", "render_result", "render_summary", "results", "run_e
 FAIL_LEVELS = {"fel": {Severity.ERROR}, "varning": {Severity.ERROR, Severity.WARNING}, "aldrig": set()}
 
 
-def results(checker: Checker, records: Iterable) -> Iterator[Result]:
-    """One result per record; an input error becomes a result with ``indata.ogiltig``."""
-    from bistandsregler.checking.decision import Decision
-
-    for record in records:
-        if isinstance(record, Decision):
-            yield checker.check(record)
-        else:  # an InputError
-            finding = Finding(code="indata.ogiltig", severity=Severity.ERROR,
-                              args={"meddelande": record.message})
-            yield Result(id=record.record, source=record.record, findings=[finding])
 
 
 def run_evaluate(riktlinje: str | None, schablon: str | None, inputs: list[str], fmt: str, fail_on: str,

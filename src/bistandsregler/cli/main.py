@@ -504,7 +504,51 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     common(schema)
     schema.set_defaults(handler=_schema)
 
+    _add_serve(commands, lang, exists, common)
     return parser
+
+
+def _add_serve(commands: argparse._SubParsersAction, lang: str, exists: Callable[[str], str],
+               common: Callable[[argparse.ArgumentParser], None]) -> None:
+    """``serve``: the HTTP service (``service/``; docs/developers/http.md)."""
+
+    def t(sv: str, english: str) -> str:
+        return Text(sv, english).render(lang)
+
+    serve = commands.add_parser("serve", help=t("kör HTTP-tjänsten som verksamhetssystem anropar",
+                                                "run the HTTP service that case systems call"))
+    path = t("SÖKVÄG", "PATH")
+    serve.add_argument("--riktlinje", action="append", default=[], metavar=path, type=exists,
+                       help=t("riktlinje (fil eller mapp); upprepa för fler. Utan: bara nationella lagret",
+                              "guideline (file or folder); repeat for more. Without: the national layer only"))
+    serve.add_argument("--schablon", action="append", default=[], metavar=path, type=exists,
+                       help=t("schablontabell; upprepa för fler", "standard-time table; repeat for more"))
+    serve.add_argument("--host", default="127.0.0.1",
+                       help=t("adress att lyssna på (127.0.0.1: bara den här datorn)",
+                              "address to listen on (127.0.0.1: this machine only)"))
+    serve.add_argument("--port", type=int, default=8080, help=t("port (8080)", "port (8080)"))
+    serve.add_argument("--workers", type=_at_least_one(lang), default=1, metavar="N",
+                       help=t("antal arbetsprocesser (1)", "number of worker processes (1)"))
+    serve.add_argument("--token-file", metavar=t("FIL", "FILE"),
+                       help=t("fil med en bearer-token som alla anrop utom /v1/health kräver",
+                              "file holding a bearer token every call but /v1/health needs"))
+    serve.add_argument("--max-body", type=_at_least_one(lang), default=1_000_000, metavar=t("BYTE", "BYTES"),
+                       help=t("största kropp i byte; för batch: största rad (1000000)",
+                              "largest body in bytes; for a batch: largest line (1000000)"))
+    serve.add_argument("--timeout", type=float, default=10.0, metavar=t("SEKUNDER", "SECONDS"),
+                       help=t("längsta tid för ett anrop, för batch: för varje väntan på indata (10)",
+                              "longest time for a call, for a batch: for each wait for input (10)"))
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help=t("tillåt CORS från detta ursprung; upprepa för fler (av)",
+                              "allow CORS from this origin; repeat for more (off)"))
+    common(serve)
+    serve.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bistandsregler.cli.serve import run_serve
+
+    return run_serve(args)
 
 
 def _at_least_one(lang: str) -> Callable[[str], int]:

@@ -72,6 +72,7 @@ __all__ = [
     "InputError",
     "ReadResult",
     "decision_data",
+    "decode_record",
     "read_row",
     "detect_format",
     "mask_personnummer",
@@ -286,7 +287,7 @@ def _split_cr(line: str) -> list[str]:
 # ---- one record ------------------------------------------------------------------------------
 
 
-def _validate(data: Any, record: str, source: str, line: int | None) -> ReadResult:
+def _validate(data: Any, record: str, source: str | None, line: int | None) -> ReadResult:
     if not isinstance(data, dict):
         return InputError(
             record=record,
@@ -367,15 +368,22 @@ def _read_jsonl(stream: IO, name: str, encoding: str) -> Iterator[ReadResult]:
             sv, en = _encoding_error(encoding)
             yield InputError(record=record, line=number, message=Text(sv, en))
             continue
-        try:
-            data = _JSON.decode(line)
-        except json.JSONDecodeError as error:
-            yield _json_error(error, record, line=number)
-            continue
-        except RecursionError:
-            yield InputError(record=record, line=number, message=Text("posten är för djupt nästlad", "the record is nested too deeply"))  # fmt: skip
-            continue
-        yield _validate(data, record, record, number)
+        yield decode_record(line, record, number, source=record)
+
+
+def decode_record(text: str, record: str, line: int | None = None, *, source: str | None = None) -> ReadResult:
+    """One record's JSON text as a ``Decision``, or the ``InputError`` that names ``record``: the
+    JSON Lines reader's own per-line reading and validation, for a caller that holds the text
+    (the HTTP service reads request bodies with it). ``line`` is the record's line in a stream
+    (a JSON error then names its column); without it the error names its own line and column.
+    ``source`` becomes the decision's ``source`` when it carries none."""
+    try:
+        data = _JSON.decode(text)
+    except json.JSONDecodeError as error:
+        return _json_error(error, record, line=line)
+    except RecursionError:
+        return InputError(record=record, line=line, message=Text("posten är för djupt nästlad", "the record is nested too deeply"))  # fmt: skip
+    return _validate(data, record, source, line)
 
 
 # ---- JSON ----------------------------------------------------------------------------------------
