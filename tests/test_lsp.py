@@ -281,7 +281,7 @@ def test_the_outline_has_every_block_the_parser_builds(path: Path) -> None:
     named = [(b.line, b.name) for b in found if b.keyword != "förval"]
     if kind == "riktlinje":
         parts = [document.meta, *document.laws, *document.insatser, *document.activities, *document.values,
-                 *document.bands, *document.rules, *document.delegations, *document.word_lists]
+                 *document.bands, *document.rules, *document.delegations, *document.word_lists, *document.fees]
     else:
         parts = [document.meta, *document.activities]
     assert sorted(named) == sorted((x.pos.line, x.id) for x in parts if x is not None)
