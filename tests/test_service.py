@@ -419,8 +419,9 @@ def test_a_check_that_takes_too_long_gets_503_and_health_answers_meanwhile(hasty
     import threading
 
 
-    # Each activity's frequency is read on its own: 8,000 of them take seconds on any machine.
-    heavy = dict(REPEALED, lagrum="11 kap. 1 § SoL", scope={"activities": [{"text": f"dusch {i % 5 + 1} gg/v"}
+    # Each distinct activity text is read on its own (repeated texts are remembered): 8,000
+    # different ones take seconds on any machine.
+    heavy = dict(REPEALED, lagrum="11 kap. 1 § SoL", scope={"activities": [{"text": f"dusch {i + 1} gg/månad"}
                                                                            for i in range(8000)]})
     got: dict = {}
 
