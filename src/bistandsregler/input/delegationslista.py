@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -354,19 +354,29 @@ def import_delegationslista(path: str | os.PathLike | IO, *, encoding: str = "ut
     ``path`` may also be a stream (text or binary). A file that cannot be opened yields one
     InputError; so does a file without a header line.
     """
+    yield from export_rows(path, encoding, _columns, _HEADER, "\t", "delegationslista", _row)
+
+
+def export_rows(path: str | os.PathLike | IO, encoding: str, columns: Callable[[list[str]], Any], header: Text,
+                delimiter: str, stream_stem: str, row: Callable[[list[str], Any, str, str, int], Any]) -> Iterator:
+    """The rows of a case system's export (a delegation list, a list of decisions not carried
+    out), each made into a record by ``row(cells, columns, stem, name, line)``, in order; an
+    unreadable row, a file without a header or one that cannot be opened is an InputError.
+    ``stream_stem`` names the records of a stream, which has no file name to take it from."""
     name = source_name(path)
-    stem = Path(name).stem if name != "<ström>" else "delegationslista"
+    stem = Path(name).stem if name != "<ström>" else stream_stem
     try:
         with _binary(path, encoding) as stream:
-            for row in csv_table(stream, name, _columns, _HEADER, encoding=encoding, default="\t"):
-                if isinstance(row, InputError):
-                    yield row
+            for found in csv_table(stream, name, columns, header, encoding=encoding, default=delimiter):
+                if isinstance(found, InputError):
+                    yield found
                 else:
-                    line, columns, cells = row
-                    yield _row(cells, columns, stem, name, line)
+                    line, found_columns, cells = found
+                    yield row(cells, found_columns, stem, name, line)
     except _Unreadable as error:
         yield InputError(record=name, message=error.message)
     except UnicodeDecodeError:  # a text stream that could not decode
         yield InputError(record=name, message=Text("resten av filen kan inte avkodas", "the rest of the file cannot be decoded"))  # fmt: skip
     except OSError as error:
-        yield InputError(record=name, message=Text(f"filen kan inte läsas ({error.strerror or type(error).__name__})", f"cannot read the file ({error.strerror or type(error).__name__})"))  # fmt: skip
+        reason = error.strerror or type(error).__name__
+        yield InputError(record=name, message=Text(f"filen kan inte läsas ({reason})", f"cannot read the file ({reason})"))

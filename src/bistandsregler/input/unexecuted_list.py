@@ -44,6 +44,7 @@ from pydantic import ValidationError
 from bistandsregler.checking.decision import LONG_TEXT, SHORT_TEXT, Decision, Person
 from bistandsregler.input.delegationslista import (
     BeslutError,
+    export_rows,
     header_key,
     parse_sex,
     split_beslut,
@@ -51,11 +52,7 @@ from bistandsregler.input.delegationslista import (
 )
 from bistandsregler.input.readers import (
     InputError,
-    _binary,
-    _Unreadable,
-    csv_table,
     describe_validation,
-    source_name,
 )
 from bistandsregler.language import encodings
 from bistandsregler.language.messages import Text
@@ -239,23 +236,7 @@ def _row(cells: list[str], columns: dict[str, int], stem: str, name: str, line: 
 def import_unexecuted_list(path: str | os.PathLike | IO, *, encoding: str = "utf-8") -> Iterator[ListedDecision | InputError]:
     """Decisions from a list of decisions not carried out (CSV/TSV), one result per row, in
     order. A file that cannot be opened, or has no header, yields one InputError."""
-    name = source_name(path)
-    stem = Path(name).stem if name != "<ström>" else "ej-verkstallda"
-    try:
-        with _binary(path, encoding) as stream:
-            for row in csv_table(stream, name, _columns, _HEADER, encoding=encoding, default=";"):
-                if isinstance(row, InputError):
-                    yield row
-                else:
-                    line, columns, cells = row
-                    yield _row(cells, columns, stem, name, line)
-    except _Unreadable as error:
-        yield InputError(record=name, message=error.message)
-    except UnicodeDecodeError:
-        yield InputError(record=name, message=Text("resten av filen kan inte avkodas", "the rest of the file cannot be decoded"))
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        yield InputError(record=name, message=Text(f"filen kan inte läsas ({reason})", f"cannot read the file ({reason})"))
+    yield from export_rows(path, encoding, _columns, _HEADER, ";", "ej-verkstallda", _row)
 
 
 _LIST_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
