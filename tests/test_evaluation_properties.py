@@ -40,8 +40,7 @@ from test_findings import BOTKYRKA, CLEAN_2024, CLEAN_2025, KRISTIANSTAD, LOMMA,
 import bistandsregler
 from bistandsregler.checking.compiler import referenced_fields
 from bistandsregler.checking.decision import Decision
-from bistandsregler.checking.evaluation import Result, _sorted
-from bistandsregler.cli.evaluate import results
+from bistandsregler.checking.evaluation import Result, _sorted, results
 from bistandsregler.input.readers import InputError
 from bistandsregler.language.messages import Text
 
@@ -548,7 +547,8 @@ def _write(path: Path, fmt: str, raws: list[dict], header: str) -> tuple[Path, i
 @given(checker_names, st.sampled_from(["jsonl", "yaml", "csv"]), st.lists(hostile_records(), min_size=1, max_size=5),
        st.sampled_from([*PLANTED, "Anna Andersson", "person.Storgatan 5", "x\x1b[2Jy"]))
 def test_a_hostile_file_gives_one_result_per_record_and_never_leaks(name, fmt, raws, header):
-    from bistandsregler.cli.evaluate import input_records, render_result
+    from bistandsregler.cli.evaluate import render_result
+    from bistandsregler.input.sources import input_records
 
     with tempfile.TemporaryDirectory() as folder:
         path, count = _write_records(Path(folder), fmt, raws, header)

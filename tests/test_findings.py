@@ -27,8 +27,8 @@ from docgen.examples import Case, changed, load  # tools/docgen, on the path by 
 
 import bistandsregler
 from bistandsregler.checking.decision import Decision
+from bistandsregler.checking.evaluation import results
 from bistandsregler.checking.findings import CODES
-from bistandsregler.cli.evaluate import results
 from bistandsregler.input.readers import read_decisions
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -172,7 +172,7 @@ def guideline_findings(path: Path) -> list[tuple[str, str]]:
 def run(corpus: Path = CORPUS) -> tuple[dict, dict[str, Row]]:
     """Check every corpus row with today's engine; the expectations with the findings filled in."""
     import bistandsregler
-    from bistandsregler.cli.evaluate import results
+    from bistandsregler.checking.evaluation import results
 
     data = load_expectations(corpus)
     rows = expected_rows(data)

@@ -159,7 +159,7 @@ def compile_call(key: str) -> str:
 def results_of(checker, decision: dict | str) -> list:
     """What ``bistandsregler evaluate`` makes of one example: one result per record."""
     from bistandsregler.checking.decision import Decision
-    from bistandsregler.cli.evaluate import results
+    from bistandsregler.checking.evaluation import results
     from bistandsregler.input.readers import read_decisions
 
     if isinstance(decision, str):

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bistandsregler.checking.evaluation import Checker, Result, results  # noqa: F401 (results: the API the docs name)
+from bistandsregler.checking.evaluation import Result, results
 from bistandsregler.cli.output import Interrupted, terminal
 from bistandsregler.cli.terminal import Progressbar, is_terminal, print_lines
 from bistandsregler.input.sources import input_records
@@ -24,7 +24,7 @@ from bistandsregler.input.sources import size as _size
 from bistandsregler.language.errors import mask_personnummer
 from bistandsregler.language.messages import Severity, Text
 
-__all__ = ["input_records", "render_result", "render_summary", "results", "run_evaluate"]
+__all__ = ["render_result", "render_summary", "run_evaluate"]
 
 FAIL_LEVELS = {"fel": {Severity.ERROR}, "varning": {Severity.ERROR, Severity.WARNING}, "aldrig": set()}
 
